@@ -1,0 +1,407 @@
+//! The one translation layer: every text a user reads (screens, CLI messages,
+//! printed documents) comes from here, in Russian, Polish or English.
+//!
+//! Texts are an enum, so a missing translation is a compile error, and placeholders
+//! (`{name}`) are checked to be the same in all three languages by a test.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, TimeZone};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::money::Money;
+
+/// A language paydesk speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Русский.
+    Ru,
+    /// Polski.
+    Pl,
+    /// English.
+    #[default]
+    En,
+}
+
+impl Lang {
+    /// All languages, in the order the settings screen lists them.
+    pub const ALL: [Lang; 3] = [Lang::Ru, Lang::Pl, Lang::En];
+
+    /// The language's own name.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Ru => "Русский",
+            Lang::Pl => "Polski",
+            Lang::En => "English",
+        }
+    }
+
+    /// The ISO code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::Pl => "pl",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language of a POSIX locale such as `ru_RU.UTF-8`; English otherwise.
+    pub fn from_locale(locale: &str) -> Lang {
+        let l = locale.to_ascii_lowercase();
+        if l.starts_with("ru") {
+            Lang::Ru
+        } else if l.starts_with("pl") {
+            Lang::Pl
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The language of the environment (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+    pub fn from_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|v| !v.is_empty())
+            .map(|v| Lang::from_locale(&v))
+            .unwrap_or_default()
+    }
+
+    /// Formats money the way this language writes it: `1 234,50` or `1,234.50`.
+    pub fn money(self, m: Money) -> String {
+        match self {
+            Lang::Ru | Lang::Pl => m.format_with(',', '\u{00A0}'),
+            Lang::En => m.format_with('.', ','),
+        }
+    }
+
+    /// Money with the currency sign: `1 234,50 ₽`.
+    pub fn money_with(self, m: Money, currency: &Currency) -> String {
+        format!("{}\u{00A0}{}", self.money(m), currency.symbol(self))
+    }
+
+    /// Date and time: `22.11.2026 19:05` (ru, pl) or `2026-11-22 19:05` (en).
+    pub fn date_time<Tz: TimeZone>(self, t: &DateTime<Tz>) -> String
+    where
+        Tz::Offset: fmt::Display,
+    {
+        match self {
+            Lang::Ru | Lang::Pl => t.format("%d.%m.%Y %H:%M").to_string(),
+            Lang::En => t.format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+
+    /// The text of `t` in this language.
+    pub fn t(self, t: T) -> &'static str {
+        t.text(self)
+    }
+
+    /// The text of `t` with `{name}` placeholders filled in.
+    pub fn fill(self, t: T, args: &[(&str, &dyn fmt::Display)]) -> String {
+        let mut s = t.text(self).to_string();
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        s
+    }
+}
+
+impl FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "ru" => Ok(Lang::Ru),
+            "pl" => Ok(Lang::Pl),
+            "en" => Ok(Lang::En),
+            _ => Err(format!("unknown language {s:?}: use ru, pl or en")),
+        }
+    }
+}
+
+/// The currency the shop takes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency(String);
+
+impl Currency {
+    /// The ISO 4217 code.
+    pub fn code(&self) -> &str {
+        &self.0
+    }
+
+    /// The sign shown after amounts; printers without the sign get the fallback from
+    /// the printing layer (`₽` → `руб.`).
+    pub fn symbol(&self, lang: Lang) -> &str {
+        match (self.0.as_str(), lang) {
+            ("RUB", _) => "₽",
+            ("PLN", _) => "zł",
+            ("EUR", _) => "€",
+            ("USD", _) => "$",
+            ("KZT", _) => "₸",
+            ("BYN", Lang::Ru) => "руб.",
+            (code, _) => code,
+        }
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if s.len() == 3 && s.chars().all(|c| c.is_ascii_uppercase()) {
+            Ok(Currency(s))
+        } else {
+            Err(format!(
+                "currency {s:?} must be a three-letter ISO code such as RUB or PLN"
+            ))
+        }
+    }
+}
+
+impl From<Currency> for String {
+    fn from(c: Currency) -> String {
+        c.0
+    }
+}
+
+impl Default for Currency {
+    fn default() -> Self {
+        Currency("RUB".into())
+    }
+}
+
+macro_rules! texts {
+    ($($name:ident => [$en:expr, $ru:expr, $pl:expr $(,)?]),* $(,)?) => {
+        /// Every text paydesk shows or prints. See [`Lang::t`] and [`Lang::fill`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum T { $($name),* }
+
+        impl T {
+            /// Every text, for the completeness test.
+            pub const ALL: &'static [T] = &[$(T::$name),*];
+
+            /// The text in a language.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match self {
+                    $(T::$name => match lang { Lang::En => $en, Lang::Ru => $ru, Lang::Pl => $pl }),*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    // ---- Application frame
+    AppTitle => ["paydesk", "paydesk", "paydesk"],
+    TrainingBanner => ["TRAINING MODE — payments are not real", "УЧЕБНЫЙ РЕЖИМ — платежи не настоящие", "TRYB SZKOLENIOWY — płatności nie są prawdziwe"],
+    TabCashier => ["Cashier", "Касса", "Kasa"],
+    TabSettings => ["Settings", "Настройки", "Ustawienia"],
+    StatusJournal => ["Journal: {path}", "Журнал: {path}", "Dziennik: {path}"],
+    StatusPrinter => ["Printer: {printer}", "Принтер: {printer}", "Drukarka: {printer}"],
+    StatusTerminal => ["Terminal {id}", "Терминал {id}", "Terminal {id}"],
+    StatusShift => ["Shift {n}", "Смена {n}", "Zmiana {n}"],
+    StatusNoShift => ["No shift open yet", "Смена ещё не открыта", "Zmiana jeszcze nie otwarta"],
+    OpeningJournal => ["Opening and checking the journal…", "Открываем и проверяем журнал…", "Otwieranie i sprawdzanie dziennika…"],
+    Working => ["Working…", "Выполняется…", "Trwa…"],
+    JournalUnavailableTitle => ["The journal cannot be used — payments are stopped", "Журнал недоступен — приём платежей остановлен", "Dziennika nie można użyć — przyjmowanie płatności wstrzymane"],
+    Quit => ["Quit", "Выход", "Zakończ"],
+
+    // ---- Cashier screen
+    StepEnter => ["1. Payment details", "1. Данные платежа", "1. Dane płatności"],
+    StepSign => ["2. Customer's signature", "2. Подпись клиента", "2. Podpis klienta"],
+    StepCash => ["3. Cash", "3. Наличные", "3. Gotówka"],
+    StepDone => ["4. Done", "4. Готово", "4. Gotowe"],
+    FieldOperator => ["Operator", "Оператор", "Operator"],
+    FieldOperatorHint => ["type part of the name or code", "начните вводить название или код", "wpisz część nazwy lub kodu"],
+    FieldAccount => ["Account number", "Номер счёта", "Numer konta"],
+    FieldAmount => ["Amount", "Сумма", "Kwota"],
+    FieldTendered => ["Cash received", "Получено наличными", "Otrzymana gotówka"],
+    Fee => ["Fee", "Комиссия", "Prowizja"],
+    Total => ["Total to pay", "Итого к оплате", "Razem do zapłaty"],
+    Change => ["Change", "Сдача", "Reszta"],
+    NoOperatorMatches => ["No operator matches", "Нет подходящего оператора", "Brak pasującego operatora"],
+    OperatorLimits => ["Account: {mask} · amount {min}–{max} · fee {fee}", "Счёт: {mask} · сумма {min}–{max} · комиссия {fee}", "Konto: {mask} · kwota {min}–{max} · prowizja {fee}"],
+    FeeDescription => ["{fixed} + {percent}%, at least {minimum}", "{fixed} + {percent}%, не менее {minimum}", "{fixed} + {percent}%, co najmniej {minimum}"],
+    MaskDigits => ["{n} digits", "цифр: {n}", "cyfr: {n}"],
+    ButtonPrintPreReceipt => ["Print pre-receipt (Enter)", "Печать пречека (Enter)", "Drukuj paragon wstępny (Enter)"],
+    ButtonSigned => ["Customer signed (Enter)", "Клиент подписал (Enter)", "Klient podpisał (Enter)"],
+    ButtonRefused => ["Customer refused (Esc)", "Клиент отказался (Esc)", "Klient odmówił (Esc)"],
+    ButtonCashTaken => ["Cash taken — print fiscal receipt (Enter)", "Деньги приняты — печать чека (Enter)", "Gotówka przyjęta — drukuj paragon fiskalny (Enter)"],
+    ButtonCancelPayment => ["Cancel payment (Esc)", "Отменить платёж (Esc)", "Anuluj płatność (Esc)"],
+    ButtonNewPayment => ["New payment (Enter)", "Новый платёж (Enter)", "Nowa płatność (Enter)"],
+    ButtonClear => ["Clear (Esc)", "Очистить (Esc)", "Wyczyść (Esc)"],
+    AskSignature => ["Give pre-receipt No. {n} to the customer to check and sign.", "Передайте пречек № {n} клиенту для проверки и подписи.", "Przekaż paragon wstępny nr {n} klientowi do sprawdzenia i podpisu."],
+    AskCash => ["Take {total} from the customer.", "Примите от клиента {total}.", "Przyjmij od klienta {total}."],
+    GiveChange => ["Give change: {change}", "Выдайте сдачу: {change}", "Wydaj resztę: {change}"],
+    PaymentDone => ["Payment accepted: fiscal receipt No. {n}. It is queued for the payment system.", "Платёж принят: чек № {n}. Он поставлен в очередь на отправку.", "Płatność przyjęta: paragon fiskalny nr {n}. Czeka w kolejce do systemu płatności."],
+    PaymentVoided => ["Payment voided: no money was taken.", "Платёж аннулирован: деньги не принимались.", "Płatność unieważniona: pieniądze nie zostały przyjęte."],
+    PaymentStateLabel => ["Payment state", "Состояние платежа", "Stan płatności"],
+    PaymentIdLabel => ["Payment", "Платёж", "Płatność"],
+    PreviewTitle => ["Last printed document", "Последний напечатанный документ", "Ostatni wydrukowany dokument"],
+    PreviewEmpty => ["Nothing printed yet.", "Ещё ничего не напечатано.", "Jeszcze nic nie wydrukowano."],
+    ShortcutsHint => ["Tab moves between fields · Enter does the highlighted step · Esc cancels", "Tab — следующее поле · Enter — выделенный шаг · Esc — отмена", "Tab — następne pole · Enter — wyróżniony krok · Esc — anuluj"],
+
+    // ---- Payment states
+    StateDraft => ["being entered", "вводится", "wprowadzana"],
+    StatePreReceiptPrinting => ["printing the pre-receipt", "печать пречека", "drukowanie paragonu wstępnego"],
+    StatePreReceiptPrinted => ["waiting for the signature", "ожидает подписи", "czeka na podpis"],
+    StateSigned => ["signed, waiting for the cash", "подписан, ожидает оплаты", "podpisana, czeka na gotówkę"],
+    StateVoided => ["voided", "аннулирован", "unieważniona"],
+    StateCashTaken => ["cash taken, fiscal receipt not printed", "деньги приняты, чек не напечатан", "gotówka przyjęta, paragon niewydrukowany"],
+    StateFiscalPrinting => ["printing the fiscal receipt", "печать кассового чека", "drukowanie paragonu fiskalnego"],
+    StateFiscalized => ["done, queued for the payment system", "проведён, в очереди на отправку", "zakończona, w kolejce do systemu płatności"],
+
+    // ---- Input errors
+    ErrOperatorNotChosen => ["Choose an operator from the list.", "Выберите оператора из списка.", "Wybierz operatora z listy."],
+    ErrAmountEmpty => ["Enter the amount.", "Введите сумму.", "Wpisz kwotę."],
+    ErrAmountTooLong => ["This is too long for an amount. Type the amount in figures, e.g. 1 234,50.", "Слишком длинно для суммы. Введите сумму цифрами, например 1 234,50.", "Za długie jak na kwotę. Wpisz kwotę cyframi, np. 1 234,50."],
+    ErrAmountNotNumber => ["Type the amount in figures with a comma or dot before kopecks, e.g. 1 234,50.", "Введите сумму цифрами, копейки через запятую или точку, например 1 234,50.", "Wpisz kwotę cyframi, grosze po przecinku lub kropce, np. 1 234,50."],
+    ErrAmountNegative => ["The amount cannot be negative.", "Сумма не может быть отрицательной.", "Kwota nie może być ujemna."],
+    ErrAmountZero => ["The amount must be more than zero.", "Сумма должна быть больше нуля.", "Kwota musi być większa od zera."],
+    ErrAmountDecimals => ["At most two digits after the comma.", "Не больше двух знаков после запятой.", "Najwyżej dwie cyfry po przecinku."],
+    ErrAmountCeiling => ["One payment may be at most {max} at this terminal.", "Один платёж на этом терминале — не больше {max}.", "Jedna płatność w tym terminalu może wynosić najwyżej {max}."],
+    ErrAmountBelowMin => ["{operator} accepts at least {min}.", "{operator} принимает не меньше {min}.", "{operator} przyjmuje co najmniej {min}."],
+    ErrAmountAboveMax => ["{operator} accepts at most {max}.", "{operator} принимает не больше {max}.", "{operator} przyjmuje najwyżej {max}."],
+    ErrAccountEmpty => ["Enter the account number.", "Введите номер счёта.", "Wpisz numer konta."],
+    ErrAccountChars => ["Only digits and letters: remove other characters (a leading +7 or 8 is not part of the number).", "Только цифры и буквы: уберите лишние символы (+7 или 8 в начале не входят в номер).", "Tylko cyfry i litery: usuń inne znaki (+48 na początku nie jest częścią numeru)."],
+    ErrAccountMask => ["{operator} expects {mask}; you typed {len} characters.", "{operator} ожидает {mask}; введено символов: {len}.", "{operator} oczekuje {mask}; wpisano znaków: {len}."],
+    ErrTenderedTooLittle => ["Not enough: the customer must pay {total}.", "Недостаточно: клиент должен оплатить {total}.", "Za mało: klient musi zapłacić {total}."],
+
+    // ---- Failures of the flow
+    ErrJournalWrite => ["The journal could not record this step, so the payment stopped here. Do not take money. {detail}", "Журнал не смог записать этот шаг, платёж остановлен. Не принимайте деньги. {detail}", "Dziennik nie zapisał tego kroku, płatność zatrzymana. Nie przyjmuj pieniędzy. {detail}"],
+    ErrJournalWriteAfterCash => ["The journal could not record this step. The cash is recorded; do not hand out a receipt by hand. {detail}", "Журнал не смог записать этот шаг. Деньги учтены; не выдавайте чек вручную. {detail}", "Dziennik nie zapisał tego kroku. Gotówka jest zapisana; nie wydawaj paragonu ręcznie. {detail}"],
+    ErrPrinter => ["The printer failed: {detail}. Fix the printer; the payment waits in its current step.", "Ошибка принтера: {detail}. Устраните неисправность; платёж ждёт на текущем шаге.", "Błąd drukarki: {detail}. Usuń usterkę; płatność czeka na obecnym kroku."],
+    ErrInternal => ["Unexpected error: {detail}", "Непредвиденная ошибка: {detail}", "Nieoczekiwany błąd: {detail}"],
+    ErrNoCatalogue => ["There is no operator catalogue. Set [catalogue] file in the config or start in training mode.", "Нет каталога операторов. Укажите [catalogue] file в конфигурации или запустите учебный режим.", "Brak katalogu operatorów. Ustaw [catalogue] file w konfiguracji lub uruchom tryb szkoleniowy."],
+    ErrJournalCorrupted => ["The journal file {path} is damaged ({detail}). Do not take payments. Restore it from a backup or call support; paydesk has not changed the file.", "Файл журнала {path} повреждён ({detail}). Не принимайте платежи. Восстановите его из резервной копии или обратитесь в поддержку; paydesk файл не изменял.", "Plik dziennika {path} jest uszkodzony ({detail}). Nie przyjmuj płatności. Przywróć go z kopii zapasowej lub zadzwoń do wsparcia; paydesk nie zmienił pliku."],
+    ErrJournalReadOnly => ["The journal file {path} is read-only. Give the paydesk user write access to the file and its folder, then start again.", "Файл журнала {path} доступен только для чтения. Дайте пользователю paydesk право записи в файл и его папку и запустите снова.", "Plik dziennika {path} jest tylko do odczytu. Nadaj użytkownikowi paydesk prawo zapisu do pliku i folderu, potem uruchom ponownie."],
+    ErrJournalLocked => ["The journal file {path} is locked by another program. Close the other program (or wait for it), then try again.", "Файл журнала {path} заблокирован другой программой. Закройте её (или дождитесь завершения) и повторите.", "Plik dziennika {path} jest zablokowany przez inny program. Zamknij go (lub poczekaj) i spróbuj ponownie."],
+    ErrJournalFull => ["The disk holding the journal {path} is full. Free space on it, then try again.", "Диск с журналом {path} заполнен. Освободите место и повторите.", "Dysk z dziennikiem {path} jest pełny. Zwolnij miejsce i spróbuj ponownie."],
+    ErrJournalNewer => ["The journal {path} was written by a newer paydesk (schema {found}, this one knows {known}). Update paydesk.", "Журнал {path} записан более новой версией paydesk (схема {found}, эта знает {known}). Обновите paydesk.", "Dziennik {path} zapisała nowsza wersja paydesk (schemat {found}, ta zna {known}). Zaktualizuj paydesk."],
+    ErrJournalOpen => ["The journal {path} cannot be opened: {detail}", "Журнал {path} не открывается: {detail}", "Nie można otworzyć dziennika {path}: {detail}"],
+
+    // ---- Recovery
+    RecoveryTitle => ["Unfinished payments from the last run", "Незавершённые платежи с прошлого запуска", "Niedokończone płatności z poprzedniego uruchomienia"],
+    RecoveryIntro => ["paydesk stopped in the middle of these payments. Answer each question; nothing is guessed.", "paydesk остановился посреди этих платежей. Ответьте на каждый вопрос — программа ничего не додумывает.", "paydesk zatrzymał się w trakcie tych płatności. Odpowiedz na każde pytanie; nic nie jest zgadywane."],
+    RecoveryAskPreReceiptPrinted => ["Did pre-receipt No. {n} ({operator}, {account}, {total}) come out of the printer?", "Пречек № {n} ({operator}, {account}, {total}) вышел из принтера?", "Czy paragon wstępny nr {n} ({operator}, {account}, {total}) wyszedł z drukarki?"],
+    RecoveryAskSigned => ["Did the customer sign pre-receipt No. {n} ({operator}, {account}, {total})?", "Клиент подписал пречек № {n} ({operator}, {account}, {total})?", "Czy klient podpisał paragon wstępny nr {n} ({operator}, {account}, {total})?"],
+    RecoveryAskCash => ["Did you take {total} for pre-receipt No. {n} ({operator}, {account})?", "Вы приняли {total} по пречеку № {n} ({operator}, {account})?", "Czy przyjąłeś {total} za paragon wstępny nr {n} ({operator}, {account})?"],
+    RecoveryAskFiscalStart => ["The cash for pre-receipt No. {n} ({operator}, {account}, {total}) is taken but no fiscal receipt was printed. Print it now.", "Деньги по пречеку № {n} ({operator}, {account}, {total}) приняты, но кассовый чек не печатался. Напечатайте его сейчас.", "Gotówka za paragon wstępny nr {n} ({operator}, {account}, {total}) przyjęta, ale paragon fiskalny nie został wydrukowany. Wydrukuj go teraz."],
+    RecoveryAskFiscalPrinted => ["Was fiscal receipt No. {n} ({operator}, {account}, {total}) printed and handed over?", "Кассовый чек № {n} ({operator}, {account}, {total}) напечатан и выдан?", "Czy paragon fiskalny nr {n} ({operator}, {account}, {total}) został wydrukowany i wydany?"],
+    RecoveryYesPrinted => ["Yes, it came out", "Да, вышел", "Tak, wyszedł"],
+    RecoveryNoPrintAgain => ["No — print it again", "Нет — напечатать снова", "Nie — drukuj ponownie"],
+    RecoveryYesSigned => ["Yes, signed — continue", "Да, подписал — продолжить", "Tak, podpisał — kontynuuj"],
+    RecoveryNoVoid => ["No — void the payment", "Нет — аннулировать платёж", "Nie — unieważnij płatność"],
+    RecoveryYesCash => ["Yes — continue to the cash step", "Да — перейти к приёму денег", "Tak — przejdź do przyjęcia gotówki"],
+    RecoveryPrintFiscal => ["Print the fiscal receipt", "Напечатать кассовый чек", "Drukuj paragon fiskalny"],
+    RecoveryYesHanded => ["Yes, printed and handed over", "Да, напечатан и выдан", "Tak, wydrukowany i wydany"],
+
+    // ---- Settings
+    SettingsLanguage => ["Language", "Язык", "Język"],
+    SettingsSave => ["Save to the config file", "Сохранить в файл настроек", "Zapisz w pliku konfiguracji"],
+    SettingsSaved => ["Saved to {path}.", "Сохранено в {path}.", "Zapisano w {path}."],
+    SettingsSaveFailed => ["Could not save {path}: {detail}", "Не удалось сохранить {path}: {detail}", "Nie udało się zapisać {path}: {detail}"],
+    SettingsConfigFile => ["Config file", "Файл настроек", "Plik konfiguracji"],
+    SettingsShop => ["Shop", "Магазин", "Sklep"],
+    SettingsPrinter => ["Printer", "Принтер", "Drukarka"],
+    SettingsVirtualPrinter => ["virtual printer (on-screen preview)", "виртуальный принтер (просмотр на экране)", "drukarka wirtualna (podgląd na ekranie)"],
+    SettingsNoConfigFile => ["none — training defaults", "нет — учебные настройки", "brak — ustawienia szkoleniowe"],
+
+    // ---- Printed documents
+    DocPreReceipt => ["PRE-RECEIPT", "ПРЕДВАРИТЕЛЬНЫЙ ЧЕК", "PARAGON WSTĘPNY"],
+    DocFiscalReceipt => ["RECEIPT", "КАССОВЫЙ ЧЕК", "PARAGON FISKALNY"],
+    DocNumber => ["No. {n}", "№ {n}", "nr {n}"],
+    DocCopy => ["COPY", "КОПИЯ", "KOPIA"],
+    DocTraining => ["TRAINING — NOT A FISCAL DOCUMENT", "УЧЕБНЫЙ — НЕ ФИСКАЛЬНЫЙ ДОКУМЕНТ", "SZKOLENIOWY — NIE JEST DOKUMENTEM FISKALNYM"],
+    DocIncome => ["Sale", "Приход", "Sprzedaż"],
+    DocTaxId => ["Tax ID {id}", "ИНН {id}", "NIP {id}"],
+    DocPaymentAgent => ["PAYMENT AGENT", "ПЛАТЁЖНЫЙ АГЕНТ", "AGENT ROZLICZENIOWY"],
+    DocSupplier => ["Supplier", "Поставщик", "Dostawca"],
+    DocSupplierTaxId => ["Supplier tax ID", "ИНН поставщика", "NIP dostawcy"],
+    DocOperator => ["Operator", "Оператор", "Operator"],
+    DocAccount => ["Account", "Номер счёта", "Numer konta"],
+    DocAmount => ["Payment amount", "Сумма платежа", "Kwota płatności"],
+    DocFee => ["Fee", "Комиссия", "Prowizja"],
+    DocTotal => ["TOTAL", "ИТОГ", "RAZEM"],
+    DocTotalToPay => ["TOTAL TO PAY", "ИТОГО К ОПЛАТЕ", "RAZEM DO ZAPŁATY"],
+    DocCash => ["Cash", "Наличными", "Gotówka"],
+    DocChange => ["Change", "Сдача", "Reszta"],
+    DocTerminal => ["Terminal", "Терминал", "Terminal"],
+    DocShift => ["Shift", "Смена", "Zmiana"],
+    DocReceiptNo => ["Receipt No.", "Чек №", "Paragon nr"],
+    DocDateTime => ["Date and time", "Дата и время", "Data i godzina"],
+    DocCashier => ["Cashier", "Кассир", "Kasjer"],
+    DocPaymentId => ["Payment ID", "ID платежа", "ID płatności"],
+    DocCheckedByCustomer => ["Payment details checked by the customer.", "Данные платежа проверены клиентом.", "Dane płatności sprawdzone przez klienta."],
+    DocSignature => ["Customer's signature", "Подпись клиента", "Podpis klienta"],
+    DocNotAReceipt => ["This is not a receipt for payment.", "Не является документом об оплате.", "To nie jest dowód zapłaty."],
+    DocThanks => ["Thank you!", "Спасибо!", "Dziękujemy!"],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<String> {
+        let mut v: Vec<String> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split_once('}').map(|(name, _)| name.to_string()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn every_text_is_translated_with_the_same_placeholders() {
+        for t in T::ALL {
+            let en = t.text(Lang::En);
+            for lang in Lang::ALL {
+                let s = t.text(lang);
+                assert!(!s.trim().is_empty(), "{t:?} is empty in {lang:?}");
+                assert_eq!(placeholders(s), placeholders(en), "{t:?} in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn russian_and_polish_texts_are_not_english_copies() {
+        // A few texts may legitimately be the same word (e.g. "Operator", "Terminal").
+        let same: Vec<_> = T::ALL
+            .iter()
+            .filter(|t| t.text(Lang::Ru) == t.text(Lang::En))
+            .collect();
+        assert!(same.len() <= 2, "untranslated Russian texts: {same:?}");
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        let s = Lang::Ru.fill(T::DocNumber, &[("n", &17)]);
+        assert_eq!(s, "№ 17");
+    }
+
+    #[test]
+    fn money_and_dates_per_language() {
+        let m = Money::from_minor(123_450).unwrap();
+        assert_eq!(Lang::Ru.money(m), "1\u{a0}234,50");
+        assert_eq!(Lang::En.money(m), "1,234.50");
+        let rub = Currency::default();
+        assert_eq!(Lang::Pl.money_with(m, &rub), "1\u{a0}234,50\u{a0}₽");
+        let t = chrono_tz::Europe::Moscow
+            .with_ymd_and_hms(2026, 11, 22, 19, 5, 0)
+            .unwrap();
+        assert_eq!(Lang::Ru.date_time(&t), "22.11.2026 19:05");
+        assert_eq!(Lang::En.date_time(&t), "2026-11-22 19:05");
+    }
+
+    #[test]
+    fn locale_detection() {
+        assert_eq!(Lang::from_locale("ru_RU.UTF-8"), Lang::Ru);
+        assert_eq!(Lang::from_locale("pl_PL"), Lang::Pl);
+        assert_eq!(Lang::from_locale("C.UTF-8"), Lang::En);
+        assert_eq!("PL".parse::<Lang>(), Ok(Lang::Pl));
+        assert!("de".parse::<Lang>().is_err());
+    }
+}

@@ -1,0 +1,9 @@
+//! paydesk: a cashier terminal for shops that accept third-party payments in cash.
+//!
+//! See `ARCHITECTURE.md` for the map of layers and where each rule lives.
+
+#![warn(missing_docs)]
+
+pub mod domain;
+pub mod i18n;
+pub mod printing;

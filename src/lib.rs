@@ -4,6 +4,11 @@
 
 #![warn(missing_docs)]
 
+pub mod app;
+pub mod cli;
+pub mod crashpoint;
 pub mod domain;
 pub mod i18n;
+pub mod journal;
 pub mod printing;
+pub mod ui;

@@ -139,7 +139,7 @@ impl Money {
                 _ => return Err(MoneyError::NotANumber),
             }
         }
-        if !prev_was_digit && !(seen_sep && frac_part.is_empty() && !int_part.is_empty()) {
+        if !(prev_was_digit || (seen_sep && frac_part.is_empty() && !int_part.is_empty())) {
             // Trailing grouping space or a lone separator.
             return Err(MoneyError::NotANumber);
         }
@@ -182,7 +182,7 @@ impl Money {
         let cents = minor % 100;
         let mut grouped = String::with_capacity(units.len() + units.len() / 3 + 4);
         for (i, c) in units.chars().enumerate() {
-            if i > 0 && (units.len() - i) % 3 == 0 {
+            if i > 0 && (units.len() - i).is_multiple_of(3) {
                 grouped.push(group_sep);
             }
             grouped.push(c);

@@ -1,0 +1,472 @@
+//! The terminal's configuration: a TOML file in the platform config folder, or
+//! training defaults when there is none.
+//!
+//! Every key is optional; see the README for the file's full form. Unknown keys are
+//! refused with the file name and the key, so a typo never silently does nothing.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::money::Money;
+use crate::domain::receipt::Shop;
+use crate::i18n::{Currency, Lang};
+
+/// The config file as written by a person. Everything is optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Training mode: demo catalogue, documents marked as not real.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub training: Option<bool>,
+    /// Language of screens and documents: `ru`, `pl` or `en`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<Lang>,
+    /// ISO 4217 currency code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// IANA time zone of the shop, e.g. `Europe/Moscow`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// The largest single payment the terminal accepts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_payment: Option<Money>,
+    /// The shop (payment agent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shop: Option<Shop>,
+    /// This terminal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terminal: Option<TerminalSection>,
+    /// The journal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journal: Option<JournalSection>,
+    /// The receipt printer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub printer: Option<PrinterSection>,
+    /// Where the operator catalogue comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<CatalogueSection>,
+}
+
+/// `[terminal]`
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerminalSection {
+    /// The terminal id printed on receipts and sent to the hub.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The cashier's name printed on fiscal receipts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<String>,
+}
+
+/// `[journal]`
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalSection {
+    /// The journal file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathBuf>,
+    /// How long to wait for another process's lock, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub busy_timeout_ms: Option<u64>,
+}
+
+/// `[printer]`
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterSection {
+    /// Profile id (a file name in `printer-profiles/` without `.toml`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// `virtual` (the only connection this version has).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection: Option<String>,
+    /// The virtual printer also writes each document into this folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_dir: Option<PathBuf>,
+}
+
+/// `[catalogue]`
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueSection {
+    /// A TOML file with `[[operator]]` entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
+}
+
+/// Where the operator catalogue comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CatalogueSource {
+    /// The demo catalogue built in for training mode (by currency).
+    Demo,
+    /// A file.
+    File(PathBuf),
+    /// What the journal has cached.
+    Cached,
+}
+
+/// The receipt printer's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrinterConfig {
+    /// Profile id.
+    pub profile: String,
+    /// Folder the virtual printer writes documents into.
+    pub output_dir: Option<PathBuf>,
+}
+
+/// The configuration in force, every value resolved.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The file it came from (`None`: training defaults, no file).
+    pub source: Option<PathBuf>,
+    /// Where settings are saved (the file, or where it would be).
+    pub save_path: PathBuf,
+    /// Training mode.
+    pub training: bool,
+    /// Language.
+    pub lang: Lang,
+    /// Currency.
+    pub currency: Currency,
+    /// Time zone.
+    pub tz: Tz,
+    /// Ceiling for one payment.
+    pub max_payment: Money,
+    /// The shop.
+    pub shop: Shop,
+    /// Terminal id.
+    pub terminal_id: String,
+    /// Cashier's name.
+    pub cashier: String,
+    /// Journal file.
+    pub journal_path: PathBuf,
+    /// Busy timeout.
+    pub busy_timeout: Duration,
+    /// Printer.
+    pub printer: PrinterConfig,
+    /// Catalogue source.
+    pub catalogue: CatalogueSource,
+}
+
+/// Why the configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Not valid TOML or not paydesk's keys.
+    #[error("config file {path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and where.
+        message: String,
+    },
+    /// The file cannot be written.
+    #[error("cannot write the config file {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// Platform folders for paydesk.
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "paydesk")
+}
+
+/// The default config file: `<config dir>/config.toml`.
+pub fn default_config_path() -> PathBuf {
+    project_dirs()
+        .map(|d| d.config_dir().join("config.toml"))
+        .unwrap_or_else(|| PathBuf::from("paydesk-config.toml"))
+}
+
+fn default_data_dir() -> PathBuf {
+    project_dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn system_tz() -> Tz {
+    iana_time_zone::get_timezone()
+        .ok()
+        .and_then(|name| Tz::from_str(&name).ok())
+        .unwrap_or(Tz::UTC)
+}
+
+impl Config {
+    /// Loads the configuration. `config` is an explicit file (`--config`): it must
+    /// exist. Without it the default file is used if present, training defaults if
+    /// not. `journal` (`--journal`) overrides the journal path.
+    pub fn load(config: Option<&Path>, journal: Option<&Path>) -> Result<Config, ConfigError> {
+        let (path, file) = match config {
+            Some(p) => (p.to_path_buf(), Some(ConfigFile::read(p)?)),
+            None => {
+                let p = default_config_path();
+                if p.exists() {
+                    let f = ConfigFile::read(&p)?;
+                    (p, Some(f))
+                } else {
+                    (p, None)
+                }
+            }
+        };
+        let source = file.as_ref().map(|_| path.clone());
+        let mut c = Config::resolve(file.unwrap_or_default(), source.is_none(), &path)?;
+        c.source = source;
+        c.save_path = path;
+        if let Some(j) = journal {
+            c.journal_path = j.to_path_buf();
+        }
+        Ok(c)
+    }
+
+    /// Resolves a parsed file to a configuration. `no_file` means training defaults.
+    pub fn resolve(f: ConfigFile, no_file: bool, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let training = f.training.unwrap_or(no_file);
+        let lang = f.language.unwrap_or_else(Lang::from_env);
+        let currency = f.currency.clone().unwrap_or_else(|| match lang {
+            Lang::Pl => Currency::try_from("PLN".to_string()).expect("PLN is valid"),
+            _ => Currency::default(),
+        });
+        let tz = match &f.timezone {
+            Some(name) => Tz::from_str(name)
+                .map_err(|_| invalid(format!("timezone {name:?} is not an IANA time zone such as Europe/Moscow or Europe/Warsaw")))?,
+            None => system_tz(),
+        };
+        let max_payment = f
+            .max_payment
+            .unwrap_or_else(|| Money::from_minor(1_500_000).expect("positive"));
+        if max_payment.is_zero() {
+            return Err(invalid("max_payment must be above zero".into()));
+        }
+        let shop = match (f.shop.clone(), training) {
+            (Some(s), _) => s,
+            (None, true) => Shop {
+                name: match lang {
+                    Lang::Ru => "Учебный магазин",
+                    Lang::Pl => "Sklep szkoleniowy",
+                    Lang::En => "Training shop",
+                }
+                .into(),
+                tax_id: "0000000000".into(),
+                address: String::new(),
+            },
+            (None, false) => {
+                return Err(invalid(
+                    "[shop] is missing: name and tax_id are printed on every receipt".into(),
+                ));
+            }
+        };
+        if shop.name.trim().is_empty() || shop.tax_id.trim().is_empty() {
+            return Err(invalid("[shop] name and tax_id must not be empty".into()));
+        }
+        let terminal = f.terminal.clone().unwrap_or_default();
+        let terminal_id = terminal
+            .id
+            .unwrap_or_else(|| if training { "TRAIN-01" } else { "T-01" }.into());
+        if terminal_id.trim().is_empty() || terminal_id.len() > 32 {
+            return Err(invalid("[terminal] id must be 1 to 32 characters".into()));
+        }
+        let cashier = terminal.cashier.unwrap_or_else(|| {
+            match lang {
+                Lang::Ru => "Кассир",
+                Lang::Pl => "Kasjer",
+                Lang::En => "Cashier",
+            }
+            .into()
+        });
+        let journal = f.journal.clone().unwrap_or_default();
+        let journal_path = journal.path.unwrap_or_else(|| {
+            default_data_dir().join(if training {
+                "paydesk-training.sqlite"
+            } else {
+                "paydesk.sqlite"
+            })
+        });
+        let busy_timeout = Duration::from_millis(journal.busy_timeout_ms.unwrap_or(5_000));
+        let printer = f.printer.clone().unwrap_or_default();
+        if let Some(conn) = printer.connection.as_deref().filter(|c| *c != "virtual") {
+            return Err(invalid(format!(
+                "[printer] connection = {conn:?}: this version supports only \"virtual\""
+            )));
+        }
+        let printer = PrinterConfig {
+            profile: printer.profile.unwrap_or_else(|| "generic-80mm".into()),
+            output_dir: printer.output_dir,
+        };
+        let catalogue = match (f.catalogue.as_ref().and_then(|c| c.file.clone()), training) {
+            (Some(file), _) => CatalogueSource::File(file),
+            (None, true) => CatalogueSource::Demo,
+            (None, false) => CatalogueSource::Cached,
+        };
+        Ok(Config {
+            source: None,
+            save_path: path.to_path_buf(),
+            training,
+            lang,
+            currency,
+            tz,
+            max_payment,
+            shop,
+            terminal_id,
+            cashier,
+            journal_path,
+            busy_timeout,
+            printer,
+            catalogue,
+        })
+    }
+
+    /// Writes `language` into the config file, keeping the file's other settings.
+    /// Without a file, one is created that keeps training mode on.
+    pub fn save_language(&self, lang: Lang) -> Result<PathBuf, ConfigError> {
+        let mut file = match &self.source {
+            Some(p) => ConfigFile::read(p)?,
+            None => ConfigFile {
+                training: Some(self.training),
+                ..ConfigFile::default()
+            },
+        };
+        file.language = Some(lang);
+        let text = toml::to_string_pretty(&file).expect("config serialises");
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = self
+                .save_path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir)?;
+            }
+            let tmp = self.save_path.with_extension("toml.tmp");
+            std::fs::write(&tmp, text)?;
+            std::fs::rename(&tmp, &self.save_path)
+        };
+        write().map_err(|source| ConfigError::Write {
+            path: self.save_path.clone(),
+            source,
+        })?;
+        Ok(self.save_path.clone())
+    }
+}
+
+impl ConfigFile {
+    /// Reads and parses a config file.
+    pub fn read(path: &Path) -> Result<ConfigFile, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        let f: ConfigFile = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: "t.toml".into(),
+            message: e.to_string(),
+        })?;
+        Config::resolve(f, false, Path::new("t.toml"))
+    }
+
+    #[test]
+    fn a_full_file_resolves() {
+        let c = parse(
+            r#"
+            language = "pl"
+            currency = "PLN"
+            timezone = "Europe/Warsaw"
+            max_payment = "5000"
+            [shop]
+            name = "Sklep u Ani"
+            tax_id = "5250000000"
+            [terminal]
+            id = "WAW-3"
+            cashier = "Anna"
+            [journal]
+            path = "/var/lib/paydesk/j.sqlite"
+            [printer]
+            profile = "generic-58mm"
+            "#,
+        )
+        .unwrap();
+        assert!(!c.training);
+        assert_eq!(c.lang, Lang::Pl);
+        assert_eq!(c.tz, chrono_tz::Europe::Warsaw);
+        assert_eq!(c.terminal_id, "WAW-3");
+        assert_eq!(c.catalogue, CatalogueSource::Cached);
+        assert_eq!(c.printer.profile, "generic-58mm");
+    }
+
+    #[test]
+    fn mistakes_name_the_key() {
+        let shop = "[shop]\nname = \"S\"\ntax_id = \"1\"\n";
+        let cases = [
+            (format!("langauge = \"ru\"\n{shop}"), "langauge"),
+            (format!("language = \"de\"\n{shop}"), "de"),
+            (
+                format!("timezone = \"Mars/Olympus\"\n{shop}"),
+                "Mars/Olympus",
+            ),
+            (format!("currency = \"rubles\"\n{shop}"), "three-letter"),
+            (format!("max_payment = \"1.005\"\n{shop}"), "two decimal"),
+            ("language = \"ru\"\n".to_string(), "[shop] is missing"),
+            (
+                format!("{shop}[printer]\nconnection = \"serial\"\n"),
+                "serial",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(
+                err.contains(expected),
+                "{err:?} should mention {expected:?}"
+            );
+            assert!(err.contains("t.toml"), "{err:?} should name the file");
+        }
+    }
+
+    #[test]
+    fn no_file_means_training() {
+        let c = Config::resolve(ConfigFile::default(), true, Path::new("none.toml")).unwrap();
+        assert!(c.training);
+        assert_eq!(c.catalogue, CatalogueSource::Demo);
+        assert!(c.journal_path.ends_with("paydesk-training.sqlite"));
+    }
+
+    #[test]
+    fn saving_the_language_keeps_other_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "training = true\n[terminal]\nid = \"X-1\"\n").unwrap();
+        let c = Config::load(Some(&path), None).unwrap();
+        c.save_language(Lang::Pl).unwrap();
+        let again = Config::load(Some(&path), None).unwrap();
+        assert_eq!(again.lang, Lang::Pl);
+        assert_eq!(again.terminal_id, "X-1");
+        assert!(again.training);
+    }
+}

@@ -1,0 +1,208 @@
+//! Typed errors → sentences in the user's language that say what to do next.
+//! The GUI and the CLI both explain errors through here.
+
+use crate::domain::entry::{AmountError, EntryErrors};
+use crate::domain::money::MoneyError;
+use crate::domain::operator::{AccountError, AccountMask, AmountLimitError, Operator};
+use crate::i18n::{Currency, Lang, T};
+use crate::journal::JournalError;
+
+use super::config::ConfigError;
+use super::till::{FlowError, OpenError};
+
+/// A journal problem in words.
+pub fn journal(lang: Lang, e: &JournalError) -> String {
+    match e {
+        JournalError::Corrupted { path, detail } => lang.fill(
+            T::ErrJournalCorrupted,
+            &[("path", &path.display()), ("detail", detail)],
+        ),
+        JournalError::ReadOnly { path } => {
+            lang.fill(T::ErrJournalReadOnly, &[("path", &path.display())])
+        }
+        JournalError::Locked { path } => {
+            lang.fill(T::ErrJournalLocked, &[("path", &path.display())])
+        }
+        JournalError::DiskFull { path } => {
+            lang.fill(T::ErrJournalFull, &[("path", &path.display())])
+        }
+        JournalError::NewerSchema { path, found, known } => lang.fill(
+            T::ErrJournalNewer,
+            &[
+                ("path", &path.display()),
+                ("found", found),
+                ("known", known),
+            ],
+        ),
+        JournalError::CannotOpen { path, detail } => lang.fill(
+            T::ErrJournalOpen,
+            &[("path", &path.display()), ("detail", detail)],
+        ),
+        JournalError::Sqlite { path, source } => lang.fill(
+            T::ErrJournalOpen,
+            &[("path", &path.display()), ("detail", source)],
+        ),
+        other => lang.fill(T::ErrInternal, &[("detail", other)]),
+    }
+}
+
+/// Why the till could not start, in words.
+pub fn open(lang: Lang, e: &OpenError) -> String {
+    match e {
+        OpenError::Journal(j) => journal(lang, j),
+        OpenError::NoCatalogue => lang.t(T::ErrNoCatalogue).to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A config problem in words (the file and key are in the message itself).
+pub fn config(_lang: Lang, e: &ConfigError) -> String {
+    e.to_string()
+}
+
+/// A failed step in words. `cash_taken` says whether the money is already in the
+/// drawer: before it, the cashier is told not to take money.
+pub fn flow(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
+    match e {
+        FlowError::Journal(j) => {
+            let t = if cash_taken {
+                T::ErrJournalWriteAfterCash
+            } else {
+                T::ErrJournalWrite
+            };
+            lang.fill(t, &[("detail", &journal(lang, j))])
+        }
+        FlowError::Print(p) => lang.fill(T::ErrPrinter, &[("detail", p)]),
+        other => lang.fill(T::ErrInternal, &[("detail", other)]),
+    }
+}
+
+/// A mask in words: "10 digits" or the mask itself.
+pub fn mask(lang: Lang, m: &AccountMask) -> String {
+    let lengths = m.lengths();
+    if m.digits_only() {
+        let n = lengths
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("/");
+        lang.fill(T::MaskDigits, &[("n", &n)])
+    } else {
+        m.as_str().to_string()
+    }
+}
+
+/// The amount field's error in words.
+pub fn amount(
+    lang: Lang,
+    e: &AmountError,
+    operator: Option<&Operator>,
+    currency: &Currency,
+) -> String {
+    let name = operator.map(|o| o.name.as_str()).unwrap_or_default();
+    match e {
+        AmountError::Money(m) => match m {
+            MoneyError::Empty => lang.t(T::ErrAmountEmpty).into(),
+            MoneyError::TooLong => lang.t(T::ErrAmountTooLong).into(),
+            MoneyError::NotANumber => lang.t(T::ErrAmountNotNumber).into(),
+            MoneyError::Negative => lang.t(T::ErrAmountNegative).into(),
+            MoneyError::Zero => lang.t(T::ErrAmountZero).into(),
+            MoneyError::TooManyDecimals => lang.t(T::ErrAmountDecimals).into(),
+            MoneyError::AboveCeiling { ceiling } => lang.fill(
+                T::ErrAmountCeiling,
+                &[("max", &lang.money_with(*ceiling, currency))],
+            ),
+        },
+        AmountError::TotalAboveCeiling { total, ceiling } => lang.fill(
+            T::ErrTotalCeiling,
+            &[
+                ("total", &lang.money_with(*total, currency)),
+                ("max", &lang.money_with(*ceiling, currency)),
+            ],
+        ),
+        AmountError::Limit(AmountLimitError::BelowMinimum { min }) => lang.fill(
+            T::ErrAmountBelowMin,
+            &[
+                ("operator", &name),
+                ("min", &lang.money_with(*min, currency)),
+            ],
+        ),
+        AmountError::Limit(AmountLimitError::AboveMaximum { max }) => lang.fill(
+            T::ErrAmountAboveMax,
+            &[
+                ("operator", &name),
+                ("max", &lang.money_with(*max, currency)),
+            ],
+        ),
+    }
+}
+
+/// The account field's error in words.
+pub fn account(lang: Lang, e: &AccountError, operator: &Operator, typed: &str) -> String {
+    match e {
+        AccountError::Empty => lang.t(T::ErrAccountEmpty).into(),
+        AccountError::BadCharacters => lang.t(T::ErrAccountChars).into(),
+        AccountError::Mismatch { mask: m } => lang.fill(
+            T::ErrAccountMask,
+            &[
+                ("operator", &operator.name),
+                ("mask", &mask(lang, m)),
+                ("len", &AccountMask::normalize(typed).chars().count()),
+            ],
+        ),
+    }
+}
+
+/// Each field's error in words: (operator, account, amount).
+pub fn entry(
+    lang: Lang,
+    e: &EntryErrors,
+    operator: Option<&Operator>,
+    typed_account: &str,
+    currency: &Currency,
+) -> (Option<String>, Option<String>, Option<String>) {
+    (
+        e.operator
+            .as_ref()
+            .map(|_| lang.t(T::ErrOperatorNotChosen).to_string()),
+        e.account
+            .as_ref()
+            .zip(operator)
+            .map(|(a, op)| account(lang, a, op, typed_account)),
+        e.amount
+            .as_ref()
+            .map(|a| amount(lang, a, operator, currency)),
+    )
+}
+
+/// An operator's rules in one line: mask, limits, fee.
+pub fn operator_rules(lang: Lang, op: &Operator, currency: &Currency) -> String {
+    let rule = &op.fee;
+    let mut parts = Vec::new();
+    if !rule.fixed.is_zero() {
+        parts.push(lang.money(rule.fixed));
+    }
+    if !rule.percent.is_zero() {
+        parts.push(format!("{}%", rule.percent.normalize()));
+    }
+    let mut fee = if parts.is_empty() {
+        lang.t(T::FeeNone).to_string()
+    } else {
+        parts.join(" + ")
+    };
+    if !rule.minimum.is_zero() {
+        fee = format!(
+            "{fee}, {}",
+            lang.fill(T::FeeMinimum, &[("minimum", &lang.money(rule.minimum))])
+        );
+    }
+    lang.fill(
+        T::OperatorLimits,
+        &[
+            ("mask", &mask(lang, &op.account_mask)),
+            ("min", &lang.money(op.min_amount)),
+            ("max", &lang.money_with(op.max_amount, currency)),
+            ("fee", &fee),
+        ],
+    )
+}

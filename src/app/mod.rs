@@ -1,0 +1,9 @@
+//! App services: the cashier's flow, recovery, configuration and the worker thread
+//! the UI talks to. The UI and the CLI both go through here; neither touches SQL or
+//! ESC/POS.
+
+pub mod config;
+pub mod messages;
+pub mod recovery;
+pub mod till;
+pub mod worker;

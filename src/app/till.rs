@@ -1,0 +1,354 @@
+//! The till: the cashier's payment flow over the journal and the receipt printer.
+//!
+//! Every side effect is bracketed: the "about to" state is committed before the
+//! printer gets a byte and the "done" state after it returns, so after a crash the
+//! journal says exactly which document may be on paper ([`super::recovery`]).
+//! A payment that cannot be journaled stops before the cashier is asked for money.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+
+use crate::crashpoint;
+use crate::domain::entry::Quote;
+use crate::domain::money::Money;
+use crate::domain::operator::Catalogue;
+use crate::domain::payment::{
+    OperatorSnapshot, Payment, PaymentDetails, PaymentEvent, PaymentId, PaymentState, StateName,
+    VoidReason,
+};
+use crate::domain::receipt::{self, DocumentContext, DocumentError};
+use crate::journal::{Journal, JournalError, OpenOptions, Shift};
+use crate::printing::profile::{PrinterProfile, ProfileError};
+use crate::printing::transport::{PaperLog, VirtualPrinter};
+use crate::printing::{PrintError, PrintedDocument, ReceiptPrinter};
+
+use super::config::{CatalogueSource, Config};
+
+/// Why a step of the flow did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    /// The journal refused the write; the step did not happen.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// The document did not print. The payment stays in its "printing" state.
+    #[error("printing failed: {0}")]
+    Print(#[from] PrintError),
+    /// A document could not be made for the payment (a bug in the caller).
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    /// The step does not apply to the payment's state.
+    #[error("payment {id} is {state}; this step does not apply")]
+    WrongState {
+        /// The payment.
+        id: PaymentId,
+        /// Its state.
+        state: StateName,
+    },
+}
+
+/// Why the till cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The journal cannot be used.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// The printer profile is unknown or invalid.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// The catalogue file cannot be read.
+    #[error("operator catalogue {path}: {message}")]
+    Catalogue {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// No catalogue at all.
+    #[error(
+        "there is no operator catalogue: set [catalogue] file in the config, or use training mode"
+    )]
+    NoCatalogue,
+}
+
+/// The result of a step: the payment as journaled and the document printed, if any.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// The payment after the step.
+    pub payment: Payment,
+    /// The document printed by this step.
+    pub printed: Option<PrintedDocument>,
+}
+
+/// The cashier's flow: journal + printer + the terminal's settings.
+pub struct Till {
+    journal: Journal,
+    printer: ReceiptPrinter,
+    paper: PaperLog,
+    docs: DocumentContext,
+    catalogue: Catalogue,
+    terminal_id: String,
+    cashier: String,
+    max_payment: Money,
+}
+
+/// The demo catalogue for a currency.
+pub fn demo_catalogue(currency: &str) -> Catalogue {
+    let text = match currency {
+        "PLN" => include_str!("../../assets/demo-catalogue-pln.toml"),
+        _ => include_str!("../../assets/demo-catalogue-rub.toml"),
+    };
+    let c: Catalogue = toml::from_str(text).expect("the demo catalogue parses");
+    c.check().expect("the demo catalogue is valid");
+    c
+}
+
+/// Reads and checks a catalogue file.
+pub fn read_catalogue(path: &std::path::Path) -> Result<Catalogue, OpenError> {
+    let err = |message: String| OpenError::Catalogue {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let c: Catalogue = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+    c.check().map_err(err)?;
+    Ok(c)
+}
+
+impl Till {
+    /// Opens the journal, loads the catalogue and sets up the printer.
+    pub fn open(config: &Config) -> Result<Till, OpenError> {
+        let mut journal = Journal::open(
+            &config.journal_path,
+            &OpenOptions {
+                busy_timeout: config.busy_timeout,
+            },
+        )?;
+        let catalogue = match &config.catalogue {
+            CatalogueSource::Demo => {
+                let c = demo_catalogue(config.currency.code());
+                if journal.catalogue()?.as_ref().map(|j| &j.version) != Some(&c.version) {
+                    journal.store_catalogue(&c, "demo")?;
+                }
+                c
+            }
+            CatalogueSource::File(path) => {
+                let c = read_catalogue(path)?;
+                if journal.catalogue()?.as_ref() != Some(&c) {
+                    journal.store_catalogue(&c, &path.display().to_string())?;
+                }
+                c
+            }
+            CatalogueSource::Cached => journal.catalogue()?.ok_or(OpenError::NoCatalogue)?,
+        };
+        let profile = PrinterProfile::built_in(&config.printer.profile)?;
+        let virtual_printer =
+            VirtualPrinter::new(profile.clone(), config.printer.output_dir.clone());
+        let paper = virtual_printer.paper();
+        Ok(Till {
+            journal,
+            printer: ReceiptPrinter::new(profile, Box::new(virtual_printer)),
+            paper,
+            docs: DocumentContext {
+                shop: config.shop.clone(),
+                lang: config.lang,
+                tz: config.tz,
+                currency: config.currency.clone(),
+                training: config.training,
+            },
+            catalogue,
+            terminal_id: config.terminal_id.clone(),
+            cashier: config.cashier.clone(),
+            max_payment: config.max_payment,
+        })
+    }
+
+    /// Prints documents in `lang` from now on.
+    pub fn set_language(&mut self, lang: crate::i18n::Lang) {
+        self.docs.lang = lang;
+    }
+
+    /// The operator catalogue in force.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The ceiling for one payment.
+    pub fn max_payment(&self) -> Money {
+        self.max_payment
+    }
+
+    /// The journal (for reads).
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// What the virtual printer has printed.
+    pub fn paper(&self) -> PaperLog {
+        self.paper.clone()
+    }
+
+    /// "virtual (Generic 80 mm)".
+    pub fn printer_description(&self) -> String {
+        self.printer.describe()
+    }
+
+    /// The open shift.
+    pub fn shift(&self) -> Result<Option<Shift>, JournalError> {
+        self.journal.current_shift(&self.terminal_id)
+    }
+
+    /// Payments this terminal left between two steps.
+    pub fn unfinished(&self) -> Result<Vec<Payment>, JournalError> {
+        self.journal.unfinished(&self.terminal_id)
+    }
+
+    /// Re-reads a payment.
+    pub fn payment(&self, id: PaymentId) -> Result<Payment, JournalError> {
+        self.journal.payment(id)
+    }
+
+    fn expect(&self, id: PaymentId, allowed: &[StateName]) -> Result<Payment, FlowError> {
+        let p = self.journal.payment(id)?;
+        if allowed.contains(&p.state.name()) {
+            Ok(p)
+        } else {
+            Err(FlowError::WrongState {
+                id,
+                state: p.state.name(),
+            })
+        }
+    }
+
+    fn record(&mut self, p: &Payment, e: PaymentEvent) -> Result<Payment, FlowError> {
+        Ok(self.journal.record(p, e, &self.cashier)?)
+    }
+
+    /// Step 2: journal the payment with its pre-receipt number, print the
+    /// pre-receipt, journal that it printed.
+    pub fn print_pre_receipt(&mut self, quote: &Quote) -> Result<Step, FlowError> {
+        let details = PaymentDetails {
+            id: PaymentId::new(),
+            terminal_id: self.terminal_id.clone(),
+            operator: OperatorSnapshot {
+                code: quote.operator.code.clone(),
+                name: quote.operator.name.clone(),
+                tax_id: quote.operator.tax_id.clone(),
+                legal_entity: quote.operator.legal_entity.clone(),
+            },
+            account: quote.account.clone(),
+            amount: quote.amount,
+            fee: quote.fee,
+            total: quote.total,
+            created_at: Utc::now(),
+            cashier: self.cashier.clone(),
+        };
+        let p = self.journal.start_pre_receipt(&details, &self.cashier)?;
+        crashpoint::hit("pre_receipt.intent");
+        self.finish_pre_receipt(p)
+    }
+
+    fn finish_pre_receipt(&mut self, p: Payment) -> Result<Step, FlowError> {
+        let doc = receipt::pre_receipt(&self.docs, &p, Utc::now())?;
+        let printed = self.printer.print(&doc)?;
+        crashpoint::hit("pre_receipt.printed");
+        let p = self.record(&p, PaymentEvent::PreReceiptPrinted)?;
+        crashpoint::hit("pre_receipt.done");
+        Ok(Step {
+            payment: p,
+            printed: Some(printed),
+        })
+    }
+
+    /// Prints the pre-receipt again (it did not come out): journals the reprint, then
+    /// prints, then journals that it printed.
+    pub fn reprint_pre_receipt(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::PreReceiptPrinting])?;
+        let p = self.record(&p, PaymentEvent::PreReceiptReprintStarted)?;
+        self.finish_pre_receipt(p)
+    }
+
+    /// Recovery: the cashier confirms the pre-receipt did come out.
+    pub fn confirm_pre_receipt_printed(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::PreReceiptPrinting])?;
+        let p = self.record(&p, PaymentEvent::PreReceiptPrinted)?;
+        Ok(Step {
+            payment: p,
+            printed: None,
+        })
+    }
+
+    /// Step 3: the customer signed.
+    pub fn customer_signed(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::PreReceiptPrinted])?;
+        let p = self.record(&p, PaymentEvent::CustomerSigned)?;
+        crashpoint::hit("signed");
+        Ok(Step {
+            payment: p,
+            printed: None,
+        })
+    }
+
+    /// Voids a payment before money was taken.
+    pub fn void(&mut self, id: PaymentId, reason: VoidReason) -> Result<Step, FlowError> {
+        let p = self.journal.payment(id)?;
+        let p = self.record(&p, PaymentEvent::Voided { reason })?;
+        Ok(Step {
+            payment: p,
+            printed: None,
+        })
+    }
+
+    /// Step 4: the cash is taken; journal it with the fiscal receipt's numbers, print
+    /// the fiscal receipt, journal that it printed (the payment is then queued).
+    pub fn take_cash(&mut self, id: PaymentId, tendered: Money) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::Signed])?;
+        let p = self.journal.take_cash(&p, tendered, true, &self.cashier)?;
+        crashpoint::hit("fiscal.intent");
+        self.finish_fiscal(p)
+    }
+
+    fn finish_fiscal(&mut self, p: Payment) -> Result<Step, FlowError> {
+        let doc = receipt::fiscal_receipt(&self.docs, &p, Utc::now())?;
+        let printed = self.printer.print(&doc)?;
+        crashpoint::hit("fiscal.printed");
+        let p = self.record(&p, PaymentEvent::FiscalPrinted)?;
+        crashpoint::hit("fiscal.done");
+        Ok(Step {
+            payment: p,
+            printed: Some(printed),
+        })
+    }
+
+    /// Recovery: the cash was taken but the fiscal receipt was never started.
+    pub fn print_fiscal(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::CashTaken])?;
+        let p = self.journal.start_fiscal(&p, &self.cashier)?;
+        crashpoint::hit("fiscal.intent");
+        self.finish_fiscal(p)
+    }
+
+    /// Recovery: the fiscal receipt did not come out; print it again with the same
+    /// number.
+    pub fn reprint_fiscal(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::FiscalPrinting])?;
+        let p = self.record(&p, PaymentEvent::FiscalReprintStarted)?;
+        self.finish_fiscal(p)
+    }
+
+    /// Recovery: the cashier confirms the fiscal receipt came out and was handed over.
+    pub fn confirm_fiscal_printed(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::FiscalPrinting])?;
+        let p = self.record(&p, PaymentEvent::FiscalPrinted)?;
+        Ok(Step {
+            payment: p,
+            printed: None,
+        })
+    }
+
+    /// True when the payment's cash is in the drawer (errors after this point must not
+    /// tell the cashier to refuse money: it is already taken).
+    pub fn cash_is_taken(state: &PaymentState) -> bool {
+        state.cash().is_some()
+    }
+}

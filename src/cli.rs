@@ -1,0 +1,336 @@
+//! The command line: `paydesk` opens the terminal; subcommands run the same app
+//! services headless for managers, scripts and tests.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::app::config::Config;
+use crate::app::messages;
+use crate::app::recovery::{self, Answer, Outcome};
+use crate::app::till::Till;
+use crate::domain::entry::{self, PaymentInput};
+use crate::domain::money::Money;
+use crate::domain::payment::{PaymentId, VoidReason};
+use crate::i18n::{Lang, T};
+use crate::journal::{Journal, OpenOptions};
+
+/// paydesk — cashier terminal for third-party payments in cash.
+///
+/// With no subcommand, opens the cashier screen. With no config file, runs in
+/// training mode (demo operators, virtual printer).
+#[derive(Debug, Parser)]
+#[command(name = "paydesk", version, about, long_about)]
+pub struct Cli {
+    /// Config file (default: the platform config folder's paydesk/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Journal file (overrides the config).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+    /// What to do; nothing opens the cashier screen.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Take one payment headless: pre-receipt, signature, cash, fiscal receipt.
+    Pay(PayArgs),
+    /// List the operator catalogue: code, name, account mask, limits, fee.
+    Operators,
+    /// Journal maintenance.
+    Journal {
+        /// What to do with the journal.
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
+    /// List payments left between two steps, or answer the question about one.
+    Recovery(RecoveryArgs),
+}
+
+/// `paydesk journal …`
+#[derive(Debug, Subcommand)]
+pub enum JournalCommand {
+    /// Check the file's integrity and that every payment's row matches its events
+    /// and that receipt numbers have no gaps. Exits 1 if anything is wrong.
+    Verify,
+}
+
+/// `paydesk pay …`
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("signature").required(true).args(["customer_signed", "customer_refused"]))]
+pub struct PayArgs {
+    /// Operator code (see `paydesk operators`).
+    #[arg(long)]
+    pub operator: String,
+    /// Account number as the customer gives it.
+    #[arg(long)]
+    pub account: String,
+    /// Amount for the operator, e.g. 1234.50 or "1 234,50".
+    #[arg(long)]
+    pub amount: String,
+    /// Cash the customer hands over (at least the total with the fee).
+    #[arg(long)]
+    pub tendered: String,
+    /// The customer checked and signed the pre-receipt.
+    #[arg(long)]
+    pub customer_signed: bool,
+    /// The customer refused to sign: the payment is voided after the pre-receipt.
+    #[arg(long)]
+    pub customer_refused: bool,
+    /// Write each document as <name>.txt (decoded) and <name>.escpos (bytes) into
+    /// this folder instead of printing the text to stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `paydesk recovery …`
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("answering").multiple(true).requires_all(["payment", "answer"]))]
+pub struct RecoveryArgs {
+    /// The payment to answer about (its id).
+    #[arg(long, group = "answering")]
+    pub payment: Option<String>,
+    /// The answer to its question.
+    #[arg(long, value_enum, group = "answering")]
+    pub answer: Option<AnswerArg>,
+}
+
+/// An answer on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum AnswerArg {
+    /// Yes (or the only action offered).
+    Yes,
+    /// No.
+    No,
+}
+
+/// Exit code for input the user must correct.
+const EXIT_BAD_INPUT: u8 = 2;
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("paydesk: {msg}");
+    ExitCode::FAILURE
+}
+
+fn fail_input(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("paydesk: {msg}");
+    ExitCode::from(EXIT_BAD_INPUT)
+}
+
+/// Runs paydesk with the process's arguments.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref(), cli.journal.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail_input(messages::config(Lang::from_env(), &e)),
+    };
+    match cli.command {
+        None => crate::ui::run(config),
+        Some(Command::Pay(args)) => pay(config, args),
+        Some(Command::Operators) => operators(config),
+        Some(Command::Journal {
+            command: JournalCommand::Verify,
+        }) => verify(config),
+        Some(Command::Recovery(args)) => recovery_cmd(config, args),
+    }
+}
+
+fn open_till(config: &Config) -> Result<Till, ExitCode> {
+    Till::open(config).map_err(|e| fail(messages::open(config.lang, &e)))
+}
+
+fn pay(mut config: Config, args: PayArgs) -> ExitCode {
+    let lang = config.lang;
+    if let Some(out) = &args.out {
+        config.printer.output_dir = Some(out.clone());
+    }
+    let mut till = match open_till(&config) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    // Everything is checked before the first write: bad input never touches the journal.
+    let input = PaymentInput {
+        operator_code: Some(args.operator.clone()),
+        account: args.account.clone(),
+        amount: args.amount.clone(),
+    };
+    let quote = match entry::validate(till.catalogue(), &input, till.max_payment()) {
+        Ok(q) => q,
+        Err(errors) => {
+            let op = till.catalogue().get(&args.operator);
+            let (o, a, m) = messages::entry(lang, &errors, op, &args.account, &config.currency);
+            if o.is_some() {
+                let codes: Vec<&str> = till
+                    .catalogue()
+                    .operators
+                    .iter()
+                    .map(|o| o.code.as_str())
+                    .collect();
+                eprintln!(
+                    "paydesk: {}: {} ({})",
+                    lang.t(T::FieldOperator),
+                    o.unwrap_or_default(),
+                    codes.join(", ")
+                );
+            }
+            for (field, msg) in [(T::FieldAccount, a), (T::FieldAmount, m)] {
+                if let Some(msg) = msg {
+                    eprintln!("paydesk: {}: {msg}", lang.t(field));
+                }
+            }
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let tendered = match Money::parse(&args.tendered) {
+        Ok(t) if t >= quote.total => t,
+        Ok(_) => {
+            return fail_input(format!(
+                "{}: {}",
+                lang.t(T::FieldTendered),
+                lang.fill(
+                    T::ErrTenderedTooLittle,
+                    &[("total", &lang.money_with(quote.total, &config.currency))]
+                )
+            ));
+        }
+        Err(e) => {
+            let msg = messages::amount(lang, &e.into(), None, &config.currency);
+            return fail_input(format!("{}: {msg}", lang.t(T::FieldTendered)));
+        }
+    };
+
+    let step = match till.print_pre_receipt(&quote) {
+        Ok(s) => s,
+        Err(e) => return fail(messages::flow(lang, &e, false)),
+    };
+    let id = step.payment.id();
+    let step = if args.customer_refused {
+        match till.void(id, VoidReason::CustomerRefused) {
+            Ok(s) => s,
+            Err(e) => return fail(messages::flow(lang, &e, false)),
+        }
+    } else {
+        if let Err(e) = till.customer_signed(id) {
+            return fail(messages::flow(lang, &e, false));
+        }
+        match till.take_cash(id, tendered) {
+            Ok(s) => s,
+            Err(e) => return fail(messages::flow(lang, &e, true)),
+        }
+    };
+    if args.out.is_none() {
+        let paper = till.paper();
+        let paper = paper.lock().expect("paper log");
+        let mut stdout = std::io::stdout().lock();
+        for (job, printout) in paper.iter() {
+            let _ = writeln!(stdout, "==== {} ====\n{}", job.name, printout.text());
+        }
+    }
+    let summary = match step.payment.state.fiscal() {
+        Some(f) => lang.fill(T::PaymentDone, &[("n", &f.receipt_no)]),
+        None => lang.t(T::PaymentVoided).to_string(),
+    };
+    println!("{summary}\n{}: {id}", lang.t(T::PaymentIdLabel));
+    ExitCode::SUCCESS
+}
+
+fn operators(config: Config) -> ExitCode {
+    let till = match open_till(&config) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let lang = config.lang;
+    for op in &till.catalogue().operators {
+        println!(
+            "{:<10} {:<28} {}",
+            op.code.as_str(),
+            op.name,
+            messages::operator_rules(lang, op, &config.currency)
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn verify(config: Config) -> ExitCode {
+    let journal = match Journal::open(
+        &config.journal_path,
+        &OpenOptions {
+            busy_timeout: config.busy_timeout,
+        },
+    ) {
+        Ok(j) => j,
+        Err(e) => return fail(messages::journal(config.lang, &e)),
+    };
+    match journal.verify() {
+        Ok(report) => {
+            println!(
+                "{}: {} payments, {} events, schema {}",
+                journal.path().display(),
+                report.payments,
+                report.events,
+                crate::journal::SCHEMA_VERSION
+            );
+            if report.is_ok() {
+                println!("ok");
+                ExitCode::SUCCESS
+            } else {
+                for p in &report.problems {
+                    println!("problem: {p}");
+                }
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => fail(messages::journal(config.lang, &e)),
+    }
+}
+
+fn recovery_cmd(config: Config, args: RecoveryArgs) -> ExitCode {
+    let lang = config.lang;
+    let mut till = match open_till(&config) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let unfinished = match till.unfinished() {
+        Ok(u) => u,
+        Err(e) => return fail(messages::journal(lang, &e)),
+    };
+    let (Some(id), Some(answer)) = (args.payment, args.answer) else {
+        for p in &unfinished {
+            if let Some(q) = recovery::question(p) {
+                println!(
+                    "{} {} {}",
+                    p.id(),
+                    p.state.name(),
+                    q.text(p, lang, &config.currency)
+                );
+            }
+        }
+        return ExitCode::SUCCESS;
+    };
+    let Ok(id) = id.parse::<PaymentId>() else {
+        return fail_input(format!("{id:?} is not a payment id"));
+    };
+    let Some(p) = unfinished.iter().find(|p| p.id() == id) else {
+        return fail_input(format!("payment {id} has no open question"));
+    };
+    let a = match answer {
+        AnswerArg::Yes => Answer::Yes,
+        AnswerArg::No => Answer::No,
+    };
+    match recovery::answer(&mut till, p, a) {
+        Ok(Outcome::Moved(step)) => {
+            println!("{} {}", step.payment.id(), step.payment.state.name());
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::ResumeAtCash(p)) => {
+            println!("{} {} (continue at the cash step)", p.id(), p.state.name());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(messages::flow(lang, &e, Till::cash_is_taken(&p.state))),
+    }
+}

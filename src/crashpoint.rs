@@ -1,0 +1,31 @@
+//! Named crash points for the recovery tests.
+//!
+//! When the environment variable `PAYDESK_CRASH_AT` names a point, the process aborts
+//! there (no destructors, no flushing: as close to `kill -9` as a process can do to
+//! itself). Unset, a crash point costs one comparison.
+
+use std::sync::OnceLock;
+
+/// The environment variable that names the crash point.
+pub const ENV: &str = "PAYDESK_CRASH_AT";
+
+/// Every crash point, in the order a payment passes them.
+pub const POINTS: &[&str] = &[
+    "pre_receipt.intent",
+    "pre_receipt.printed",
+    "pre_receipt.done",
+    "signed",
+    "fiscal.intent",
+    "fiscal.printed",
+    "fiscal.done",
+];
+
+/// Aborts the process if `PAYDESK_CRASH_AT` is `point`.
+pub fn hit(point: &str) {
+    static TARGET: OnceLock<Option<String>> = OnceLock::new();
+    let target = TARGET.get_or_init(|| std::env::var(ENV).ok().filter(|s| !s.is_empty()));
+    if target.as_deref() == Some(point) {
+        eprintln!("paydesk: crashing on purpose at {point} ({ENV})");
+        std::process::abort();
+    }
+}

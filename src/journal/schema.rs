@@ -1,0 +1,90 @@
+//! Schema migrations, applied in order by `PRAGMA user_version`.
+//!
+//! Never edit a migration that has shipped: add a new one.
+
+/// Each entry moves the schema from version `i` to `i + 1`.
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1: payments, their events, counters, shifts, the operator catalogue.
+    r#"
+    CREATE TABLE payments (
+        id                TEXT PRIMARY KEY NOT NULL,
+        terminal_id       TEXT NOT NULL,
+        operator_code     TEXT NOT NULL,
+        operator_name     TEXT NOT NULL,
+        operator_tax_id   TEXT NOT NULL,
+        legal_entity      TEXT NOT NULL,
+        account           TEXT NOT NULL,
+        amount_minor      INTEGER NOT NULL CHECK (amount_minor > 0),
+        fee_minor         INTEGER NOT NULL CHECK (fee_minor >= 0),
+        total_minor       INTEGER NOT NULL CHECK (total_minor = amount_minor + fee_minor),
+        cashier           TEXT NOT NULL,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        state             TEXT NOT NULL CHECK (state IN ('pre_receipt_printing', 'pre_receipt_printed',
+                              'signed', 'voided', 'cash_taken', 'fiscal_printing', 'fiscalized')),
+        pre_receipt_no    INTEGER,
+        void_reason       TEXT,
+        tendered_minor    INTEGER,
+        change_minor      INTEGER,
+        fiscal_receipt_no INTEGER,
+        shift_no          INTEGER,
+        -- Money is taken only with enough cash; fiscal numbers only after cash.
+        CHECK (tendered_minor IS NULL OR tendered_minor = total_minor + change_minor),
+        CHECK (fiscal_receipt_no IS NULL OR tendered_minor IS NOT NULL),
+        CHECK (state NOT IN ('cash_taken', 'fiscal_printing', 'fiscalized') OR tendered_minor IS NOT NULL),
+        CHECK (state NOT IN ('fiscal_printing', 'fiscalized') OR fiscal_receipt_no IS NOT NULL)
+    ) STRICT;
+    CREATE UNIQUE INDEX payments_pre_receipt_no ON payments (terminal_id, pre_receipt_no);
+    CREATE UNIQUE INDEX payments_fiscal_receipt_no ON payments (terminal_id, fiscal_receipt_no);
+    CREATE INDEX payments_unfinished ON payments (terminal_id, state)
+        WHERE state NOT IN ('voided', 'fiscalized');
+    CREATE INDEX payments_created_at ON payments (created_at);
+
+    -- Every transition of every payment, in order. Append-only.
+    CREATE TABLE payment_events (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        payment_id TEXT NOT NULL REFERENCES payments (id),
+        at         TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        data       TEXT NOT NULL,
+        actor      TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX payment_events_payment ON payment_events (payment_id, seq);
+    CREATE TRIGGER payment_events_no_update BEFORE UPDATE ON payment_events
+        BEGIN SELECT RAISE(ABORT, 'payment_events is append-only'); END;
+    CREATE TRIGGER payment_events_no_delete BEFORE DELETE ON payment_events
+        BEGIN SELECT RAISE(ABORT, 'payment_events is append-only'); END;
+    CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments
+        BEGIN SELECT RAISE(ABORT, 'payments are never deleted'); END;
+
+    -- Gapless document numbers per terminal: the last number handed out.
+    CREATE TABLE counters (
+        terminal_id TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        value       INTEGER NOT NULL CHECK (value >= 0),
+        PRIMARY KEY (terminal_id, name)
+    ) STRICT;
+
+    CREATE TABLE shifts (
+        terminal_id TEXT NOT NULL,
+        number      INTEGER NOT NULL CHECK (number > 0),
+        opened_at   TEXT NOT NULL,
+        closed_at   TEXT,
+        PRIMARY KEY (terminal_id, number)
+    ) STRICT;
+    CREATE UNIQUE INDEX shifts_one_open ON shifts (terminal_id) WHERE closed_at IS NULL;
+
+    -- The operator catalogue as last received, so the till works offline.
+    CREATE TABLE operators (
+        code     TEXT PRIMARY KEY NOT NULL,
+        position INTEGER NOT NULL,
+        data     TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE catalogue_meta (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        version   TEXT NOT NULL,
+        source    TEXT NOT NULL,
+        stored_at TEXT NOT NULL
+    ) STRICT;
+    "#,
+];

@@ -1,0 +1,165 @@
+//! `paydesk journal verify`: the file's integrity and the consistency of what it says.
+
+use std::collections::BTreeMap;
+
+use crate::domain::payment::{Payment, PaymentDetails, PaymentEvent};
+
+use super::{Journal, JournalError};
+
+/// What `verify` found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Payments checked.
+    pub payments: usize,
+    /// Events replayed.
+    pub events: usize,
+    /// Each inconsistency, in words; empty when the journal is consistent.
+    pub problems: Vec<String>,
+}
+
+impl VerifyReport {
+    /// True when nothing is wrong.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Checks, beyond `PRAGMA integrity_check`:
+/// - each payment's events start with `created` carrying the row's details and replay
+///   through the state machine to exactly the row's state;
+/// - per terminal, pre-receipt and fiscal receipt numbers are 1..=N with no gap and no
+///   repeat, and N is the counter's value.
+pub(super) fn verify(journal: &Journal) -> Result<VerifyReport, JournalError> {
+    journal.integrity_check()?;
+    let mut report = VerifyReport::default();
+    let payments = journal.all_payments();
+    let payments = match payments {
+        Ok(p) => p,
+        Err(JournalError::BadRow { id, detail }) => {
+            report.problems.push(format!("payment {id}: {detail}"));
+            return Ok(report);
+        }
+        Err(e) => return Err(e),
+    };
+    let mut numbers: BTreeMap<(String, &'static str), Vec<u64>> = BTreeMap::new();
+    for p in &payments {
+        report.payments += 1;
+        let events = journal.events(p.id())?;
+        report.events += events.len();
+        let id = p.id();
+        let mut iter = events.iter();
+        let Some(first) = iter.next().filter(|e| e.kind == "created") else {
+            report
+                .problems
+                .push(format!("payment {id}: first event is not 'created'"));
+            continue;
+        };
+        match serde_json::from_str::<PaymentDetails>(&first.data) {
+            Ok(d) if d == p.details => {}
+            Ok(_) => report.problems.push(format!(
+                "payment {id}: row details differ from its 'created' event"
+            )),
+            Err(e) => report
+                .problems
+                .push(format!("payment {id}: 'created' event unreadable: {e}")),
+        }
+        let mut replayed = Payment::draft(p.details.clone());
+        let mut ok = true;
+        for e in iter {
+            let event: PaymentEvent = match serde_json::from_str(&e.data) {
+                Ok(ev) => ev,
+                Err(err) => {
+                    report
+                        .problems
+                        .push(format!("payment {id}: event {} unreadable: {err}", e.seq));
+                    ok = false;
+                    break;
+                }
+            };
+            if event.kind() != e.kind {
+                report.problems.push(format!(
+                    "payment {id}: event {} says kind {} but holds {}",
+                    e.seq,
+                    e.kind,
+                    event.kind()
+                ));
+            }
+            match replayed.apply(&event) {
+                Ok(next) => replayed = next,
+                Err(err) => {
+                    report
+                        .problems
+                        .push(format!("payment {id}: event {} is illegal: {err}", e.seq));
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok && replayed.state != p.state {
+            report.problems.push(format!(
+                "payment {id}: row says {:?} but its events say {:?}",
+                p.state, replayed.state
+            ));
+        }
+        let terminal = p.details.terminal_id.clone();
+        if let Some(n) = p.state.pre_receipt_no() {
+            numbers
+                .entry((terminal.clone(), "pre_receipt"))
+                .or_default()
+                .push(n);
+        }
+        if let Some(f) = p.state.fiscal() {
+            numbers
+                .entry((terminal, "fiscal_receipt"))
+                .or_default()
+                .push(f.receipt_no);
+        }
+    }
+    let mut stmt = journal
+        .conn()
+        .prepare("SELECT terminal_id, name, value FROM counters")
+        .map_err(|e| journal.err(e))?;
+    let counters: Vec<(String, String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .and_then(|r| r.collect())
+        .map_err(|e| journal.err(e))?;
+    for (terminal, name, value) in counters {
+        let key_name: &'static str = match name.as_str() {
+            "pre_receipt" => "pre_receipt",
+            "fiscal_receipt" => "fiscal_receipt",
+            other => {
+                report
+                    .problems
+                    .push(format!("terminal {terminal}: unknown counter {other}"));
+                continue;
+            }
+        };
+        let mut used = numbers
+            .remove(&(terminal.clone(), key_name))
+            .unwrap_or_default();
+        used.sort_unstable();
+        let expected: Vec<u64> = (1..=value as u64).collect();
+        if used != expected {
+            report.problems.push(format!(
+                "terminal {terminal}: {name} numbers are not 1..={value} without gaps (found {} numbers{})",
+                used.len(),
+                first_difference(&used, &expected)
+            ));
+        }
+    }
+    for ((terminal, name), used) in numbers {
+        report.problems.push(format!(
+            "terminal {terminal}: {} {name} numbers in use but no counter",
+            used.len()
+        ));
+    }
+    Ok(report)
+}
+
+fn first_difference(used: &[u64], expected: &[u64]) -> String {
+    used.iter()
+        .zip(expected)
+        .find(|(u, e)| u != e)
+        .map(|(u, e)| format!(", first difference: {u} where {e} was expected"))
+        .unwrap_or_default()
+}

@@ -1,0 +1,610 @@
+//! The cashier screen: enter → pre-receipt → signature → cash → done, keyboard first.
+//!
+//! Enter does the step's primary action (or moves to the next field), Esc cancels,
+//! Tab moves between fields. The fee and the total follow the amount as it is typed;
+//! each field's error is shown beside it. This module only draws and returns
+//! [`Action`]s; the app sends them to the till thread.
+
+use egui::{Key, RichText};
+
+use crate::app::messages;
+use crate::domain::entry::{self, PaymentInput, Quote};
+use crate::domain::money::Money;
+use crate::domain::operator::{Catalogue, Operator};
+use crate::domain::payment::{Payment, PaymentState, StateName, VoidReason};
+use crate::i18n::{Currency, Lang, T};
+use crate::printing::decode::Printout;
+
+use super::style;
+
+/// The cashier's input fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// Operator search.
+    Operator,
+    /// Account number.
+    Account,
+    /// Amount.
+    Amount,
+    /// Cash received.
+    Tendered,
+}
+
+/// A message under the form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// Something went well.
+    Info(String),
+    /// Something failed; what to do is in the text.
+    Error(String),
+}
+
+/// What the cashier screen keeps between frames.
+#[derive(Clone, Debug, Default)]
+pub struct CashierState {
+    /// The operator search text (the chosen operator's name once chosen).
+    pub operator_query: String,
+    /// The chosen operator's code.
+    pub operator: Option<String>,
+    /// Highlighted row of the operator list.
+    pub highlighted: usize,
+    /// Account as typed.
+    pub account: String,
+    /// Amount as typed.
+    pub amount: String,
+    /// Cash received as typed.
+    pub tendered: String,
+    /// The payment in progress (or just finished).
+    pub active: Option<Payment>,
+    /// The last document printed, decoded from its bytes.
+    pub last_printout: Option<Printout>,
+    /// The message under the form.
+    pub notice: Option<Notice>,
+    /// A request is with the till thread.
+    pub busy: bool,
+    /// Show every field's error (after the cashier tried to go on).
+    pub show_all_errors: bool,
+    /// Give this field the keyboard focus on the next frame.
+    pub focus: Option<Field>,
+}
+
+/// What the screen asks the app to do.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// Journal and print the pre-receipt.
+    PrintPreReceipt(Box<Quote>),
+    /// The customer signed the active payment.
+    Signed,
+    /// Void the active payment.
+    Void(VoidReason),
+    /// Cash taken for the active payment.
+    TakeCash(Money),
+    /// Clear the form for the next customer.
+    NewPayment,
+}
+
+/// What the screen reads but does not change.
+pub struct View<'a> {
+    /// Language.
+    pub lang: Lang,
+    /// Currency.
+    pub currency: &'a Currency,
+    /// The operator catalogue.
+    pub catalogue: &'a Catalogue,
+    /// The ceiling for one payment.
+    pub max_payment: Money,
+}
+
+/// The step the screen shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Enter,
+    Sign,
+    Cash,
+    Done,
+}
+
+impl CashierState {
+    fn step(&self) -> Step {
+        match self.active.as_ref().map(|p| p.state.name()) {
+            Some(StateName::PreReceiptPrinted) => Step::Sign,
+            Some(StateName::Signed) => Step::Cash,
+            Some(StateName::Fiscalized | StateName::Voided) => Step::Done,
+            _ => Step::Enter,
+        }
+    }
+
+    /// Clears the form for the next customer (the last printout stays on screen).
+    pub fn clear(&mut self) {
+        let printout = self.last_printout.take();
+        *self = CashierState {
+            last_printout: printout,
+            focus: Some(Field::Operator),
+            ..CashierState::default()
+        };
+    }
+
+    fn input(&self) -> PaymentInput {
+        PaymentInput {
+            operator_code: self.operator.clone(),
+            account: self.account.clone(),
+            amount: self.amount.clone(),
+        }
+    }
+}
+
+/// A labelled single-line field; returns its response.
+fn text_field(
+    ui: &mut egui::Ui,
+    state_focus: &mut Option<Field>,
+    field: Field,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    enabled: bool,
+) -> egui::Response {
+    let label = ui.label(RichText::new(label).strong());
+    let response = ui.add_enabled(
+        enabled,
+        egui::TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(360.0)
+            .font(egui::TextStyle::Heading)
+            .char_limit(64),
+    );
+    let response = response.labelled_by(label.id);
+    if *state_focus == Some(field) && enabled {
+        response.request_focus();
+        *state_focus = None;
+    }
+    response
+}
+
+fn error_line(ui: &mut egui::Ui, text: Option<&str>) {
+    if let Some(t) = text {
+        ui.label(RichText::new(t).color(style::error_color(ui)));
+    }
+}
+
+fn entered(response: &egui::Response, ui: &egui::Ui) -> bool {
+    response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
+}
+
+/// The state of a payment in words.
+pub fn state_text(lang: Lang, state: &PaymentState) -> &'static str {
+    lang.t(match state.name() {
+        StateName::Draft => T::StateDraft,
+        StateName::PreReceiptPrinting => T::StatePreReceiptPrinting,
+        StateName::PreReceiptPrinted => T::StatePreReceiptPrinted,
+        StateName::Signed => T::StateSigned,
+        StateName::Voided => T::StateVoided,
+        StateName::CashTaken => T::StateCashTaken,
+        StateName::FiscalPrinting => T::StateFiscalPrinting,
+        StateName::Fiscalized => T::StateFiscalized,
+    })
+}
+
+fn steps_header(ui: &mut egui::Ui, lang: Lang, current: Step) {
+    ui.horizontal(|ui| {
+        for (step, t) in [
+            (Step::Enter, T::StepEnter),
+            (Step::Sign, T::StepSign),
+            (Step::Cash, T::StepCash),
+            (Step::Done, T::StepDone),
+        ] {
+            let text = RichText::new(lang.t(t));
+            if step == current {
+                ui.label(text.strong().underline().size(21.0));
+            } else {
+                ui.label(text.weak());
+            }
+            ui.add_space(12.0);
+        }
+    });
+}
+
+fn summary(ui: &mut egui::Ui, lang: Lang, currency: &Currency, p: &Payment) {
+    let d = &p.details;
+    egui::Grid::new("payment-summary")
+        .num_columns(2)
+        .spacing([24.0, 6.0])
+        .show(ui, |ui| {
+            for (label, value) in [
+                (T::FieldOperator, d.operator.name.clone()),
+                (T::FieldAccount, d.account.clone()),
+                (T::FieldAmount, lang.money_with(d.amount, currency)),
+                (T::Fee, lang.money_with(d.fee, currency)),
+            ] {
+                ui.label(lang.t(label));
+                ui.label(RichText::new(value).strong());
+                ui.end_row();
+            }
+            ui.label(lang.t(T::Total));
+            ui.label(
+                RichText::new(lang.money_with(d.total, currency))
+                    .heading()
+                    .strong(),
+            );
+            ui.end_row();
+        });
+}
+
+/// Draws the cashier screen and returns what the cashier asked for.
+pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action> {
+    let lang = view.lang;
+    let mut actions = Vec::new();
+    let step = s.step();
+    steps_header(ui, lang, step);
+    ui.separator();
+    ui.add_space(6.0);
+    let idle = !s.busy;
+    match step {
+        Step::Enter => enter_step(ui, s, view, idle, &mut actions),
+        Step::Sign => {
+            let p = s.active.clone().expect("sign step has a payment");
+            let n = p.state.pre_receipt_no().unwrap_or_default();
+            ui.label(RichText::new(lang.fill(T::AskSignature, &[("n", &n)])).heading());
+            ui.add_space(8.0);
+            summary(ui, lang, view.currency, &p);
+            ui.add_space(12.0);
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(
+                        idle,
+                        egui::Button::new(RichText::new(lang.t(T::ButtonSigned)).strong()),
+                    )
+                    .clicked()
+                {
+                    actions.push(Action::Signed);
+                }
+                if ui
+                    .add_enabled(idle, egui::Button::new(lang.t(T::ButtonRefused)))
+                    .clicked()
+                {
+                    actions.push(Action::Void(VoidReason::CustomerRefused));
+                }
+            });
+            if idle && actions.is_empty() && nothing_focused(ui) {
+                if ui.input(|i| i.key_pressed(Key::Enter)) {
+                    actions.push(Action::Signed);
+                } else if ui.input(|i| i.key_pressed(Key::Escape)) {
+                    actions.push(Action::Void(VoidReason::CustomerRefused));
+                }
+            }
+        }
+        Step::Cash => {
+            let p = s.active.clone().expect("cash step has a payment");
+            let total = p.details.total;
+            ui.label(
+                RichText::new(lang.fill(
+                    T::AskCash,
+                    &[("total", &lang.money_with(total, view.currency))],
+                ))
+                .heading(),
+            );
+            ui.add_space(8.0);
+            summary(ui, lang, view.currency, &p);
+            ui.add_space(8.0);
+            let r = text_field(
+                ui,
+                &mut s.focus,
+                Field::Tendered,
+                lang.t(T::FieldTendered),
+                &mut s.tendered,
+                "",
+                idle,
+            );
+            let tendered = Money::parse(&s.tendered);
+            let error = match &tendered {
+                Ok(t) if *t < total => Some(lang.fill(
+                    T::ErrTenderedTooLittle,
+                    &[("total", &lang.money_with(total, view.currency))],
+                )),
+                Ok(t) => {
+                    let change = t.checked_sub(total).unwrap_or_default();
+                    ui.label(
+                        RichText::new(format!(
+                            "{}: {}",
+                            lang.t(T::Change),
+                            lang.money_with(change, view.currency)
+                        ))
+                        .heading()
+                        .strong(),
+                    );
+                    None
+                }
+                Err(e) if !s.tendered.trim().is_empty() || s.show_all_errors => Some(
+                    messages::amount(lang, &e.clone().into(), None, view.currency),
+                ),
+                Err(_) => None,
+            };
+            error_line(ui, error.as_deref());
+            let ready = matches!(tendered, Ok(t) if t >= total);
+            ui.add_space(12.0);
+            let mut submit = false;
+            ui.horizontal(|ui| {
+                submit |= ui
+                    .add_enabled(
+                        idle && ready,
+                        egui::Button::new(RichText::new(lang.t(T::ButtonCashTaken)).strong()),
+                    )
+                    .clicked();
+                if ui
+                    .add_enabled(idle, egui::Button::new(lang.t(T::ButtonCancelPayment)))
+                    .clicked()
+                {
+                    actions.push(Action::Void(VoidReason::Cancelled));
+                }
+            });
+            if idle
+                && (entered(&r, ui)
+                    || (nothing_focused(ui) && ui.input(|i| i.key_pressed(Key::Enter))))
+            {
+                if ready {
+                    submit = true;
+                } else {
+                    s.show_all_errors = true;
+                    s.focus = Some(Field::Tendered);
+                }
+            }
+            if submit && let Ok(t) = tendered {
+                actions.push(Action::TakeCash(t));
+            }
+            if idle && actions.is_empty() && ui.input(|i| i.key_pressed(Key::Escape)) {
+                actions.push(Action::Void(VoidReason::Cancelled));
+            }
+        }
+        Step::Done => {
+            let p = s.active.clone().expect("done step has a payment");
+            if let Some(cash) = p.state.cash() {
+                ui.label(
+                    RichText::new(lang.fill(
+                        T::GiveChange,
+                        &[("change", &lang.money_with(cash.change, view.currency))],
+                    ))
+                    .heading()
+                    .strong(),
+                );
+                ui.add_space(8.0);
+            }
+            summary(ui, lang, view.currency, &p);
+            ui.add_space(12.0);
+            let clicked = ui
+                .add_enabled(
+                    idle,
+                    egui::Button::new(RichText::new(lang.t(T::ButtonNewPayment)).strong()),
+                )
+                .clicked();
+            if clicked
+                || (idle
+                    && nothing_focused(ui)
+                    && ui.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape)))
+            {
+                actions.push(Action::NewPayment);
+            }
+        }
+    }
+    ui.add_space(10.0);
+    if s.busy {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(lang.t(T::Working));
+        });
+    }
+    match &s.notice {
+        Some(Notice::Info(t)) => {
+            ui.label(RichText::new(t).strong());
+        }
+        Some(Notice::Error(t)) => {
+            ui.label(RichText::new(t).color(style::error_color(ui)).strong());
+        }
+        None => {}
+    }
+    if let Some(p) = &s.active {
+        ui.add_space(6.0);
+        ui.label(format!(
+            "{}: {} · {}: {}",
+            lang.t(T::PaymentStateLabel),
+            state_text(lang, &p.state),
+            lang.t(T::PaymentIdLabel),
+            p.id().short()
+        ));
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new(lang.t(T::ShortcutsHint)).small().weak());
+    actions
+}
+
+fn nothing_focused(ui: &egui::Ui) -> bool {
+    ui.memory(|m| m.focused().is_none())
+}
+
+fn enter_step(
+    ui: &mut egui::Ui,
+    s: &mut CashierState,
+    view: &View,
+    idle: bool,
+    actions: &mut Vec<Action>,
+) {
+    let lang = view.lang;
+    let mut enter_consumed = false;
+
+    // Operator: type part of the name or code, pick with Enter or a click.
+    let op_response = text_field(
+        ui,
+        &mut s.focus,
+        Field::Operator,
+        lang.t(T::FieldOperator),
+        &mut s.operator_query,
+        lang.t(T::FieldOperatorHint),
+        idle,
+    );
+    let chosen: Option<&Operator> = s.operator.as_deref().and_then(|c| view.catalogue.get(c));
+    if op_response.changed() && chosen.is_some_and(|op| op.name != s.operator_query) {
+        s.operator = None;
+        s.highlighted = 0;
+    }
+    let chosen: Option<Operator> = s
+        .operator
+        .as_deref()
+        .and_then(|c| view.catalogue.get(c))
+        .cloned();
+    match &chosen {
+        Some(op) => {
+            ui.label(RichText::new(messages::operator_rules(lang, op, view.currency)).small());
+            if !op.account_hint.is_empty() {
+                ui.label(RichText::new(&op.account_hint).small().weak());
+            }
+        }
+        None => {
+            let matches: Vec<&Operator> = view.catalogue.search(&s.operator_query).collect();
+            if op_response.has_focus() {
+                if ui.input(|i| i.key_pressed(Key::ArrowDown)) {
+                    s.highlighted = (s.highlighted + 1).min(matches.len().saturating_sub(1));
+                }
+                if ui.input(|i| i.key_pressed(Key::ArrowUp)) {
+                    s.highlighted = s.highlighted.saturating_sub(1);
+                }
+            }
+            s.highlighted = s.highlighted.min(matches.len().saturating_sub(1));
+            if matches.is_empty() {
+                ui.label(RichText::new(lang.t(T::NoOperatorMatches)).color(style::error_color(ui)));
+            }
+            let mut picked = None;
+            ui.horizontal_wrapped(|ui| {
+                for (i, op) in matches.iter().enumerate() {
+                    let text = format!("{} — {}", op.code, op.name);
+                    if ui
+                        .add_enabled(idle, egui::Button::new(text).selected(i == s.highlighted))
+                        .clicked()
+                    {
+                        picked = Some((*op).clone());
+                    }
+                }
+            });
+            if entered(&op_response, ui) {
+                enter_consumed = true;
+                picked = matches.get(s.highlighted).map(|o| (*o).clone());
+            }
+            if let Some(op) = picked {
+                s.operator_query = op.name.clone();
+                s.operator = Some(op.code.as_str().to_string());
+                s.focus = Some(Field::Account);
+            }
+        }
+    }
+    if s.operator.is_none() && s.show_all_errors {
+        error_line(ui, Some(lang.t(T::ErrOperatorNotChosen)));
+    }
+    ui.add_space(6.0);
+
+    let quote = entry::validate(view.catalogue, &s.input(), view.max_payment);
+    let chosen: Option<Operator> = s
+        .operator
+        .as_deref()
+        .and_then(|c| view.catalogue.get(c))
+        .cloned();
+    let (_, account_err, amount_err) = match &quote {
+        Ok(_) => (None, None, None),
+        Err(e) => messages::entry(lang, e, chosen.as_ref(), &s.account, view.currency),
+    };
+
+    let hint = chosen
+        .as_ref()
+        .map(|o| messages::mask(lang, &o.account_mask))
+        .unwrap_or_default();
+    let acc = text_field(
+        ui,
+        &mut s.focus,
+        Field::Account,
+        lang.t(T::FieldAccount),
+        &mut s.account,
+        &hint,
+        idle,
+    );
+    if !s.account.trim().is_empty() || s.show_all_errors {
+        error_line(ui, account_err.as_deref());
+    }
+    if entered(&acc, ui) {
+        enter_consumed = true;
+        s.focus = Some(Field::Amount);
+    }
+    ui.add_space(6.0);
+
+    let amt = text_field(
+        ui,
+        &mut s.focus,
+        Field::Amount,
+        lang.t(T::FieldAmount),
+        &mut s.amount,
+        "0,00",
+        idle,
+    );
+    if !s.amount.trim().is_empty() || s.show_all_errors {
+        error_line(ui, amount_err.as_deref());
+    }
+    let mut submit = false;
+    if entered(&amt, ui) {
+        enter_consumed = true;
+        submit = true;
+    }
+
+    // Fee and total, live.
+    ui.add_space(6.0);
+    if let (Some(op), Ok(amount)) = (&chosen, Money::parse(&s.amount)) {
+        let (fee, total) = entry::price(op, amount);
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "{}: {}",
+                lang.t(T::Fee),
+                lang.money_with(fee, view.currency)
+            ));
+            ui.add_space(20.0);
+            ui.label(
+                RichText::new(format!(
+                    "{}: {}",
+                    lang.t(T::Total),
+                    lang.money_with(total, view.currency)
+                ))
+                .heading()
+                .strong(),
+            );
+        });
+    }
+    ui.add_space(12.0);
+    ui.horizontal(|ui| {
+        submit |= ui
+            .add_enabled(
+                idle,
+                egui::Button::new(RichText::new(lang.t(T::ButtonPrintPreReceipt)).strong()),
+            )
+            .clicked();
+        if ui
+            .add_enabled(idle, egui::Button::new(lang.t(T::ButtonClear)))
+            .clicked()
+        {
+            actions.push(Action::NewPayment);
+        }
+    });
+    if idle && !enter_consumed && nothing_focused(ui) && ui.input(|i| i.key_pressed(Key::Enter)) {
+        submit = true;
+    }
+    if idle && ui.input(|i| i.key_pressed(Key::Escape)) {
+        actions.push(Action::NewPayment);
+    }
+    if submit && idle {
+        match quote {
+            Ok(q) => actions.push(Action::PrintPreReceipt(Box::new(q))),
+            Err(e) => {
+                s.show_all_errors = true;
+                s.focus = Some(if e.operator.is_some() {
+                    Field::Operator
+                } else if e.account.is_some() {
+                    Field::Account
+                } else {
+                    Field::Amount
+                });
+            }
+        }
+    }
+}

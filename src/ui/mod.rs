@@ -1,0 +1,454 @@
+//! The GUI (eframe/egui). The [`PaydeskApp`] owns the state; each screen is a function
+//! of that state returning actions; the till thread does the work and replies
+//! through a channel, waking the UI with `request_repaint`.
+
+pub mod cashier;
+pub mod preview;
+pub mod recovery;
+pub mod settings;
+pub mod style;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use egui::RichText;
+
+use crate::app::config::Config;
+use crate::app::messages;
+use crate::app::till::Till;
+use crate::app::worker::{Reply, Request, Snapshot, TillWorker};
+use crate::domain::money::Money;
+use crate::domain::operator::Catalogue;
+use crate::domain::payment::StateName;
+use crate::i18n::{Lang, T};
+
+use cashier::{CashierState, Field, Notice};
+
+/// Opens the terminal's window and runs until it is closed.
+pub fn run(config: Config) -> ExitCode {
+    let title = format!(
+        "paydesk — {}{}",
+        config.shop.name,
+        if config.training { " — TRAINING" } else { "" }
+    );
+    let icon = egui::IconData {
+        rgba: include_bytes!("../../assets/icon-64.rgba").to_vec(),
+        width: 64,
+        height: 64,
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(title)
+            .with_app_id("paydesk")
+            .with_icon(icon)
+            .with_inner_size([1280.0, 820.0])
+            .with_min_inner_size([960.0, 640.0]),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    let lang = config.lang;
+    match eframe::run_native(
+        "paydesk",
+        options,
+        Box::new(move |cc| Ok(Box::new(PaydeskApp::new(cc, config)))),
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "paydesk: {}",
+                lang.fill(
+                    T::ErrInternal,
+                    &[(
+                        "detail",
+                        &format!("cannot open the window ({e}); headless use: paydesk pay --help")
+                    )]
+                )
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Which screen is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// Taking payments.
+    Cashier,
+    /// Language and configuration.
+    Settings,
+}
+
+/// The terminal once the journal is open.
+pub struct Terminal {
+    /// The operator catalogue.
+    pub catalogue: Catalogue,
+    /// Ceiling for one payment.
+    pub max_payment: Money,
+    /// The journal file.
+    pub journal_path: PathBuf,
+    /// The printer's description.
+    pub printer: String,
+    /// Unfinished payments and shift.
+    pub snapshot: Snapshot,
+    /// The cashier screen's state.
+    pub cashier: CashierState,
+}
+
+/// Where the app is.
+pub enum Phase {
+    /// The till thread is opening and checking the journal.
+    Opening,
+    /// The till cannot start: the reason, in words. No payment can be taken.
+    Failed(String),
+    /// Taking payments.
+    Ready(Box<Terminal>),
+}
+
+/// The paydesk application.
+pub struct PaydeskApp {
+    config: Config,
+    lang: Lang,
+    worker: TillWorker,
+    /// Where the app is.
+    pub phase: Phase,
+    /// The screen shown.
+    pub tab: Tab,
+    settings_note: Option<String>,
+}
+
+impl PaydeskApp {
+    /// Starts the app: fonts, styles and the till thread.
+    pub fn new(cc: &eframe::CreationContext<'_>, config: Config) -> PaydeskApp {
+        style::install(&cc.egui_ctx);
+        let ctx = cc.egui_ctx.clone();
+        let worker = TillWorker::spawn(config.clone(), move || ctx.request_repaint());
+        PaydeskApp {
+            lang: config.lang,
+            config,
+            worker,
+            phase: Phase::Opening,
+            tab: Tab::Cashier,
+            settings_note: None,
+        }
+    }
+
+    /// True while the journal is opening or a step is with the till thread.
+    pub fn is_busy(&self) -> bool {
+        match &self.phase {
+            Phase::Opening => true,
+            Phase::Failed(_) => false,
+            Phase::Ready(t) => t.cashier.busy,
+        }
+    }
+
+    /// The terminal, once ready.
+    pub fn terminal(&self) -> Option<&Terminal> {
+        match &self.phase {
+            Phase::Ready(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The language in use.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn apply_reply(&mut self, reply: Reply) {
+        let lang = self.lang;
+        match reply {
+            Reply::Ready {
+                catalogue,
+                max_payment,
+                journal_path,
+                printer,
+                snapshot,
+            } => {
+                self.phase = Phase::Ready(Box::new(Terminal {
+                    catalogue,
+                    max_payment,
+                    journal_path,
+                    printer,
+                    snapshot,
+                    cashier: CashierState {
+                        focus: Some(Field::Operator),
+                        ..CashierState::default()
+                    },
+                }));
+            }
+            Reply::OpenFailed(e) => self.phase = Phase::Failed(messages::open(lang, &e)),
+            Reply::Done {
+                step,
+                resume_at_cash,
+                snapshot,
+            } => {
+                let Phase::Ready(t) = &mut self.phase else {
+                    return;
+                };
+                let c = &mut t.cashier;
+                t.snapshot = snapshot;
+                c.busy = false;
+                c.show_all_errors = false;
+                if let Some(printed) = step.printed {
+                    c.last_printout = Some(printed.printout);
+                }
+                let state = step.payment.state.name();
+                c.notice = match state {
+                    StateName::Fiscalized => {
+                        step.payment.state.fiscal().map(|f| {
+                            Notice::Info(lang.fill(T::PaymentDone, &[("n", &f.receipt_no)]))
+                        })
+                    }
+                    StateName::Voided => Some(Notice::Info(lang.t(T::PaymentVoided).to_string())),
+                    _ => None,
+                };
+                // The screen follows this payment unless the cashier is in the middle of
+                // another one (a recovered payment must not replace the form in progress).
+                let same = c
+                    .active
+                    .as_ref()
+                    .is_some_and(|a| a.id() == step.payment.id());
+                if resume_at_cash || same || c.active.is_none() || c.step_is_done() {
+                    if state == StateName::Signed {
+                        c.focus = Some(Field::Tendered);
+                    }
+                    c.active = Some(step.payment);
+                }
+            }
+            Reply::Failed {
+                error,
+                payment,
+                snapshot,
+            } => {
+                let Phase::Ready(t) = &mut self.phase else {
+                    return;
+                };
+                let c = &mut t.cashier;
+                t.snapshot = snapshot;
+                c.busy = false;
+                let cash_taken = payment
+                    .as_ref()
+                    .is_some_and(|p| Till::cash_is_taken(&p.state));
+                c.notice = Some(Notice::Error(messages::flow(lang, &error, cash_taken)));
+                // A payment stopped between two steps goes to the recovery dialog.
+                c.active = payment.filter(|p| {
+                    matches!(
+                        p.state.name(),
+                        StateName::PreReceiptPrinted | StateName::Signed
+                    )
+                });
+            }
+        }
+    }
+
+    fn send(&mut self, request: Request) {
+        if let Phase::Ready(t) = &mut self.phase {
+            t.cashier.busy = self.worker.send(request);
+            if !t.cashier.busy {
+                t.cashier.notice = Some(Notice::Error(self.lang.fill(
+                    T::ErrInternal,
+                    &[("detail", &"the till thread stopped; restart paydesk")],
+                )));
+            }
+        }
+    }
+
+    fn cashier_action(&mut self, action: cashier::Action) {
+        let Phase::Ready(t) = &mut self.phase else {
+            return;
+        };
+        let active = t.cashier.active.as_ref().map(|p| p.id());
+        let request = match (action, active) {
+            (cashier::Action::PrintPreReceipt(q), _) => Request::PrintPreReceipt(*q),
+            (cashier::Action::Signed, Some(id)) => Request::CustomerSigned(id),
+            (cashier::Action::Void(reason), Some(id)) => Request::Void(id, reason),
+            (cashier::Action::TakeCash(m), Some(id)) => Request::TakeCash(id, m),
+            (cashier::Action::NewPayment, _) => {
+                t.cashier.clear();
+                return;
+            }
+            _ => return,
+        };
+        t.cashier.notice = None;
+        self.send(request);
+    }
+
+    fn status_bar(&self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        ui.horizontal_wrapped(|ui| {
+            if self.config.training {
+                ui.label(RichText::new("TRAINING").strong().color(style::TRAINING_BG));
+                ui.separator();
+            }
+            ui.label(lang.fill(T::StatusTerminal, &[("id", &self.config.terminal_id)]));
+            ui.separator();
+            if let Some(t) = self.terminal() {
+                ui.label(match t.snapshot.shift {
+                    Some(n) => lang.fill(T::StatusShift, &[("n", &n)]),
+                    None => lang.t(T::StatusNoShift).to_string(),
+                });
+                ui.separator();
+                ui.label(lang.fill(T::StatusJournal, &[("path", &t.journal_path.display())]));
+                ui.separator();
+                ui.label(lang.fill(T::StatusPrinter, &[("printer", &t.printer)]));
+            } else {
+                ui.label(lang.fill(
+                    T::StatusJournal,
+                    &[("path", &self.config.journal_path.display())],
+                ));
+            }
+        });
+    }
+}
+
+impl CashierState {
+    fn step_is_done(&self) -> bool {
+        self.active
+            .as_ref()
+            .is_some_and(|p| matches!(p.state.name(), StateName::Fiscalized | StateName::Voided))
+    }
+}
+
+impl eframe::App for PaydeskApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        while let Some(reply) = self.worker.try_recv() {
+            self.apply_reply(reply);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let lang = self.lang;
+        if self.config.training {
+            egui::Panel::top("training-banner")
+                .frame(
+                    egui::Frame::new()
+                        .fill(style::TRAINING_BG)
+                        .inner_margin(6.0),
+                )
+                .show(ui, |ui| {
+                    ui.vertical_centered(|ui| {
+                        ui.label(
+                            RichText::new(lang.t(T::TrainingBanner))
+                                .strong()
+                                .color(egui::Color32::BLACK),
+                        );
+                    });
+                });
+        }
+        egui::Panel::top("tabs").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut self.tab, Tab::Cashier, lang.t(T::TabCashier));
+                ui.selectable_value(&mut self.tab, Tab::Settings, lang.t(T::TabSettings));
+            });
+        });
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+
+        let mut cashier_actions = Vec::new();
+        let mut settings_actions = Vec::new();
+        let mut answer = None;
+        match (&mut self.phase, self.tab) {
+            (Phase::Opening, _) => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(lang.t(T::OpeningJournal));
+                    });
+                });
+            }
+            (Phase::Failed(reason), _) => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.heading(
+                        RichText::new(lang.t(T::JournalUnavailableTitle))
+                            .color(style::error_color(ui)),
+                    );
+                    ui.add_space(8.0);
+                    ui.label(RichText::new(reason.as_str()).heading());
+                });
+            }
+            (Phase::Ready(t), Tab::Settings) => {
+                let printer = t.printer.clone();
+                egui::CentralPanel::default().show(ui, |ui| {
+                    settings_actions = settings::show(
+                        ui,
+                        lang,
+                        &self.config,
+                        &printer,
+                        self.settings_note.as_deref(),
+                    );
+                });
+            }
+            (Phase::Ready(t), Tab::Cashier) => {
+                egui::Panel::right("preview")
+                    .resizable(true)
+                    .default_size(520.0)
+                    .show(ui, |ui| {
+                        ui.heading(lang.t(T::PreviewTitle));
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            match &t.cashier.last_printout {
+                                Some(p) => preview::show(ui, p),
+                                None => {
+                                    ui.label(lang.t(T::PreviewEmpty));
+                                }
+                            }
+                        });
+                    });
+                let view = cashier::View {
+                    lang,
+                    currency: &self.config.currency,
+                    catalogue: &t.catalogue,
+                    max_payment: t.max_payment,
+                };
+                egui::CentralPanel::default().show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        cashier_actions = cashier::show(ui, &mut t.cashier, &view);
+                    });
+                });
+                // Payments left between two steps (other than the one on screen).
+                let active = t.cashier.active.as_ref().map(|p| p.id());
+                let pending: Vec<_> = t
+                    .snapshot
+                    .unfinished
+                    .iter()
+                    .filter(|p| Some(p.id()) != active)
+                    .collect();
+                if let Some(p) = pending.first() {
+                    let busy = t.cashier.busy;
+                    answer = recovery::show(
+                        ui.ctx(),
+                        lang,
+                        &self.config.currency,
+                        p,
+                        pending.len(),
+                        busy,
+                    )
+                    .map(|a| ((*p).clone(), a));
+                    cashier_actions.clear();
+                }
+            }
+        }
+        for a in cashier_actions {
+            self.cashier_action(a);
+        }
+        if let Some((p, a)) = answer {
+            self.send(Request::Answer(p, a));
+        }
+        for a in settings_actions {
+            match a {
+                settings::Action::SetLanguage(l) => {
+                    self.lang = l;
+                    self.worker.send(Request::SetLanguage(l));
+                    self.settings_note = None;
+                }
+                settings::Action::Save => {
+                    self.settings_note = Some(match self.config.save_language(self.lang) {
+                        Ok(p) => self.lang.fill(T::SettingsSaved, &[("path", &p.display())]),
+                        Err(e) => self.lang.fill(
+                            T::SettingsSaveFailed,
+                            &[("path", &self.config.save_path.display()), ("detail", &e)],
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}

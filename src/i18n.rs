@@ -196,6 +196,7 @@ texts! {
     // ---- Application frame
     AppTitle => ["paydesk", "paydesk", "paydesk"],
     TrainingBanner => ["TRAINING MODE — payments are not real", "УЧЕБНЫЙ РЕЖИМ — платежи не настоящие", "TRYB SZKOLENIOWY — płatności nie są prawdziwe"],
+    TrainingShort => ["TRAINING", "УЧЕБНЫЙ РЕЖИМ", "SZKOLENIE"],
     TabCashier => ["Cashier", "Касса", "Kasa"],
     TabSettings => ["Settings", "Настройки", "Ustawienia"],
     StatusJournal => ["Journal: {path}", "Журнал: {path}", "Dziennik: {path}"],

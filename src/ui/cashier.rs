@@ -18,7 +18,7 @@ use crate::printing::decode::Printout;
 use super::style;
 
 /// The cashier's input fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
     /// Operator search.
     Operator,
@@ -146,7 +146,10 @@ fn text_field(
     let label = ui.label(RichText::new(label).strong());
     let response = ui.add_enabled(
         enabled,
+        // A stable id: auto ids shift when the operator list above changes, which
+        // would drop keyboard focus between frames.
         egui::TextEdit::singleline(value)
+            .id_salt(("cashier-field", field))
             .hint_text(hint)
             .desired_width(360.0)
             .font(egui::TextStyle::Heading)
@@ -185,7 +188,7 @@ pub fn state_text(lang: Lang, state: &PaymentState) -> &'static str {
 }
 
 fn steps_header(ui: &mut egui::Ui, lang: Lang, current: Step) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         for (step, t) in [
             (Step::Enter, T::StepEnter),
             (Step::Sign, T::StepSign),

@@ -277,7 +277,11 @@ impl PaydeskApp {
         let lang = self.lang;
         ui.horizontal_wrapped(|ui| {
             if self.config.training {
-                ui.label(RichText::new("TRAINING").strong().color(style::TRAINING_BG));
+                ui.label(
+                    RichText::new(lang.t(T::TrainingShort))
+                        .strong()
+                        .color(style::TRAINING_BG),
+                );
                 ui.separator();
             }
             ui.label(lang.fill(T::StatusTerminal, &[("id", &self.config.terminal_id)]));

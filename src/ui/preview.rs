@@ -10,14 +10,21 @@ use super::style::MONO_BOLD;
 /// Shows a printout on a white "paper" strip.
 pub fn show(ui: &mut egui::Ui, printout: &Printout) {
     let base = 14.0;
-    let char_width = ui.fonts_mut(|f| f.glyph_width(&FontId::monospace(base), 'M'));
-    let paper_width = char_width * printout.columns as f32 + 24.0;
+    let columns_width = ui.fonts_mut(|f| {
+        f.layout_no_wrap(
+            "M".repeat(printout.columns),
+            FontId::monospace(base),
+            egui::Color32::BLACK,
+        )
+        .size()
+        .x
+    });
     egui::Frame::new()
         .fill(egui::Color32::from_rgb(0xFD, 0xFD, 0xF8))
         .stroke(egui::Stroke::new(1.0, egui::Color32::GRAY))
         .inner_margin(12.0)
         .show(ui, |ui| {
-            ui.set_width(paper_width - 24.0);
+            ui.set_width(columns_width);
             ui.spacing_mut().item_spacing.y = 0.0;
             for (i, item) in printout.items.iter().enumerate() {
                 ui.push_id(i, |ui| match item {
@@ -27,11 +34,15 @@ pub fn show(ui: &mut egui::Ui, printout: &Printout) {
                         } else {
                             FontFamily::Monospace
                         };
+                        // Large is double width and height: twice the size fits its half
+                        // of the columns. Tall keeps the width: same size, more height.
                         let size = match line.size {
-                            Size::Normal => base,
-                            Size::Tall => base * 1.4,
+                            Size::Normal | Size::Tall => base,
                             Size::Large => base * 2.0,
                         };
+                        if line.size == Size::Tall {
+                            ui.add_space(base * 0.5);
+                        }
                         let text = RichText::new(if line.text.is_empty() {
                             " "
                         } else {
@@ -46,6 +57,9 @@ pub fn show(ui: &mut egui::Ui, printout: &Printout) {
                         ui.with_layout(layout, |ui| {
                             ui.add(egui::Label::new(text).extend());
                         });
+                        if line.size == Size::Tall {
+                            ui.add_space(base * 0.5);
+                        }
                     }
                     PaperItem::Cut { .. } => {
                         ui.add_space(6.0);

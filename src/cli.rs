@@ -68,13 +68,13 @@ pub struct PayArgs {
     #[arg(long)]
     pub operator: String,
     /// Account number as the customer gives it.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub account: String,
     /// Amount for the operator, e.g. 1234.50 or "1 234,50".
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     /// Cash the customer hands over (at least the total with the fee).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub tendered: String,
     /// The customer checked and signed the pre-receipt.
     #[arg(long)]
@@ -98,6 +98,9 @@ pub struct RecoveryArgs {
     /// The answer to its question.
     #[arg(long, value_enum, group = "answering")]
     pub answer: Option<AnswerArg>,
+    /// Write documents printed by the answer into this folder (as `pay --out`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// An answer on the command line.
@@ -289,8 +292,11 @@ fn verify(config: Config) -> ExitCode {
     }
 }
 
-fn recovery_cmd(config: Config, args: RecoveryArgs) -> ExitCode {
+fn recovery_cmd(mut config: Config, args: RecoveryArgs) -> ExitCode {
     let lang = config.lang;
+    if let Some(out) = &args.out {
+        config.printer.output_dir = Some(out.clone());
+    }
     let mut till = match open_till(&config) {
         Ok(t) => t,
         Err(code) => return code,

@@ -131,8 +131,20 @@ impl Currency {
         &self.0
     }
 
-    /// The sign shown after amounts; printers without the sign get the fallback from
-    /// the printing layer (`₽` → `руб.`).
+    /// The word printed after amounts on paper, in the document's language:
+    /// `руб.` on Russian receipts, the ISO code where the sign is not a word of the
+    /// language (receipt printers rarely have `₽` or `₸`).
+    pub fn receipt_sign(&self, lang: Lang) -> &str {
+        match (self.0.as_str(), lang) {
+            ("RUB", Lang::Ru) => "руб.",
+            ("PLN", Lang::Pl | Lang::Ru) => "zł",
+            ("KZT", Lang::Ru) => "тг",
+            ("BYN", Lang::Ru) => "руб.",
+            (code, _) => code,
+        }
+    }
+
+    /// The sign shown after amounts on screen.
     pub fn symbol(&self, lang: Lang) -> &str {
         match (self.0.as_str(), lang) {
             ("RUB", _) => "₽",

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 
 use crate::crashpoint;
 use crate::domain::entry::Quote;
@@ -240,7 +240,9 @@ impl Till {
             amount: quote.amount,
             fee: quote.fee,
             total: quote.total,
-            created_at: Utc::now(),
+            // Milliseconds: what the journal's timestamps hold, so the row and the
+            // `created` event say exactly the same.
+            created_at: Utc::now().trunc_subsecs(3),
             cashier: self.cashier.clone(),
         };
         let p = self.journal.start_pre_receipt(&details, &self.cashier)?;

@@ -108,7 +108,11 @@ pub struct DocumentContext {
 
 impl DocumentContext {
     fn money(&self, m: super::money::Money) -> String {
-        self.lang.money_with(m, &self.currency)
+        format!(
+            "{} {}",
+            self.lang.money(m),
+            self.currency.receipt_sign(self.lang)
+        )
     }
 
     fn time(&self, t: DateTime<Utc>) -> String {
@@ -298,7 +302,7 @@ mod tests {
         assert_eq!(doc.job_name(), "fiscal-receipt-17");
         assert!(doc.blocks.contains(&Block::Field {
             label: "Сдача".into(),
-            value: "100,00\u{a0}₽".into()
+            value: "100,00 руб.".into()
         }));
     }
 }

@@ -284,6 +284,20 @@ impl Journal {
         tx.commit().map_err(|e| classify(&path, e))
     }
 
+    /// The journal mode and the `synchronous` level of this connection (`("wal", 2)`
+    /// is WAL with FULL sync).
+    pub fn durability(&self) -> Result<(String, i64), JournalError> {
+        let mode = self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        let sync = self
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok((mode, sync))
+    }
+
     /// The schema version of the open file.
     pub fn schema_version(&self) -> Result<u32, JournalError> {
         self.conn

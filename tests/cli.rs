@@ -1,0 +1,370 @@
+//! The `paydesk` command line as a script or a manager would use it.
+
+mod common;
+
+use common::{Shop, out};
+use paydesk::domain::payment::StateName;
+
+#[test]
+fn pay_prints_both_documents_decoded_from_their_bytes() {
+    let shop = Shop::new();
+    let o = shop
+        .paydesk()
+        .args([
+            "pay",
+            "--operator",
+            "DOMRU",
+            "--account",
+            "1234 5678 9012",
+            "--amount",
+            "1 500,50",
+        ])
+        .args(["--tendered", "2000", "--customer-signed"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = out(&o);
+    assert!(o.status.success(), "{stderr}");
+    let pre = stdout.split("==== fiscal-receipt-1 ====").next().unwrap();
+    let fiscal = stdout.split("==== fiscal-receipt-1 ====").nth(1).unwrap();
+    for expected in [
+        "==== pre-receipt-1 ====",
+        "P R E - R E C E I P T",
+        "Training shop",
+        "Account                             123456789012",
+        "Payment amount                      1,500.50 RUB",
+        "Fee                                    25.01 RUB",
+        "TOTAL TO PAY                        1,525.51 RUB",
+        "Payment details checked by the customer.",
+        "Customer's signature: ____",
+    ] {
+        assert!(
+            pre.contains(expected),
+            "pre-receipt lacks {expected:?}:\n{pre}"
+        );
+    }
+    for expected in [
+        "R E C E I P T",
+        "PAYMENT AGENT",
+        "Supplier                 АО «ЭР-Телеком Холдинг»",
+        "Supplier tax ID                       5902202276",
+        "Cash                                2,000.00 RUB",
+        "Change                                474.49 RUB",
+        "Terminal                                TRAIN-01",
+        "Shift                                          1",
+        "Receipt No.                                    1",
+        "TRAINING — NOT A FISCAL DOCUMENT",
+    ] {
+        assert!(
+            fiscal.contains(expected),
+            "fiscal receipt lacks {expected:?}:\n{fiscal}"
+        );
+    }
+    assert!(stdout.contains("Payment accepted: fiscal receipt No. 1"));
+    let p = &shop.journal().all_payments().unwrap()[0];
+    assert_eq!(p.state.name(), StateName::Fiscalized);
+    assert_eq!(p.details.total.to_string(), "1525.51");
+}
+
+#[test]
+fn a_refused_signature_voids_the_payment_after_the_pre_receipt() {
+    let shop = Shop::new();
+    let o = shop
+        .paydesk()
+        .args([
+            "pay",
+            "--operator",
+            "MTS",
+            "--account",
+            "9031234567",
+            "--amount",
+            "100",
+        ])
+        .args(["--tendered", "100", "--customer-refused"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = out(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("pre-receipt-1") && !stdout.contains("fiscal-receipt"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Payment voided: no money was taken."),
+        "{stdout}"
+    );
+    assert_eq!(
+        shop.journal().all_payments().unwrap()[0].state.name(),
+        StateName::Voided
+    );
+}
+
+#[test]
+fn bad_input_is_explained_and_writes_nothing() {
+    let long = "9".repeat(10_000);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--operator",
+                "NOPE",
+                "--account",
+                "9031234567",
+                "--amount",
+                "100",
+                "--tendered",
+                "100",
+            ],
+            "Choose an operator from the list. (MTS, BEELINE",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "903123",
+                "--amount",
+                "100",
+                "--tendered",
+                "100",
+            ],
+            "МТС expects 10 digits; you typed 6 characters.",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "+79031234567",
+                "--amount",
+                "100",
+                "--tendered",
+                "100",
+            ],
+            "Only digits and letters",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                "abc",
+                "--tendered",
+                "100",
+            ],
+            "Type the amount in figures",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                "-5",
+                "--tendered",
+                "100",
+            ],
+            "cannot be negative",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                "0",
+                "--tendered",
+                "100",
+            ],
+            "must be more than zero",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                "0,001",
+                "--tendered",
+                "100",
+            ],
+            "At most two digits after the comma.",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                "1e9",
+                "--tendered",
+                "100",
+            ],
+            "Type the amount in figures",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                "١٢٣",
+                "--tendered",
+                "100",
+            ],
+            "Type the amount in figures",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                &long,
+                "--tendered",
+                "100",
+            ],
+            "too long for an amount",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                "5",
+                "--tendered",
+                "100",
+            ],
+            "МТС accepts at least 10.00",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                "20000",
+                "--tendered",
+                "20000",
+            ],
+            "at most 15,000.00",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                "100",
+                "--tendered",
+                "99.99",
+            ],
+            "Not enough: the customer must pay 100.00",
+        ),
+        (
+            &[
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                "100",
+                "--tendered",
+                "lots",
+            ],
+            "Cash received: Type the amount in figures",
+        ),
+    ];
+    let shop = Shop::new();
+    for (args, expected) in cases {
+        let o = shop
+            .paydesk()
+            .arg("pay")
+            .args(*args)
+            .args(["--customer-signed", "--out"])
+            .arg(shop.paper_dir())
+            .output()
+            .unwrap();
+        let (_, stderr) = out(&o);
+        let shown: Vec<String> = args.iter().map(|a| a.chars().take(16).collect()).collect();
+        assert_eq!(o.status.code(), Some(2), "{shown:?}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{shown:?}: {stderr:?} lacks {expected:?}"
+        );
+    }
+    assert!(shop.journal().all_payments().unwrap().is_empty());
+    assert!(
+        !shop.paper_dir().exists(),
+        "nothing may be printed for bad input"
+    );
+}
+
+#[test]
+fn messages_follow_the_configured_language() {
+    let shop = Shop::with_config("");
+    let text = std::fs::read_to_string(shop.config_path())
+        .unwrap()
+        .replace("language = \"en\"", "language = \"pl\"");
+    std::fs::write(shop.config_path(), text).unwrap();
+    let o = shop
+        .paydesk()
+        .args([
+            "pay",
+            "--operator",
+            "PLAY",
+            "--account",
+            "12345",
+            "--amount",
+            "20",
+            "--tendered",
+            "20",
+            "--customer-signed",
+        ])
+        .output()
+        .unwrap();
+    let (_, stderr) = out(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr.contains("Numer konta: Play oczekuje cyfr: 9; wpisano znaków: 5."),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn operators_lists_the_catalogue_with_its_rules() {
+    let shop = Shop::new();
+    let o = shop.paydesk().arg("operators").output().unwrap();
+    let (stdout, _) = out(&o);
+    assert!(o.status.success());
+    assert_eq!(stdout.lines().count(), 6, "{stdout}");
+    assert!(stdout.contains("DOMRU      Дом.ру (интернет)"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "Account: 12 digits · amount 50.00–30,000.00\u{a0}₽ · fee 10.00 + 1%, at least 15.00"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_unknown_config_key_is_refused_with_the_file_and_key() {
+    let shop = Shop::with_config("printr = \"x\"");
+    let o = shop.paydesk().arg("operators").output().unwrap();
+    let (_, stderr) = out(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr.contains("config.toml") && stderr.contains("printr"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,112 @@
+//! Helpers shared by the integration tests: a training config in a temp folder, the
+//! real `paydesk` binary, and the real journal file.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use paydesk::app::config::{Config, ConfigFile, JournalSection, PrinterSection};
+use paydesk::i18n::Lang;
+use paydesk::journal::{Journal, OpenOptions};
+
+/// A temp folder with a config file and a journal path in it.
+pub struct Shop {
+    pub dir: tempfile::TempDir,
+}
+
+impl Shop {
+    /// English, UTC, training mode, terminal TRAIN-01.
+    pub fn new() -> Shop {
+        Shop::with_config("")
+    }
+
+    /// Like `new`, with extra TOML appended to the config file.
+    pub fn with_config(extra: &str) -> Shop {
+        let dir = tempfile::tempdir().unwrap();
+        let shop = Shop { dir };
+        let journal = shop.journal_path();
+        let text = format!(
+            "training = true\nlanguage = \"en\"\ntimezone = \"UTC\"\n{extra}\n[journal]\npath = {:?}\nbusy_timeout_ms = 300\n",
+            journal.display().to_string()
+        );
+        std::fs::write(shop.config_path(), text).unwrap();
+        shop
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        self.dir.path().join("journal.sqlite")
+    }
+
+    pub fn paper_dir(&self) -> PathBuf {
+        self.dir.path().join("paper")
+    }
+
+    /// The resolved config, as the GUI would load it.
+    pub fn config(&self) -> Config {
+        Config::load(Some(&self.config_path()), None).unwrap()
+    }
+
+    /// The `paydesk` binary with this shop's config.
+    pub fn paydesk(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_paydesk"));
+        c.arg("--config").arg(self.config_path());
+        c.env_remove(paydesk::crashpoint::ENV);
+        c.env("PAYDESK_LOG", "off");
+        c
+    }
+
+    /// `paydesk pay` for a valid MTS payment of `amount`, documents into paper_dir.
+    pub fn pay(&self, amount: &str) -> Output {
+        self.paydesk()
+            .args([
+                "pay",
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                amount,
+            ])
+            .args(["--tendered", "20000", "--customer-signed", "--out"])
+            .arg(self.paper_dir())
+            .output()
+            .unwrap()
+    }
+
+    /// Opens the journal file (a second connection, as another process would).
+    pub fn journal(&self) -> Journal {
+        Journal::open(&self.journal_path(), &OpenOptions::default()).unwrap()
+    }
+}
+
+/// A config resolved in memory (no file) for in-process tests.
+pub fn config_in(dir: &Path, lang: Lang) -> Config {
+    let file = ConfigFile {
+        training: Some(true),
+        language: Some(lang),
+        timezone: Some("UTC".into()),
+        journal: Some(JournalSection {
+            path: Some(dir.join("journal.sqlite")),
+            busy_timeout_ms: Some(300),
+        }),
+        printer: Some(PrinterSection::default()),
+        ..ConfigFile::default()
+    };
+    Config::resolve(file, false, &dir.join("config.toml")).unwrap()
+}
+
+/// Text of stdout and stderr.
+pub fn out(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}

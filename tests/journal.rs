@@ -1,0 +1,244 @@
+//! The journal on real files: migrations, durability settings, append-only events,
+//! damaged, read-only and locked files, and gapless numbering with two processes.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+use common::{Shop, out};
+use paydesk::journal::{Journal, JournalError, OpenOptions, SCHEMA_VERSION};
+
+fn raw(shop: &Shop) -> rusqlite::Connection {
+    rusqlite::Connection::open(shop.journal_path()).unwrap()
+}
+
+#[test]
+fn a_new_journal_is_migrated_to_the_current_schema_in_wal_with_full_sync() {
+    let shop = Shop::new();
+    let j = shop.journal();
+    assert_eq!(j.schema_version().unwrap(), SCHEMA_VERSION);
+    let (mode, sync) = j.durability().unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(sync, 2, "synchronous must be FULL (2)");
+    let tables: BTreeSet<String> = raw(&shop)
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for t in [
+        "payments",
+        "payment_events",
+        "counters",
+        "shifts",
+        "operators",
+        "catalogue_meta",
+    ] {
+        assert!(tables.contains(t), "table {t} missing: {tables:?}");
+    }
+    // Reopening does not migrate again.
+    drop(j);
+    assert_eq!(shop.journal().schema_version().unwrap(), SCHEMA_VERSION);
+}
+
+#[test]
+fn events_cannot_be_edited_or_deleted_and_payments_cannot_be_deleted() {
+    let shop = Shop::new();
+    assert!(shop.pay("100").status.success());
+    let c = raw(&shop);
+    for sql in [
+        "UPDATE payment_events SET data = '{}'",
+        "DELETE FROM payment_events",
+        "DELETE FROM payments",
+    ] {
+        let err = c.execute(sql, []).unwrap_err().to_string();
+        assert!(
+            err.contains("append-only") || err.contains("never deleted"),
+            "{sql}: {err}"
+        );
+    }
+    let events: i64 = c
+        .query_row("SELECT count(*) FROM payment_events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(events, 7, "created + 6 transitions");
+}
+
+#[test]
+fn a_journal_from_a_newer_paydesk_is_refused() {
+    let shop = Shop::new();
+    drop(shop.journal());
+    raw(&shop).pragma_update(None, "user_version", 99).unwrap();
+    match Journal::open(&shop.journal_path(), &OpenOptions::default()) {
+        Err(JournalError::NewerSchema {
+            found: 99, known, ..
+        }) => assert_eq!(known, SCHEMA_VERSION),
+        other => panic!("expected NewerSchema, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_reported_as_damaged_and_left_alone() {
+    let shop = Shop::new();
+    let garbage = b"this is not an SQLite file, it is a shopping list: bread, milk".repeat(100);
+    std::fs::write(shop.journal_path(), &garbage).unwrap();
+    let o = shop.pay("100");
+    assert_eq!(o.status.code(), Some(1));
+    let (_, err) = out(&o);
+    assert!(
+        err.contains("is damaged") && err.contains("Do not take payments"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(shop.journal_path()).unwrap(),
+        garbage,
+        "the file must not change"
+    );
+}
+
+#[test]
+fn a_damaged_page_fails_the_integrity_check() {
+    let shop = Shop::new();
+    for amount in ["100", "200", "300"] {
+        assert!(shop.pay(amount).status.success());
+    }
+    // All connections are closed: the WAL is checkpointed into the main file.
+    let mut bytes = std::fs::read(shop.journal_path()).unwrap();
+    let page = 4096;
+    assert!(bytes.len() >= 6 * page, "journal has {} bytes", bytes.len());
+    for b in &mut bytes[4 * page..5 * page] {
+        *b = 0xA5;
+    }
+    std::fs::write(shop.journal_path(), &bytes).unwrap();
+    match Journal::open(&shop.journal_path(), &OpenOptions::default()) {
+        Err(JournalError::Corrupted { detail, .. }) => assert!(!detail.is_empty()),
+        other => panic!("expected Corrupted, got {:?}", other.map(|_| ())),
+    }
+    let o = shop.paydesk().args(["journal", "verify"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out(&o).1.contains("is damaged"));
+}
+
+#[test]
+fn a_journal_locked_by_another_process_stops_the_payment_with_a_clear_message() {
+    let shop = Shop::new();
+    drop(shop.journal());
+    let holder = raw(&shop);
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let o = shop.pay("100");
+    let (_, err) = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("locked by another program"), "{err}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    assert!(shop.journal().all_payments().unwrap().is_empty());
+    assert!(!shop.paper_dir().exists(), "nothing may be printed");
+}
+
+#[test]
+fn a_read_only_journal_is_refused_before_anything_is_printed() {
+    let shop = Shop::new();
+    assert!(shop.pay("100").status.success());
+    let before = std::fs::read(shop.journal_path()).unwrap();
+    std::fs::set_permissions(shop.journal_path(), std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(shop.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::remove_dir_all(shop.paper_dir()).unwrap();
+    let mut cmd = shop.paydesk();
+    cmd.args([
+        "pay",
+        "--operator",
+        "MTS",
+        "--account",
+        "9031234567",
+        "--amount",
+        "100",
+    ])
+    .args(["--tendered", "100", "--customer-signed", "--out"])
+    .arg(shop.paper_dir());
+    // Root writes to any file whatever its mode: test as an unprivileged user then.
+    let running_as_root = std::fs::metadata("/proc/self").unwrap().uid() == 0;
+    if running_as_root {
+        use std::os::unix::process::CommandExt;
+        cmd.uid(65534).gid(65534);
+    }
+    let o = cmd.output().unwrap();
+    let (_, err) = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("is read-only"), "{err}");
+    assert!(
+        err.contains("write access"),
+        "the message says what to do: {err}"
+    );
+    assert!(!shop.paper_dir().exists(), "nothing may be printed");
+    assert_eq!(std::fs::read(shop.journal_path()).unwrap(), before);
+}
+
+#[test]
+fn receipt_numbers_stay_gapless_with_two_processes_writing_at_once() {
+    let shop = Shop::new();
+    drop(shop.journal());
+    let per_process = 12;
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                for i in 0..per_process {
+                    let o = shop.pay(&format!("{}", 100 + i));
+                    assert!(o.status.success(), "{}", out(&o).1);
+                }
+            });
+        }
+    });
+    let j = shop.journal();
+    let payments = j.all_payments().unwrap();
+    assert_eq!(payments.len(), 2 * per_process);
+    let pre: BTreeSet<u64> = payments
+        .iter()
+        .filter_map(|p| p.state.pre_receipt_no())
+        .collect();
+    let fiscal: BTreeSet<u64> = payments
+        .iter()
+        .filter_map(|p| p.state.fiscal().map(|f| f.receipt_no))
+        .collect();
+    let expected: BTreeSet<u64> = (1..=2 * per_process as u64).collect();
+    assert_eq!(pre, expected);
+    assert_eq!(fiscal, expected);
+    let report = j.verify().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+#[test]
+fn verify_catches_a_row_edited_with_plain_sql() {
+    let shop = Shop::new();
+    assert!(shop.pay("100").status.success());
+    assert!(shop.pay("200").status.success());
+    let ok = shop.paydesk().args(["journal", "verify"]).output().unwrap();
+    assert!(ok.status.success(), "{}", out(&ok).1);
+    assert!(out(&ok).0.contains("2 payments"));
+
+    raw(&shop)
+        .execute(
+            "UPDATE payments SET amount_minor = 1000, total_minor = 1000, change_minor = tendered_minor - 1000
+             WHERE pre_receipt_no = 2",
+            [],
+        )
+        .unwrap();
+    let o = shop.paydesk().args(["journal", "verify"]).output().unwrap();
+    let (stdout, _) = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("row details differ"), "{stdout}");
+
+    // A receipt number moved outside paydesk leaves a gap.
+    raw(&shop)
+        .execute(
+            "UPDATE payments SET fiscal_receipt_no = 7 WHERE pre_receipt_no = 1",
+            [],
+        )
+        .unwrap();
+    let o = shop.paydesk().args(["journal", "verify"]).output().unwrap();
+    assert!(
+        out(&o).0.contains("fiscal_receipt numbers are not 1..=2"),
+        "{}",
+        out(&o).0
+    );
+}

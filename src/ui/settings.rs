@@ -25,15 +25,11 @@ pub fn show(
     let mut actions = Vec::new();
     ui.heading(lang.t(T::TabSettings));
     ui.add_space(8.0);
-    let label = ui.label(RichText::new(lang.t(T::SettingsLanguage)).strong());
+    ui.label(RichText::new(lang.t(T::SettingsLanguage)).strong());
     ui.horizontal(|ui| {
         for l in Lang::ALL {
-            if ui
-                .selectable_label(l == lang, l.native_name())
-                .labelled_by(label.id)
-                .clicked()
-                && l != lang
-            {
+            // Each button's own name is the language's name (no labelled_by here).
+            if ui.selectable_label(l == lang, l.native_name()).clicked() && l != lang {
                 actions.push(Action::SetLanguage(l));
             }
         }

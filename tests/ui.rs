@@ -1,0 +1,432 @@
+//! The cashier screen through egui_kittest: clicked and typed by label, checked in the
+//! journal file and in the bytes the virtual printer received (decoded back).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Shop, config_in};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use paydesk::app::config::Config;
+use paydesk::crashpoint;
+use paydesk::domain::payment::StateName;
+use paydesk::i18n::Lang;
+use paydesk::ui::{PaydeskApp, Phase};
+
+const NBSP: char = '\u{a0}';
+
+fn app(config: Config) -> Harness<'static, PaydeskApp> {
+    let mut h = Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_eframe(move |cc| PaydeskApp::new(cc, config));
+    settle(&mut h);
+    h
+}
+
+/// Steps frames until the till thread has answered, then lets the UI settle.
+fn settle(h: &mut Harness<'static, PaydeskApp>) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        h.step();
+        if !h.state().is_busy() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the till thread did not answer");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run();
+}
+
+fn type_into(h: &mut Harness<'static, PaydeskApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+fn click(h: &mut Harness<'static, PaydeskApp>, label: &str) {
+    h.get_by_label(label).click();
+    settle(h);
+}
+
+fn printed_text(h: &Harness<'static, PaydeskApp>) -> String {
+    h.state()
+        .terminal()
+        .and_then(|t| t.cashier.last_printout.as_ref())
+        .map(|p| p.text())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_whole_payment_by_mouse_ends_in_the_journal_and_on_paper() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+
+    type_into(&mut h, "Operator", "meg");
+    assert!(
+        h.query_by_label("MTS — МТС").is_none(),
+        "the list is filtered"
+    );
+    click(&mut h, "MEGAFON — МегаФон");
+    type_into(&mut h, "Account number", "903 123-45-67");
+    type_into(&mut h, "Amount", "1 000");
+    // Fee and total follow the amount as it is typed (MegaFon: 1%).
+    h.get_by_label(&format!("Fee: 10.00{NBSP}₽"));
+    h.get_by_label(&format!("Total to pay: 1,010.00{NBSP}₽"));
+
+    click(&mut h, "Print pre-receipt (Enter)");
+    h.get_by_label("Give pre-receipt No. 1 to the customer to check and sign.");
+    let pre = printed_text(&h);
+    assert!(pre.contains("P R E - R E C E I P T"), "{pre}");
+    assert!(
+        pre.contains("TOTAL TO PAY                        1,010.00 RUB"),
+        "{pre}"
+    );
+    assert!(pre.contains("Customer's signature: ___"), "{pre}");
+
+    click(&mut h, "Customer signed (Enter)");
+    h.get_by_label(&format!("Take 1,010.00{NBSP}₽ from the customer."));
+    type_into(&mut h, "Cash received", "1100");
+    h.get_by_label(&format!("Change: 90.00{NBSP}₽"));
+    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
+
+    h.get_by_label(&format!("Give change: 90.00{NBSP}₽"));
+    h.get_by_label("Payment accepted: fiscal receipt No. 1. It is queued for the payment system.");
+    // The preview shows the decoded bytes, line by line.
+    h.get_by_label_contains("PAYMENT AGENT");
+    let fiscal = printed_text(&h);
+    for line in [
+        "Supplier                           ПАО «МегаФон»",
+        "Supplier tax ID                       7812014560",
+        "Account                               9031234567",
+        "Payment amount                      1,000.00 RUB",
+        "Fee                                    10.00 RUB",
+        "Cash                                1,100.00 RUB",
+        "Change                                 90.00 RUB",
+        "Receipt No.                                    1",
+    ] {
+        assert!(
+            fiscal.contains(line),
+            "fiscal receipt lacks {line:?}:\n{fiscal}"
+        );
+    }
+
+    let journal =
+        paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
+    let payments = journal.all_payments().unwrap();
+    assert_eq!(payments.len(), 1);
+    let p = &payments[0];
+    assert_eq!(p.state.name(), StateName::Fiscalized);
+    assert_eq!(p.details.account, "9031234567");
+    assert_eq!(p.details.total.to_string(), "1010.00");
+    assert_eq!(p.state.cash().unwrap().change.to_string(), "90.00");
+    let kinds: Vec<String> = journal
+        .events(p.id())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "pre_receipt_print_started",
+            "pre_receipt_printed",
+            "customer_signed",
+            "cash_taken",
+            "fiscal_print_started",
+            "fiscal_printed"
+        ]
+    );
+
+    // Next customer: the form is empty again and the operator field has the focus.
+    click(&mut h, "New payment (Enter)");
+    assert_eq!(
+        h.get_by_label("Account number").value().unwrap_or_default(),
+        ""
+    );
+}
+
+#[test]
+fn a_whole_payment_by_keyboard_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+    // The operator field has the focus from the start: type, Enter picks the match.
+    h.get_by_label("Operator").type_text("domru");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Account number").type_text("1234 5678 9012");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Amount").type_text("1500,50");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label("Give pre-receipt No. 1 to the customer to check and sign.");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label("Cash received").type_text("2000");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label(&format!("Give change: 474.49{NBSP}₽"));
+    let journal =
+        paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
+    let p = &journal.all_payments().unwrap()[0];
+    assert_eq!(p.state.name(), StateName::Fiscalized);
+    assert_eq!(p.details.fee.to_string(), "25.01");
+    assert_eq!(p.details.account, "123456789012");
+}
+
+#[test]
+fn each_bad_input_shows_its_message_and_writes_nothing() {
+    let ceiling = format!("One payment may be at most 15,000.00{NBSP}₽ at this terminal.");
+    let minimum = format!("МТС accepts at least 10.00{NBSP}₽.");
+    let cases: Vec<(Option<&str>, &str, &str, &str)> = vec![
+        (
+            None,
+            "9031234567",
+            "100",
+            "Choose an operator from the list.",
+        ),
+        (
+            Some("MTS — МТС"),
+            "903",
+            "100",
+            "МТС expects 10 digits; you typed 3 characters.",
+        ),
+        (Some("MTS — МТС"), "", "100", "Enter the account number."),
+        (Some("MTS — МТС"), "9031234567", "", "Enter the amount."),
+        (
+            Some("MTS — МТС"),
+            "9031234567",
+            "abc",
+            "Type the amount in figures with a comma or dot before kopecks, e.g. 1 234,50.",
+        ),
+        (
+            Some("MTS — МТС"),
+            "9031234567",
+            "0",
+            "The amount must be more than zero.",
+        ),
+        (
+            Some("MTS — МТС"),
+            "9031234567",
+            "0,001",
+            "At most two digits after the comma.",
+        ),
+        (Some("MTS — МТС"), "9031234567", "5", &minimum),
+        (Some("MTS — МТС"), "9031234567", "20000", &ceiling),
+    ];
+    for (operator, account, amount, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config_in(dir.path(), Lang::En);
+        let mut h = app(config.clone());
+        if let Some(op) = operator {
+            click(&mut h, op);
+        }
+        if !account.is_empty() {
+            type_into(&mut h, "Account number", account);
+        }
+        if !amount.is_empty() {
+            type_into(&mut h, "Amount", amount);
+        }
+        click(&mut h, "Print pre-receipt (Enter)");
+        assert!(
+            h.query_by_label(message).is_some(),
+            "{operator:?} {account:?} {amount:?}: no message {message:?}"
+        );
+        h.get_by_label("1. Payment details");
+        assert!(h.query_by_label_contains("Give pre-receipt").is_none());
+        let journal =
+            paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
+        assert!(
+            journal.all_payments().unwrap().is_empty(),
+            "{message}: nothing may be journaled"
+        );
+        assert!(
+            printed_text(&h).is_empty(),
+            "{message}: nothing may be printed"
+        );
+    }
+}
+
+#[test]
+fn a_customer_who_refuses_to_sign_voids_the_payment() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+    click(&mut h, "T2 — Т2 Мобайл");
+    type_into(&mut h, "Account number", "9991112233");
+    type_into(&mut h, "Amount", "300");
+    click(&mut h, "Print pre-receipt (Enter)");
+    click(&mut h, "Customer refused (Esc)");
+    h.get_by_label("Payment voided: no money was taken.");
+    let journal =
+        paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
+    assert_eq!(
+        journal.all_payments().unwrap()[0].state.name(),
+        StateName::Voided
+    );
+}
+
+#[test]
+fn a_journal_write_failure_stops_the_payment_before_the_cash_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "500");
+    click(&mut h, "Print pre-receipt (Enter)");
+
+    // Another program grabs the journal: the "signed" step cannot be written.
+    let holder = rusqlite::Connection::open(&config.journal_path).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    click(&mut h, "Customer signed (Enter)");
+    h.get_by_label_contains(
+        "The journal could not record this step, so the payment stopped here. Do not take money.",
+    );
+    h.get_by_label_contains("is locked by another program");
+    assert!(
+        h.query_by_label("Cash received").is_none(),
+        "the cash step must not appear"
+    );
+    h.get_by_label("Customer signed (Enter)");
+
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    click(&mut h, "Customer signed (Enter)");
+    h.get_by_label("Cash received");
+}
+
+#[test]
+fn after_a_crash_the_terminal_asks_about_the_fiscal_receipt_and_reprints_it() {
+    let shop = Shop::new();
+    let o = shop
+        .paydesk()
+        .env(crashpoint::ENV, "fiscal.intent")
+        .args([
+            "pay",
+            "--operator",
+            "MTS",
+            "--account",
+            "9031234567",
+            "--amount",
+            "250",
+        ])
+        .args(["--tendered", "300", "--customer-signed"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        None,
+        "the child must die at the crash point"
+    );
+
+    let mut h = app(shop.config());
+    h.get_by_label("Unfinished payments from the last run");
+    h.get_by_label(&format!(
+        "Was fiscal receipt No. 1 (МТС, 9031234567, 250.00{NBSP}₽) printed and handed over?"
+    ));
+    click(&mut h, "No — print it again");
+    assert!(
+        h.query_by_label("Unfinished payments from the last run")
+            .is_none()
+    );
+    h.get_by_label(&format!("Give change: 50.00{NBSP}₽"));
+    let text = printed_text(&h);
+    assert!(
+        text.contains("R E C E I P T")
+            && text.contains("Receipt No.                                    1"),
+        "{text}"
+    );
+    let j = shop.journal();
+    let p = &j.all_payments().unwrap()[0];
+    assert_eq!(p.state.name(), StateName::Fiscalized);
+    let kinds: Vec<String> = j
+        .events(p.id())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert!(
+        kinds.contains(&"fiscal_reprint_started".to_string()),
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn after_a_crash_while_waiting_for_the_signature_yes_continues_at_the_cash_step() {
+    let shop = Shop::new();
+    let o = shop
+        .paydesk()
+        .env(crashpoint::ENV, "pre_receipt.done")
+        .args([
+            "pay",
+            "--operator",
+            "MTS",
+            "--account",
+            "9031234567",
+            "--amount",
+            "250",
+        ])
+        .args(["--tendered", "300", "--customer-signed"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), None);
+    let mut h = app(shop.config());
+    h.get_by_label(&format!(
+        "Did the customer sign pre-receipt No. 1 (МТС, 9031234567, 250.00{NBSP}₽)?"
+    ));
+    click(&mut h, "Yes, signed — continue");
+    h.get_by_label(&format!("Take 250.00{NBSP}₽ from the customer."));
+    type_into(&mut h, "Cash received", "250");
+    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
+    h.get_by_label("Payment accepted: fiscal receipt No. 1. It is queued for the payment system.");
+}
+
+#[test]
+fn a_damaged_journal_stops_the_terminal_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::Ru);
+    std::fs::write(&config.journal_path, b"not a database at all".repeat(300)).unwrap();
+    let h = app(config);
+    assert!(matches!(h.state().phase, Phase::Failed(_)));
+    h.get_by_label("Журнал недоступен — приём платежей остановлен");
+    h.get_by_label_contains("повреждён");
+    assert!(
+        h.query_by_label("Номер счёта").is_none(),
+        "no payment can be started"
+    );
+}
+
+#[test]
+fn the_language_switches_live_and_is_saved() {
+    let shop = Shop::new();
+    let mut h = app(shop.config());
+    click(&mut h, "Settings");
+    click(&mut h, "Polski");
+    h.get_by_label("Język");
+    click(&mut h, "Zapisz w pliku konfiguracji");
+    h.get_by_label_contains("Zapisano w");
+    click(&mut h, "Kasa");
+    h.get_by_label("Numer konta");
+    assert_eq!(
+        Config::load(Some(&shop.config_path()), None).unwrap().lang,
+        Lang::Pl
+    );
+    // Documents follow the language too.
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Numer konta", "9031234567");
+    type_into(&mut h, "Kwota", "100");
+    click(&mut h, "Drukuj paragon wstępny (Enter)");
+    let text = printed_text(&h);
+    assert!(text.contains("P A R A G O N   W S T Ę P N Y"), "{text}");
+    assert!(text.contains("RAZEM DO ZAPŁATY"), "{text}");
+}

@@ -213,6 +213,7 @@ texts! {
     TabSettings => ["Settings", "Настройки", "Ustawienia"],
     StatusJournal => ["Journal: {path}", "Журнал: {path}", "Dziennik: {path}"],
     StatusPrinter => ["Printer: {printer}", "Принтер: {printer}", "Drukarka: {printer}"],
+    StatusVirtualPrinter => ["{printer}, on screen", "{printer}, на экране", "{printer}, na ekranie"],
     StatusTerminal => ["Terminal {id}", "Терминал {id}", "Terminal {id}"],
     StatusShift => ["Shift {n}", "Смена {n}", "Zmiana {n}"],
     StatusNoShift => ["No shift open yet", "Смена ещё не открыта", "Zmiana jeszcze nie otwarta"],

@@ -188,7 +188,7 @@ impl Till {
         self.paper.clone()
     }
 
-    /// "virtual (Generic 80 mm)".
+    /// "Generic 80 mm".
     pub fn printer_description(&self) -> String {
         self.printer.describe()
     }

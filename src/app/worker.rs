@@ -52,7 +52,7 @@ pub enum Reply {
         max_payment: Money,
         /// The journal file.
         journal_path: PathBuf,
-        /// "virtual (Generic 80 mm)".
+        /// "Generic 80 mm".
         printer: String,
         /// Unfinished payments and shift.
         snapshot: Snapshot,

@@ -58,7 +58,7 @@ impl ReceiptPrinter {
         &self.profile
     }
 
-    /// "virtual (Generic 80 mm)" and the like.
+    /// The model, e.g. "Generic 80 mm".
     pub fn describe(&self) -> String {
         self.transport.describe()
     }

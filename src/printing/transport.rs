@@ -35,7 +35,7 @@ pub enum TransportError {
 
 /// Sends print jobs to a printer.
 pub trait Transport: Send {
-    /// A short description for the status bar, e.g. "virtual printer".
+    /// What the printer is, for the status bar (the model and where it is).
     fn describe(&self) -> String;
     /// Sends one job; returns once the bytes are handed to the device.
     fn send(&mut self, job: &PrintJob) -> Result<(), TransportError>;
@@ -84,7 +84,7 @@ impl VirtualPrinter {
 
 impl Transport for VirtualPrinter {
     fn describe(&self) -> String {
-        format!("virtual ({})", self.profile.name)
+        self.profile.name.clone()
     }
 
     fn send(&mut self, job: &PrintJob) -> Result<(), TransportError> {

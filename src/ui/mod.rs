@@ -294,7 +294,8 @@ impl PaydeskApp {
                 ui.separator();
                 ui.label(lang.fill(T::StatusJournal, &[("path", &t.journal_path.display())]));
                 ui.separator();
-                ui.label(lang.fill(T::StatusPrinter, &[("printer", &t.printer)]));
+                let printer = lang.fill(T::StatusVirtualPrinter, &[("printer", &t.printer)]);
+                ui.label(lang.fill(T::StatusPrinter, &[("printer", &printer)]));
             } else {
                 ui.label(lang.fill(
                     T::StatusJournal,

@@ -143,16 +143,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn open_till(config: &Config) -> Result<Till, ExitCode> {
+/// Opens the till; documents also go into `out` when given (`--out DIR`).
+fn open_till(config: &mut Config, out: Option<&PathBuf>) -> Result<Till, ExitCode> {
+    if let Some(out) = out {
+        config.printer.output_dir = Some(out.clone());
+    }
     Till::open(config).map_err(|e| fail(messages::open(config.lang, &e)))
 }
 
 fn pay(mut config: Config, args: PayArgs) -> ExitCode {
     let lang = config.lang;
-    if let Some(out) = &args.out {
-        config.printer.output_dir = Some(out.clone());
-    }
-    let mut till = match open_till(&config) {
+    let mut till = match open_till(&mut config, args.out.as_ref()) {
         Ok(t) => t,
         Err(code) => return code,
     };
@@ -242,8 +243,8 @@ fn pay(mut config: Config, args: PayArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn operators(config: Config) -> ExitCode {
-    let till = match open_till(&config) {
+fn operators(mut config: Config) -> ExitCode {
+    let till = match open_till(&mut config, None) {
         Ok(t) => t,
         Err(code) => return code,
     };
@@ -294,10 +295,7 @@ fn verify(config: Config) -> ExitCode {
 
 fn recovery_cmd(mut config: Config, args: RecoveryArgs) -> ExitCode {
     let lang = config.lang;
-    if let Some(out) = &args.out {
-        config.printer.output_dir = Some(out.clone());
-    }
-    let mut till = match open_till(&config) {
+    let mut till = match open_till(&mut config, args.out.as_ref()) {
         Ok(t) => t,
         Err(code) => return code,
     };

@@ -114,22 +114,7 @@ fn every_crash_point_is_covered_by_a_case() {
 fn a_terminal_killed_at_each_transition_asks_one_precise_question() {
     for case in CASES {
         let shop = Shop::new();
-        let o = shop
-            .paydesk()
-            .env(crashpoint::ENV, case.point)
-            .args([
-                "pay",
-                "--operator",
-                "MTS",
-                "--account",
-                "9031234567",
-                "--amount",
-                "250",
-            ])
-            .args(["--tendered", "300", "--customer-signed", "--out"])
-            .arg(shop.paper_dir())
-            .output()
-            .unwrap();
+        let o = shop.pay_crashing_at(case.point);
         assert!(
             !o.status.success(),
             "{}: the child should have died",

@@ -9,7 +9,6 @@ use common::{Shop, config_in};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use paydesk::app::config::Config;
-use paydesk::crashpoint;
 use paydesk::domain::payment::StateName;
 use paydesk::i18n::Lang;
 use paydesk::ui::{PaydeskApp, Phase};
@@ -308,21 +307,7 @@ fn a_journal_write_failure_stops_the_payment_before_the_cash_step() {
 #[test]
 fn after_a_crash_the_terminal_asks_about_the_fiscal_receipt_and_reprints_it() {
     let shop = Shop::new();
-    let o = shop
-        .paydesk()
-        .env(crashpoint::ENV, "fiscal.intent")
-        .args([
-            "pay",
-            "--operator",
-            "MTS",
-            "--account",
-            "9031234567",
-            "--amount",
-            "250",
-        ])
-        .args(["--tendered", "300", "--customer-signed"])
-        .output()
-        .unwrap();
+    let o = shop.pay_crashing_at("fiscal.intent");
     assert_eq!(
         o.status.code(),
         None,
@@ -364,21 +349,7 @@ fn after_a_crash_the_terminal_asks_about_the_fiscal_receipt_and_reprints_it() {
 #[test]
 fn after_a_crash_while_waiting_for_the_signature_yes_continues_at_the_cash_step() {
     let shop = Shop::new();
-    let o = shop
-        .paydesk()
-        .env(crashpoint::ENV, "pre_receipt.done")
-        .args([
-            "pay",
-            "--operator",
-            "MTS",
-            "--account",
-            "9031234567",
-            "--amount",
-            "250",
-        ])
-        .args(["--tendered", "300", "--customer-signed"])
-        .output()
-        .unwrap();
+    let o = shop.pay_crashing_at("pre_receipt.done");
     assert_eq!(o.status.code(), None);
     let mut h = app(shop.config());
     h.get_by_label(&format!(

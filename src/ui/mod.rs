@@ -182,12 +182,9 @@ impl PaydeskApp {
                 resume_at_cash,
                 snapshot,
             } => {
-                let Phase::Ready(t) = &mut self.phase else {
+                let Some(c) = self.step_finished(snapshot) else {
                     return;
                 };
-                let c = &mut t.cashier;
-                t.snapshot = snapshot;
-                c.busy = false;
                 c.show_all_errors = false;
                 if let Some(printed) = step.printed {
                     c.last_printout = Some(printed.printout);
@@ -220,12 +217,9 @@ impl PaydeskApp {
                 payment,
                 snapshot,
             } => {
-                let Phase::Ready(t) = &mut self.phase else {
+                let Some(c) = self.step_finished(snapshot) else {
                     return;
                 };
-                let c = &mut t.cashier;
-                t.snapshot = snapshot;
-                c.busy = false;
                 let cash_taken = payment
                     .as_ref()
                     .is_some_and(|p| Till::cash_is_taken(&p.state));
@@ -239,6 +233,16 @@ impl PaydeskApp {
                 });
             }
         }
+    }
+
+    /// The till answered a step: take its snapshot and stop waiting.
+    fn step_finished(&mut self, snapshot: Snapshot) -> Option<&mut CashierState> {
+        let Phase::Ready(t) = &mut self.phase else {
+            return None;
+        };
+        t.snapshot = snapshot;
+        t.cashier.busy = false;
+        Some(&mut t.cashier)
     }
 
     fn send(&mut self, request: Request) {

@@ -81,6 +81,26 @@ impl Shop {
             .unwrap()
     }
 
+    /// `paydesk pay` (MTS, 250, tendered 300, documents into paper_dir) that aborts at
+    /// the named crash point.
+    pub fn pay_crashing_at(&self, point: &str) -> Output {
+        self.paydesk()
+            .env(paydesk::crashpoint::ENV, point)
+            .args([
+                "pay",
+                "--operator",
+                "MTS",
+                "--account",
+                "9031234567",
+                "--amount",
+                "250",
+            ])
+            .args(["--tendered", "300", "--customer-signed", "--out"])
+            .arg(self.paper_dir())
+            .output()
+            .unwrap()
+    }
+
     /// Opens the journal file (a second connection, as another process would).
     pub fn journal(&self) -> Journal {
         Journal::open(&self.journal_path(), &OpenOptions::default()).unwrap()

@@ -1,0 +1,4 @@
+//! The payment hub: the protocol the terminal speaks, and the reference hub server.
+
+pub mod protocol;
+pub mod server;

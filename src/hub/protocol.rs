@@ -1,0 +1,298 @@
+//! The hub protocol (`/v1`), as serde types shared by the terminal's client and the
+//! reference hub. `docs/hub-api.yaml` describes the same thing for humans and tools;
+//! a test checks the server's answers against it.
+//!
+//! One id per payment, made by the terminal (the journal's UUID v7), makes `pay`
+//! idempotent: the same id with the same body returns the stored result, the same id
+//! with another body is a conflict. Every answer that is not a success is an
+//! [`ErrorBody`] whose `retry` says whether trying again later can help.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::money::Money;
+use crate::domain::operator::Operator;
+
+/// The path prefix of every endpoint.
+pub const PREFIX: &str = "/v1";
+
+/// The most ids one batch status call may ask for.
+pub const MAX_BATCH: usize = 500;
+
+/// `PUT /v1/payments/{id}`: deliver one fiscalized payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayRequest {
+    /// The terminal that took the payment (must match the token).
+    pub terminal_id: String,
+    /// The sender's sync lease epoch; older than the newest seen for this terminal
+    /// is refused (fencing).
+    pub epoch: u64,
+    /// Operator code.
+    pub operator: String,
+    /// Account number, normalised.
+    pub account: String,
+    /// Amount for the operator.
+    pub amount: Money,
+    /// The shop's fee.
+    pub fee: Money,
+    /// What the customer paid: amount + fee.
+    pub total: Money,
+    /// Pre-receipt number at the terminal.
+    pub pre_receipt_no: u64,
+    /// Fiscal receipt number at the terminal.
+    pub fiscal_receipt_no: u64,
+    /// Shift number at the terminal.
+    pub shift_no: u64,
+    /// When the cash was accepted at the till.
+    pub accepted_at: DateTime<Utc>,
+}
+
+/// Where a payment stands at the hub.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HubStatus {
+    /// Registered, not yet sent to the operator.
+    Accepted,
+    /// With the operator.
+    Processing,
+    /// Credited to the account (final).
+    Completed,
+    /// Not credited; see the reason (final).
+    Failed,
+    /// Cancelled by a correction before the operator got it (final).
+    Cancelled,
+    /// Cancelled and the cash returned to the customer (final).
+    Refunded,
+}
+
+impl HubStatus {
+    /// True when the status will not change by itself.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            HubStatus::Completed | HubStatus::Failed | HubStatus::Cancelled | HubStatus::Refunded
+        )
+    }
+
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HubStatus::Accepted => "accepted",
+            HubStatus::Processing => "processing",
+            HubStatus::Completed => "completed",
+            HubStatus::Failed => "failed",
+            HubStatus::Cancelled => "cancelled",
+            HubStatus::Refunded => "refunded",
+        }
+    }
+}
+
+/// A coded reason, for people and for code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    /// Machine-readable, e.g. `account_not_found`.
+    pub code: String,
+    /// In words (English).
+    pub message: String,
+}
+
+/// The hub's view of one payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentStatus {
+    /// The terminal's payment id.
+    pub id: Uuid,
+    /// Where it stands.
+    pub status: HubStatus,
+    /// Why, for `failed` (and any other status that has a reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// The hub's own reference for the payment.
+    pub hub_reference: String,
+    /// When the hub registered it.
+    pub registered_at: DateTime<Utc>,
+    /// When its status last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /v1/payments/status`: several payments at once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusBatchRequest {
+    /// Up to [`MAX_BATCH`] payment ids.
+    pub ids: Vec<Uuid>,
+}
+
+/// The answer to a batch status call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusBatchResponse {
+    /// The payments the hub has.
+    pub payments: Vec<PaymentStatus>,
+    /// The ids it has never seen.
+    pub unknown: Vec<Uuid>,
+}
+
+/// `POST /v1/check`: would the operator accept this payment?
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    /// Operator code.
+    pub operator: String,
+    /// Account number.
+    pub account: String,
+    /// Amount for the operator.
+    pub amount: Money,
+}
+
+/// The answer of a check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckCode {
+    /// The operator would accept it.
+    Ok,
+    /// No such account at the operator.
+    AccountNotFound,
+    /// The account number does not fit the operator's format.
+    AccountFormat,
+    /// Below the minimum or above the maximum.
+    AmountOutOfRange,
+    /// The operator does not take payments now.
+    OperatorUnavailable,
+    /// No such operator at the hub.
+    UnknownOperator,
+}
+
+/// The answer to `check`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckResponse {
+    /// `ok` or why not.
+    pub code: CheckCode,
+    /// In words (English).
+    pub message: String,
+    /// Extra fields to show the cashier, e.g. `subscriber`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub display: BTreeMap<String, String>,
+}
+
+/// `GET /v1/operators`: the catalogue (with an `ETag` equal to `version`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueResponse {
+    /// Version tag; also the `ETag`.
+    pub version: String,
+    /// The operators.
+    pub operators: Vec<Operator>,
+}
+
+/// The four ways to fix a payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionKind {
+    /// Send the same payment to the operator again.
+    Reconduct,
+    /// Credit another account instead.
+    MoveAccount,
+    /// Stop the payment before the operator gets it.
+    Cancel,
+    /// Give the cash back to the customer.
+    Refund,
+}
+
+/// `PUT /v1/corrections/{id}`: ask for a correction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionRequest {
+    /// The payment to correct.
+    pub payment_id: Uuid,
+    /// The terminal asking (must match the token).
+    pub terminal_id: String,
+    /// Which correction.
+    pub kind: CorrectionKind,
+    /// The right account, for `move_account`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_account: Option<String>,
+    /// Why (free text from the shop).
+    pub reason: String,
+    /// The manager who approved it (cancel, refund).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    /// The original fiscal receipt number.
+    pub fiscal_receipt_no: u64,
+}
+
+/// Where a correction request stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionStateName {
+    /// Received, not yet looked at.
+    Submitted,
+    /// Will be carried out.
+    Accepted,
+    /// Refused; see the reason (final).
+    Rejected,
+    /// The hub needs more information; see the reason.
+    NeedsInfo,
+    /// Carried out (final).
+    Done,
+}
+
+/// The hub's view of a correction request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionState {
+    /// The correction's id (made by the terminal).
+    pub id: Uuid,
+    /// The payment it corrects.
+    pub payment_id: Uuid,
+    /// Which correction.
+    pub kind: CorrectionKind,
+    /// Where it stands.
+    pub state: CorrectionStateName,
+    /// Why, for `rejected` and `needs_info`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// When the hub registered it.
+    pub registered_at: DateTime<Utc>,
+    /// When its state last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What went wrong, machine-readable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No or unknown bearer token (401).
+    Unauthorized,
+    /// The token belongs to another terminal than the body says (403).
+    WrongTerminal,
+    /// The request is malformed (400).
+    BadRequest,
+    /// No such payment or correction (404).
+    NotFound,
+    /// The same id was used with a different body (409, final for that payment).
+    ConflictDifferentBody,
+    /// The sender's lease epoch is older than the newest seen for its terminal (409):
+    /// another process leads now; the sender must stop pushing.
+    StaleEpoch,
+    /// The hub cannot answer now (5xx): try again later.
+    Unavailable,
+}
+
+/// The body of every non-success answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub code: ErrorCode,
+    /// In words (English).
+    pub message: String,
+    /// True when the same request may succeed later (temporary failure).
+    pub retry: bool,
+}

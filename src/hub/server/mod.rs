@@ -1,0 +1,525 @@
+//! `paydesk-hub`, the reference payment hub: the protocol of [`super::protocol`] over
+//! HTTP (axum), a SQLite store, simulated operators and fault switches.
+//!
+//! Used by training mode (in-process, on a random loopback port), by every
+//! integration test, and on its own as the `paydesk-hub` binary.
+
+pub mod faults;
+pub mod sim;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use chrono::Utc;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::domain::operator::Catalogue;
+use crate::hub::protocol::{
+    CatalogueResponse, CheckRequest, CorrectionRequest, ErrorBody, ErrorCode, MAX_BATCH,
+    PayRequest, StatusBatchRequest, StatusBatchResponse,
+};
+
+use faults::{After, FaultPlan, Faults, Plan};
+use sim::Simulation;
+use store::{Store, StoreError, Written};
+
+/// The OpenAPI description the hub serves at `/v1/openapi.yaml`.
+pub const OPENAPI: &str = include_str!("../../../docs/hub-api.yaml");
+
+/// A terminal the hub knows, with its bearer token.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerminalCredential {
+    /// Terminal id.
+    pub id: String,
+    /// Its bearer token.
+    pub token: String,
+}
+
+/// The terminals file: `[[terminal]] id = "…" token = "…"`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerminalsFile {
+    /// The terminals.
+    pub terminal: Vec<TerminalCredential>,
+}
+
+/// Everything a hub needs to run.
+#[derive(Clone, Debug)]
+pub struct HubOptions {
+    /// Its SQLite file.
+    pub db: PathBuf,
+    /// `synchronous=FULL` (true) or `NORMAL`.
+    pub durable: bool,
+    /// The terminals and tokens it accepts.
+    pub terminals: Vec<TerminalCredential>,
+    /// The operator catalogue it serves.
+    pub catalogue: Catalogue,
+    /// How fast the simulated operators move.
+    pub sim: Simulation,
+    /// What to break.
+    pub faults: Faults,
+}
+
+/// The hub's shared state.
+pub struct HubState {
+    store: Store,
+    terminals: Vec<TerminalCredential>,
+    catalogue: Catalogue,
+    sim: Simulation,
+    faults: FaultPlan,
+}
+
+impl HubState {
+    /// Opens the store and arms the faults.
+    pub fn new(options: HubOptions) -> Result<HubState, StoreError> {
+        Ok(HubState {
+            store: Store::open(&options.db, options.durable)?,
+            terminals: options.terminals,
+            catalogue: options.catalogue,
+            sim: options.sim,
+            faults: FaultPlan::new(options.faults),
+        })
+    }
+
+    /// The store (tests count what the hub holds through it).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// An error answer.
+struct ApiError(StatusCode, ErrorBody);
+
+impl ApiError {
+    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
+        ApiError(
+            status,
+            ErrorBody {
+                code,
+                message: message.into(),
+                retry: status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS,
+            },
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, axum::Json(self.1)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::Conflict(id) => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::ConflictDifferentBody,
+                format!("{id} was already used with a different body; it will not be paid twice"),
+            ),
+            StoreError::StaleEpoch {
+                terminal,
+                sent,
+                newest,
+            } => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::StaleEpoch,
+                format!(
+                    "epoch {sent} is older than {newest}, the newest seen for terminal {terminal}: another process leads"
+                ),
+            ),
+            StoreError::NotFound(id) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                format!("no {id}"),
+            ),
+            StoreError::Sqlite(e) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Unavailable,
+                format!("hub storage: {e}"),
+            ),
+        }
+    }
+}
+
+type Hub = State<Arc<HubState>>;
+
+/// The terminal a request's bearer token belongs to.
+fn terminal(hub: &HubState, headers: &HeaderMap) -> Result<String, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                "send Authorization: Bearer <token>",
+            )
+        })?;
+    hub.terminals
+        .iter()
+        .find(|t| t.token == token)
+        .map(|t| t.id.clone())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                "unknown token",
+            )
+        })
+}
+
+fn same_terminal(token_terminal: &str, body_terminal: &str) -> Result<(), ApiError> {
+    if token_terminal == body_terminal {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::WrongTerminal,
+            format!("the token is terminal {token_terminal}'s, the body says {body_terminal}"),
+        ))
+    }
+}
+
+fn body<T>(b: Result<axum::Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    b.map(|axum::Json(v)| v).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            e.body_text(),
+        )
+    })
+}
+
+fn id(s: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(s).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            format!("{s:?} is not a UUID"),
+        )
+    })
+}
+
+/// Runs blocking store work off the async threads.
+async fn blocking<T: Send + 'static>(
+    hub: &Arc<HubState>,
+    f: impl FnOnce(&HubState) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let hub = hub.clone();
+    tokio::task::spawn_blocking(move || f(&hub))
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Unavailable,
+                e.to_string(),
+            )
+        })?
+}
+
+async fn operators(State(hub): Hub, headers: HeaderMap) -> Result<Response, ApiError> {
+    terminal(&hub, &headers)?;
+    let etag = format!("\"{}\"", hub.catalogue.version);
+    let mut response = if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        axum::Json(CatalogueResponse {
+            version: hub.catalogue.version.clone(),
+            operators: hub.catalogue.operators.clone(),
+        })
+        .into_response()
+    };
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    Ok(response)
+}
+
+async fn check(
+    State(hub): Hub,
+    headers: HeaderMap,
+    b: Result<axum::Json<CheckRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    terminal(&hub, &headers)?;
+    let req = body(b)?;
+    Ok(axum::Json(
+        hub.sim
+            .check(&hub.catalogue, &req.operator, &req.account, req.amount),
+    )
+    .into_response())
+}
+
+async fn pay(
+    State(hub): Hub,
+    headers: HeaderMap,
+    Path(raw_id): Path<String>,
+    b: Result<axum::Json<PayRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let t = terminal(&hub, &headers)?;
+    let id = id(&raw_id)?;
+    let req = body(b)?;
+    same_terminal(&t, &req.terminal_id)?;
+    if req.total.checked_sub(req.fee) != Some(req.amount) || req.amount.is_zero() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            "total must be amount + fee, amount above zero",
+        ));
+    }
+    let written = blocking(&hub, move |h| Ok(h.store.pay(id, &req, Utc::now())?)).await?;
+    let status = hub.sim.status(written.value(), Utc::now());
+    let code = match written {
+        Written::Created(_) => StatusCode::CREATED,
+        Written::Replayed(_) => StatusCode::OK,
+    };
+    Ok((code, axum::Json(status)).into_response())
+}
+
+async fn payment(
+    State(hub): Hub,
+    headers: HeaderMap,
+    Path(raw_id): Path<String>,
+) -> Result<Response, ApiError> {
+    terminal(&hub, &headers)?;
+    let id = id(&raw_id)?;
+    let p = blocking(&hub, move |h| Ok(h.store.payment(id)?)).await?;
+    let p = p.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            format!("the hub has no payment {id}"),
+        )
+    })?;
+    Ok(axum::Json(hub.sim.status(&p, Utc::now())).into_response())
+}
+
+async fn status_batch(
+    State(hub): Hub,
+    headers: HeaderMap,
+    b: Result<axum::Json<StatusBatchRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    terminal(&hub, &headers)?;
+    let req = body(b)?;
+    if req.ids.len() > MAX_BATCH {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            format!("at most {MAX_BATCH} ids per call"),
+        ));
+    }
+    let ids = req.ids.clone();
+    let found = blocking(&hub, move |h| Ok(h.store.payments(&ids)?)).await?;
+    let now = Utc::now();
+    let unknown = req
+        .ids
+        .iter()
+        .filter(|id| !found.iter().any(|p| p.id == **id))
+        .copied()
+        .collect();
+    Ok(axum::Json(StatusBatchResponse {
+        payments: found.iter().map(|p| hub.sim.status(p, now)).collect(),
+        unknown,
+    })
+    .into_response())
+}
+
+async fn put_correction(
+    State(hub): Hub,
+    headers: HeaderMap,
+    Path(raw_id): Path<String>,
+    b: Result<axum::Json<CorrectionRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let t = terminal(&hub, &headers)?;
+    let id = id(&raw_id)?;
+    let req = body(b)?;
+    same_terminal(&t, &req.terminal_id)?;
+    let written = blocking(&hub, move |h| {
+        let now = Utc::now();
+        let payment = h
+            .store
+            .payment(req.payment_id)?
+            .ok_or(StoreError::NotFound(req.payment_id))?;
+        let status = h.sim.status(&payment, now);
+        let written = h
+            .store
+            .correction(id, &req, || h.sim.decide(&req, &status), now)?;
+        if let Written::Created(c) = &written
+            && c.decision == crate::hub::protocol::CorrectionStateName::Accepted
+        {
+            h.store.set_outcome(
+                req.payment_id,
+                Simulation::effect(c.kind),
+                None,
+                h.sim.effective_at(c.registered_at),
+            )?;
+        }
+        Ok(written)
+    })
+    .await?;
+    let state = hub.sim.correction_state(written.value(), Utc::now());
+    let code = match written {
+        Written::Created(_) => StatusCode::CREATED,
+        Written::Replayed(_) => StatusCode::OK,
+    };
+    Ok((code, axum::Json(state)).into_response())
+}
+
+async fn get_correction(
+    State(hub): Hub,
+    headers: HeaderMap,
+    Path(raw_id): Path<String>,
+) -> Result<Response, ApiError> {
+    terminal(&hub, &headers)?;
+    let id = id(&raw_id)?;
+    let c = blocking(&hub, move |h| Ok(h.store.stored_correction(id)?)).await?;
+    let c = c.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            format!("the hub has no correction {id}"),
+        )
+    })?;
+    Ok(axum::Json(hub.sim.correction_state(&c, Utc::now())).into_response())
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/yaml")], OPENAPI).into_response()
+}
+
+/// Applies the fault plan around a request.
+async fn misbehave(State(hub): Hub, request: Request, next: Next) -> Response {
+    if hub.faults.is_quiet() {
+        return next.run(request).await;
+    }
+    match hub.faults.draw() {
+        Plan::Down => drop_connection(),
+        Plan::Error => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            "simulated failure: try again",
+        )
+        .into_response(),
+        Plan::Serve { latency, after } => {
+            tokio::time::sleep(latency).await;
+            let response = next.run(request).await;
+            match after {
+                After::Answer => response,
+                After::Drop => drop_connection(),
+                After::Late(delay) => {
+                    tokio::time::sleep(delay).await;
+                    response
+                }
+            }
+        }
+    }
+}
+
+/// Ends the connection without an answer: the connection's task unwinds and the
+/// socket is closed (no panic message: this is on purpose).
+fn drop_connection() -> ! {
+    std::panic::resume_unwind(Box::new("paydesk-hub: simulated dropped connection"))
+}
+
+/// The hub's routes.
+pub fn router(hub: Arc<HubState>) -> Router {
+    let api = Router::new()
+        .route("/v1/operators", get(operators))
+        .route("/v1/check", post(check))
+        .route("/v1/payments/status", post(status_batch))
+        .route("/v1/payments/{id}", put(pay).get(payment))
+        .route(
+            "/v1/corrections/{id}",
+            put(put_correction).get(get_correction),
+        )
+        .layer(axum::middleware::from_fn_with_state(hub.clone(), misbehave));
+    Router::new()
+        .route("/v1/openapi.yaml", get(openapi))
+        .merge(api)
+        .with_state(hub)
+}
+
+/// A hub running on its own thread and runtime (training mode, tests).
+pub struct RunningHub {
+    addr: SocketAddr,
+    state: Arc<HubState>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RunningHub {
+    /// Starts a hub on `listen` (`127.0.0.1:0` picks a free port).
+    pub fn start(options: HubOptions, listen: SocketAddr) -> std::io::Result<RunningHub> {
+        let state = Arc::new(HubState::new(options).map_err(std::io::Error::other)?);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("hub")
+            .enable_all()
+            .build()?;
+        let listener = runtime.block_on(tokio::net::TcpListener::bind(listen))?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let app = router(state.clone());
+        let thread = std::thread::Builder::new()
+            .name("hub-server".into())
+            .spawn(move || {
+                // Stop at once, not gracefully: a deliberately late answer must not hold
+                // the shutdown; the runtime's shutdown drops every connection.
+                runtime.block_on(async move {
+                    tokio::select! {
+                        _ = axum::serve(listener, app) => {}
+                        _ = rx => {}
+                    }
+                });
+                runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+            })?;
+        Ok(RunningHub {
+            addr,
+            state,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Its state (the store, for counting what it holds).
+    pub fn state(&self) -> &Arc<HubState> {
+        &self.state
+    }
+}
+
+impl Drop for RunningHub {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

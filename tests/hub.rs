@@ -219,6 +219,18 @@ fn an_older_epoch_is_fenced_off() {
 }
 
 #[test]
+fn a_new_leader_resending_a_payment_with_its_higher_epoch_is_a_replay() {
+    let hub = Hub::quiet();
+    let id = Uuid::now_v7();
+    let req = pay_request("9031234567", 100, 1);
+    assert_eq!(hub.pay(id, &req).0, 201);
+    let resent = PayRequest { epoch: 2, ..req };
+    let (s, v) = hub.pay(id, &resent);
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(hub.count(), 1);
+}
+
+#[test]
 fn tokens_are_checked_against_the_terminal() {
     let hub = Hub::quiet();
     let body = serde_json::to_value(pay_request("9031234567", 100, 1)).unwrap();

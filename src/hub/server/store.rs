@@ -250,7 +250,13 @@ impl Store {
         req: &PayRequest,
         now: DateTime<Utc>,
     ) -> Result<Written<StoredPayment>, StoreError> {
-        let body = serde_json::to_string(req).expect("requests serialise");
+        // The payment is the body without the sender's epoch: a new leader resending
+        // an undelivered payment with its higher epoch is a replay, not a conflict.
+        let body = serde_json::to_string(&PayRequest {
+            epoch: 0,
+            ..req.clone()
+        })
+        .expect("requests serialise");
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let newest: Option<i64> = tx

@@ -50,6 +50,20 @@ pub enum Command {
     },
     /// List payments left between two steps, or answer the question about one.
     Recovery(RecoveryArgs),
+    /// Deliver fiscalized payments to the hub. Runs until stopped (SIGTERM, Ctrl-C);
+    /// only the process holding the journal's sync lease pushes, others wait.
+    Sync(SyncArgs),
+}
+
+/// `paydesk sync …`
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Deliver what is queued, then exit (0: nothing left queued; 1: some left).
+    #[arg(long)]
+    pub once: bool,
+    /// With --once: give up after this many seconds.
+    #[arg(long, default_value_t = 120)]
+    pub max_wait: u64,
 }
 
 /// `paydesk journal …`
@@ -140,6 +154,7 @@ pub fn main() -> ExitCode {
             command: JournalCommand::Verify,
         }) => verify(config),
         Some(Command::Recovery(args)) => recovery_cmd(config, args),
+        Some(Command::Sync(args)) => sync_cmd(config, args),
     }
 }
 
@@ -337,4 +352,91 @@ fn recovery_cmd(mut config: Config, args: RecoveryArgs) -> ExitCode {
         }
         Err(e) => fail(messages::flow(lang, &e, Till::cash_is_taken(&p.state))),
     }
+}
+
+fn describe_summary(s: &crate::journal::DeliverySummary) -> String {
+    format!(
+        "{} queued (oldest {}), {} awaiting a final status, {} stuck, {} refused",
+        s.queued,
+        s.oldest_queued_at
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_else(|| "-".into()),
+        s.awaiting_status,
+        s.stuck,
+        s.refused
+    )
+}
+
+fn sync_cmd(config: Config, args: SyncArgs) -> ExitCode {
+    use crate::app::sync::{Role, SyncSettings, Syncer};
+    let link = match crate::app::hub_link::connect(&config) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    let mut settings = SyncSettings::new(link.client.clone(), config.journal_path.clone());
+    settings.busy_timeout = config.busy_timeout;
+    settings.concurrency = config.hub.concurrency;
+    settings.stuck_after = config.hub.stuck_after;
+    let mut syncer = match Syncer::open(settings) {
+        Ok(s) => s,
+        Err(e) => return fail(messages::journal(config.lang, &e)),
+    };
+    eprintln!("paydesk sync: hub {}", link.client.base());
+    if args.once {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(args.max_wait);
+        return match syncer.run_once(deadline) {
+            Ok(summary) => {
+                if let Role::Follower { leader } = &syncer.status().role {
+                    println!(
+                        "{leader} is the sync leader and delivers the queue; nothing done here"
+                    );
+                    return ExitCode::SUCCESS;
+                }
+                println!("{}", describe_summary(&summary));
+                if summary.queued == 0 {
+                    ExitCode::SUCCESS
+                } else {
+                    eprintln!(
+                        "paydesk: {} payments are still queued ({}); they stay in the journal and go out on the next run",
+                        summary.queued,
+                        syncer
+                            .status()
+                            .last_error
+                            .as_deref()
+                            .unwrap_or("the hub did not answer in time")
+                    );
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => fail(messages::journal(config.lang, &e)),
+        };
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
+            return fail(format!("cannot handle signals: {e}"));
+        }
+    }
+    let mut last = None;
+    syncer.run(&stop, |status| {
+        let line = format!(
+            "{} · {} · {}",
+            match &status.role {
+                Role::Starting => "starting".to_string(),
+                Role::Leader { epoch } => format!("leader (epoch {epoch})"),
+                Role::Follower { leader } => format!("follower of {leader}"),
+            },
+            match status.online {
+                Some(true) => "online",
+                Some(false) => "offline",
+                None => "not in contact yet",
+            },
+            describe_summary(&status.summary)
+        );
+        if last.as_ref() != Some(&line) {
+            eprintln!("paydesk sync: {line}");
+            last = Some(line);
+        }
+    });
+    ExitCode::SUCCESS
 }

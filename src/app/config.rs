@@ -49,6 +49,59 @@ pub struct ConfigFile {
     /// Where the operator catalogue comes from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalogue: Option<CatalogueSection>,
+    /// The payment hub.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hub: Option<HubSection>,
+}
+
+/// `[hub]`
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HubSection {
+    /// The hub's address, e.g. `https://hub.example.com`. Setting it ends training mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// This terminal's bearer token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// How long one request may take, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// Pushes in flight at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<usize>,
+    /// Minutes without a status change before a payment is flagged stuck.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stuck_after_minutes: Option<u64>,
+}
+
+/// Which hub the terminal delivers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HubTarget {
+    /// None configured: payments wait in the journal.
+    None,
+    /// Training mode: the reference hub, started in this process on a loopback port.
+    InProcess,
+    /// A real hub.
+    Remote {
+        /// Its address.
+        url: String,
+        /// This terminal's token.
+        token: String,
+    },
+}
+
+/// The hub settings in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HubConfig {
+    /// Which hub.
+    pub target: HubTarget,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Pushes in flight at once.
+    pub concurrency: usize,
+    /// When a payment counts as stuck.
+    pub stuck_after: Duration,
 }
 
 /// `[terminal]`
@@ -150,6 +203,8 @@ pub struct Config {
     pub printer: PrinterConfig,
     /// Catalogue source.
     pub catalogue: CatalogueSource,
+    /// The hub.
+    pub hub: HubConfig,
 }
 
 /// Why the configuration cannot be used.
@@ -239,7 +294,34 @@ impl Config {
             path: path.to_path_buf(),
             message,
         };
-        let training = f.training.unwrap_or(no_file);
+        let hub_section = f.hub.clone().unwrap_or_default();
+        // A hub address means real payments: training mode is off.
+        let training = f.training.unwrap_or(no_file) && hub_section.url.is_none();
+        let target = match (hub_section.url.clone(), hub_section.token.clone(), training) {
+            (Some(url), Some(token), _) => {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(invalid(format!(
+                        "[hub] url = {url:?}: give an address such as https://hub.example.com"
+                    )));
+                }
+                HubTarget::Remote { url, token }
+            }
+            (Some(_), None, _) => {
+                return Err(invalid(
+                    "[hub] token is missing: the hub gives each terminal its token".into(),
+                ));
+            }
+            (None, _, true) => HubTarget::InProcess,
+            (None, _, false) => HubTarget::None,
+        };
+        let hub = HubConfig {
+            target,
+            timeout: Duration::from_millis(hub_section.timeout_ms.unwrap_or(5_000).max(100)),
+            concurrency: hub_section.concurrency.unwrap_or(8).clamp(1, 64),
+            stuck_after: Duration::from_secs(
+                60 * hub_section.stuck_after_minutes.unwrap_or(30).max(1),
+            ),
+        };
         let lang = f.language.unwrap_or_else(Lang::from_env);
         let currency = f.currency.clone().unwrap_or_else(|| match lang {
             Lang::Pl => Currency::try_from("PLN".to_string()).expect("PLN is valid"),
@@ -331,6 +413,7 @@ impl Config {
             busy_timeout,
             printer,
             catalogue,
+            hub,
         })
     }
 
@@ -450,10 +533,27 @@ mod tests {
     }
 
     #[test]
+    fn a_hub_url_ends_training_mode() {
+        let c = parse("training = true\n[shop]\nname = \"S\"\ntax_id = \"1\"\n[hub]\nurl = \"https://hub.example.com\"\ntoken = \"t\"\n").unwrap();
+        assert!(!c.training);
+        assert_eq!(
+            c.hub.target,
+            HubTarget::Remote {
+                url: "https://hub.example.com".into(),
+                token: "t".into()
+            }
+        );
+        let err = parse("[shop]\nname = \"S\"\ntax_id = \"1\"\n[hub]\nurl = \"https://h\"\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("token is missing"), "{err}");
+    }
+
+    #[test]
     fn no_file_means_training() {
         let c = Config::resolve(ConfigFile::default(), true, Path::new("none.toml")).unwrap();
         assert!(c.training);
         assert_eq!(c.catalogue, CatalogueSource::Demo);
+        assert_eq!(c.hub.target, HubTarget::InProcess);
         assert!(c.journal_path.ends_with("paydesk-training.sqlite"));
     }
 

@@ -3,7 +3,9 @@
 //! ESC/POS.
 
 pub mod config;
+pub mod hub_link;
 pub mod messages;
 pub mod recovery;
+pub mod sync;
 pub mod till;
 pub mod worker;

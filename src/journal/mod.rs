@@ -9,6 +9,7 @@
 //!   them, so they are gapless and monotonic per terminal even with several processes.
 //! - `payment_events` is append-only (triggers refuse UPDATE and DELETE).
 
+mod delivery;
 mod schema;
 mod verify;
 
@@ -28,6 +29,7 @@ use crate::domain::payment::{
     PaymentState, StateName, TransitionError, VoidReason,
 };
 
+pub use delivery::{DeliverySummary, Lease, Outgoing, PushResult};
 pub use verify::VerifyReport;
 
 /// The schema version this build writes.
@@ -798,7 +800,10 @@ fn update_row(
     };
     tx.execute(
         "UPDATE payments SET state = ?2, updated_at = ?3, pre_receipt_no = ?4, void_reason = ?5,
-            tendered_minor = ?6, change_minor = ?7, fiscal_receipt_no = ?8, shift_no = ?9
+            tendered_minor = ?6, change_minor = ?7, fiscal_receipt_no = ?8, shift_no = ?9,
+            accepted_at = CASE WHEN ?6 IS NOT NULL THEN COALESCE(accepted_at, ?3) ELSE accepted_at END,
+            delivery = CASE WHEN ?2 = 'fiscalized' THEN COALESCE(delivery, 'queued') ELSE delivery END,
+            next_attempt_at = CASE WHEN ?2 = 'fiscalized' THEN COALESCE(next_attempt_at, ?3) ELSE next_attempt_at END
          WHERE id = ?1 AND state = ?10",
         params![
             p.id().to_string(),

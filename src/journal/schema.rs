@@ -87,4 +87,30 @@ pub(super) const MIGRATIONS: &[&str] = &[
         stored_at TEXT NOT NULL
     ) STRICT;
     "#,
+    // 2: delivery to the hub (queue, attempts, hub status, stuck) and the sync lease.
+    r#"
+    ALTER TABLE payments ADD COLUMN accepted_at TEXT;
+    ALTER TABLE payments ADD COLUMN delivery TEXT CHECK (delivery IN ('queued', 'delivered', 'refused'));
+    ALTER TABLE payments ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE payments ADD COLUMN next_attempt_at TEXT;
+    ALTER TABLE payments ADD COLUMN last_error TEXT;
+    ALTER TABLE payments ADD COLUMN hub_status TEXT;
+    ALTER TABLE payments ADD COLUMN hub_reason TEXT;
+    ALTER TABLE payments ADD COLUMN hub_status_at TEXT;
+    ALTER TABLE payments ADD COLUMN stuck INTEGER NOT NULL DEFAULT 0;
+    UPDATE payments SET accepted_at = updated_at WHERE tendered_minor IS NOT NULL;
+    UPDATE payments SET delivery = 'queued', next_attempt_at = updated_at WHERE state = 'fiscalized';
+    CREATE INDEX payments_due ON payments (next_attempt_at) WHERE delivery = 'queued';
+    CREATE INDEX payments_polled ON payments (hub_status_at)
+        WHERE delivery = 'delivered' AND hub_status IN ('accepted', 'processing');
+
+    -- Exactly one sync leader per journal: whoever holds an unexpired lease.
+    CREATE TABLE sync_lease (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        holder     TEXT NOT NULL,
+        label      TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        epoch      INTEGER NOT NULL CHECK (epoch > 0)
+    ) STRICT;
+    "#,
 ];

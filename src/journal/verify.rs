@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::delivery::DeliveryEvent;
 use crate::domain::payment::{Payment, PaymentDetails, PaymentEvent};
 
 use super::{Journal, JournalError};
@@ -66,6 +67,15 @@ pub(super) fn verify(journal: &Journal) -> Result<VerifyReport, JournalError> {
         let mut replayed = Payment::draft(p.details.clone());
         let mut ok = true;
         for e in iter {
+            if DeliveryEvent::KINDS.contains(&e.kind.as_str()) {
+                // The delivery stream: readable, but not part of the state machine.
+                if let Err(err) = serde_json::from_str::<DeliveryEvent>(&e.data) {
+                    report
+                        .problems
+                        .push(format!("payment {id}: event {} unreadable: {err}", e.seq));
+                }
+                continue;
+            }
             let event: PaymentEvent = match serde_json::from_str(&e.data) {
                 Ok(ev) => ev,
                 Err(err) => {

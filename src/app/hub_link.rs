@@ -1,0 +1,67 @@
+//! The terminal's connection to its hub: a client for the configured hub, or in
+//! training mode the reference hub started in this process on a loopback port with a
+//! fresh token, so the whole path (HTTP, idempotency, status) runs in every default run.
+
+use std::net::SocketAddr;
+
+use crate::hub::client::HubClient;
+use crate::hub::server::sim::Simulation;
+use crate::hub::server::{HubOptions, RunningHub, TerminalCredential};
+
+use super::config::{Config, HubTarget};
+use super::till::demo_catalogue;
+
+/// A hub to deliver to (and, in training mode, the hub itself, kept alive).
+pub struct HubLink {
+    /// The client.
+    pub client: HubClient,
+    /// The in-process hub of training mode.
+    pub server: Option<RunningHub>,
+}
+
+/// Why there is no hub to talk to.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    /// Nothing configured outside training mode.
+    #[error("no hub is configured: set [hub] url and token in the config")]
+    NotConfigured,
+    /// The training hub could not start.
+    #[error("the training hub could not start: {0}")]
+    Training(std::io::Error),
+}
+
+/// Connects to the configured hub, starting the training hub if that is the target.
+pub fn connect(config: &Config) -> Result<HubLink, LinkError> {
+    match &config.hub.target {
+        HubTarget::None => Err(LinkError::NotConfigured),
+        HubTarget::Remote { url, token } => Ok(HubLink {
+            client: HubClient::new(url, token, config.hub.timeout),
+            server: None,
+        }),
+        HubTarget::InProcess => {
+            let token = uuid::Uuid::now_v7().simple().to_string();
+            let db = config
+                .journal_path
+                .with_file_name("paydesk-training-hub.sqlite");
+            let server = RunningHub::start(
+                HubOptions {
+                    db,
+                    durable: true,
+                    terminals: vec![TerminalCredential {
+                        id: config.terminal_id.clone(),
+                        token: token.clone(),
+                    }],
+                    catalogue: demo_catalogue(config.currency.code()),
+                    sim: Simulation::default(),
+                    faults: Default::default(),
+                },
+                SocketAddr::from(([127, 0, 0, 1], 0)),
+            )
+            .map_err(LinkError::Training)?;
+            Ok(HubLink {
+                client: HubClient::new(&server.url(), &token, config.hub.timeout),
+                server: Some(server),
+            })
+        }
+    }
+}

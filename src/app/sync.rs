@@ -1,0 +1,419 @@
+//! The sync worker: delivers fiscalized payments to the hub exactly once.
+//!
+//! - **Leadership**: only the holder of the journal's sync lease pushes; it renews the
+//!   lease every `ttl / 3` and never starts a push after two thirds of the lease, so a
+//!   paused process cannot push on an expired lease without the hub fencing it off
+//!   (every push carries the lease epoch).
+//! - **Delivery**: due payments, first queued first, `concurrency` pushes at a time;
+//!   a lost answer is retried with the same id after an exponential, jittered backoff;
+//!   a final refusal marks the payment refused for support; every attempt is a
+//!   journal event, each batch one transaction.
+//! - **Status**: delivered payments whose status is not final are polled in batches;
+//!   changes are events; a status that does not move in time flags the payment stuck.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::domain::delivery::{AttemptOutcome, Backoff};
+use crate::hub::client::{HubClient, HubError};
+use crate::hub::protocol::MAX_BATCH;
+use crate::journal::{
+    DeliverySummary, Journal, JournalError, Lease, OpenOptions, Outgoing, PushResult,
+};
+
+/// How the worker behaves.
+#[derive(Clone)]
+pub struct SyncSettings {
+    /// The hub.
+    pub hub: HubClient,
+    /// The journal file.
+    pub journal: std::path::PathBuf,
+    /// Journal busy timeout.
+    pub busy_timeout: Duration,
+    /// How long a lease lasts without renewal.
+    pub lease_ttl: Duration,
+    /// Pushes in flight at once.
+    pub concurrency: usize,
+    /// Payments per batch (one journal transaction per batch).
+    pub batch: usize,
+    /// How often statuses are polled and the hub is pinged when idle.
+    pub poll_every: Duration,
+    /// A status that has not moved for this long flags the payment stuck.
+    pub stuck_after: Duration,
+    /// Retry timing.
+    pub backoff: Backoff,
+}
+
+impl SyncSettings {
+    /// Defaults for a hub client and a journal.
+    pub fn new(hub: HubClient, journal: std::path::PathBuf) -> SyncSettings {
+        SyncSettings {
+            hub,
+            journal,
+            busy_timeout: Duration::from_secs(5),
+            lease_ttl: Duration::from_secs(15),
+            concurrency: 8,
+            batch: 200,
+            poll_every: Duration::from_secs(5),
+            stuck_after: Duration::from_secs(30 * 60),
+            backoff: Backoff::default(),
+        }
+    }
+}
+
+/// This process's part in syncing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Not decided yet.
+    Starting,
+    /// Pushing, with this fencing epoch.
+    Leader {
+        /// The epoch.
+        epoch: u64,
+    },
+    /// Another process pushes.
+    Follower {
+        /// Who.
+        leader: String,
+    },
+}
+
+/// What the status bar shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncStatus {
+    /// Leader or follower.
+    pub role: Role,
+    /// `Some(true)` when the hub answered last time, `Some(false)` when it did not,
+    /// `None` before the first contact.
+    pub online: Option<bool>,
+    /// Queue and statuses.
+    pub summary: DeliverySummary,
+    /// The last problem talking to the hub.
+    pub last_error: Option<String>,
+}
+
+/// What one round did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoundReport {
+    /// Pushes made.
+    pub pushed: usize,
+    /// Of which delivered.
+    pub delivered: usize,
+    /// Statuses polled.
+    pub polled: usize,
+}
+
+/// The worker's state in one process.
+pub struct Syncer {
+    settings: SyncSettings,
+    journal: Journal,
+    holder: String,
+    label: String,
+    rng: StdRng,
+    status: SyncStatus,
+    last_poll: Option<Instant>,
+    catalogue_etag: Option<String>,
+}
+
+impl Syncer {
+    /// Opens the journal for syncing (its own connection).
+    pub fn open(settings: SyncSettings) -> Result<Syncer, JournalError> {
+        let journal = Journal::open(
+            &settings.journal,
+            &OpenOptions {
+                busy_timeout: settings.busy_timeout,
+            },
+        )?;
+        let catalogue_etag = journal.catalogue()?.map(|c| c.version);
+        let host = std::fs::read_to_string("/etc/hostname")
+            .map(|h| h.trim().to_string())
+            .unwrap_or_else(|_| "this computer".into());
+        let holder = uuid::Uuid::now_v7();
+        Ok(Syncer {
+            // Jitter only needs to differ between processes, not to be secret.
+            rng: StdRng::seed_from_u64(holder.as_u128() as u64 ^ u64::from(std::process::id())),
+            holder: holder.to_string(),
+            label: format!("pid {} on {host}", std::process::id()),
+            status: SyncStatus {
+                role: Role::Starting,
+                online: None,
+                summary: journal.delivery_summary()?,
+                last_error: None,
+            },
+            journal,
+            settings,
+            last_poll: None,
+            catalogue_etag,
+        })
+    }
+
+    /// The latest status.
+    pub fn status(&self) -> &SyncStatus {
+        &self.status
+    }
+
+    /// "sync pid 123 on till-2": who this worker is in the journal's events.
+    pub fn actor(&self) -> String {
+        format!("sync {}", self.label)
+    }
+
+    fn lease(&mut self) -> Result<Option<(u64, Instant)>, JournalError> {
+        let now = Utc::now();
+        let lease =
+            self.journal
+                .acquire_lease(&self.holder, &self.label, now, self.settings.lease_ttl)?;
+        Ok(match lease {
+            Lease::Leader { epoch, .. } => {
+                self.status.role = Role::Leader { epoch };
+                // Stop starting pushes well before the lease could lapse.
+                Some((epoch, Instant::now() + self.settings.lease_ttl * 2 / 3))
+            }
+            Lease::Follower { label, .. } => {
+                self.status.role = Role::Follower { leader: label };
+                None
+            }
+        })
+    }
+
+    fn push_batch(
+        &mut self,
+        batch: Vec<Outgoing>,
+        epoch: u64,
+        stop_at: Instant,
+    ) -> (Vec<PushResult>, bool) {
+        let next = Mutex::new(batch.into_iter());
+        let results = Mutex::new(Vec::new());
+        let fenced = AtomicBool::new(false);
+        let hub = &self.settings.hub;
+        let workers = self.settings.concurrency.max(1);
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|| {
+                    loop {
+                        if fenced.load(Ordering::Relaxed) || Instant::now() >= stop_at {
+                            return;
+                        }
+                        let Some(out) = next.lock().expect("queue lock").next() else {
+                            return;
+                        };
+                        let mut req = out.request.clone();
+                        req.epoch = epoch;
+                        let attempt = out.attempts + 1;
+                        let answer = hub.pay(out.id.uuid(), &req);
+                        if matches!(answer, Err(HubError::Fenced(_))) {
+                            fenced.store(true, Ordering::Relaxed);
+                        }
+                        results
+                            .lock()
+                            .expect("results lock")
+                            .push((out.id, attempt, answer));
+                    }
+                });
+            }
+        });
+        let mut out = Vec::new();
+        let now = Utc::now();
+        for (id, attempt, answer) in results.into_inner().expect("results") {
+            let (outcome, status) = match answer {
+                Ok(status) => {
+                    self.status.online = Some(true);
+                    (
+                        AttemptOutcome::Delivered {
+                            status: status.status,
+                        },
+                        Some(status),
+                    )
+                }
+                Err(HubError::Fenced(message)) => {
+                    self.status.online = Some(true);
+                    (AttemptOutcome::Fenced { message }, None)
+                }
+                Err(HubError::Refused { code, message }) => {
+                    self.status.online = Some(true);
+                    let code = serde_json::to_value(code)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    (AttemptOutcome::Refused { code, message }, None)
+                }
+                Err(e @ (HubError::Unknown(_) | HubError::Unauthorized(_))) => {
+                    self.status.online = Some(!matches!(e, HubError::Unknown(_)));
+                    self.status.last_error = Some(e.to_string());
+                    let delay = self.settings.backoff.delay(attempt, self.rng.random());
+                    let retry_at = now + chrono::Duration::from_std(delay).unwrap_or_default();
+                    (
+                        AttemptOutcome::Unknown {
+                            error: e.to_string(),
+                            retry_at,
+                        },
+                        None,
+                    )
+                }
+            };
+            out.push(PushResult {
+                id,
+                attempt,
+                epoch,
+                outcome,
+                status,
+            });
+        }
+        (out, fenced.into_inner())
+    }
+
+    fn poll(&mut self) -> Result<usize, JournalError> {
+        let ids = self.journal.to_poll(MAX_BATCH)?;
+        if ids.is_empty() {
+            // Idle: the catalogue's ETag is the heartbeat (and keeps the cache fresh).
+            match self.settings.hub.catalogue(self.catalogue_etag.as_deref()) {
+                Ok(Some(c)) => {
+                    let cat = crate::domain::operator::Catalogue {
+                        version: c.version,
+                        operators: c.operators,
+                    };
+                    if cat.check().is_ok() {
+                        self.journal
+                            .store_catalogue(&cat, self.settings.hub.base())?;
+                        self.catalogue_etag = Some(cat.version);
+                    }
+                    self.status.online = Some(true);
+                }
+                Ok(None) => self.status.online = Some(true),
+                Err(e) => {
+                    self.status.online = Some(!matches!(e, HubError::Unknown(_)));
+                    self.status.last_error = Some(e.to_string());
+                }
+            }
+            return Ok(0);
+        }
+        let uuids: Vec<uuid::Uuid> = ids.iter().map(|i| i.uuid()).collect();
+        match self.settings.hub.statuses(&uuids) {
+            Ok(answer) => {
+                self.status.online = Some(true);
+                let unknown: Vec<_> = ids
+                    .iter()
+                    .copied()
+                    .filter(|i| answer.unknown.contains(&i.uuid()))
+                    .collect();
+                let actor = self.actor();
+                self.journal.record_statuses(
+                    &answer.payments,
+                    &unknown,
+                    &actor,
+                    Utc::now(),
+                    self.settings.stuck_after,
+                )?;
+                Ok(answer.payments.len())
+            }
+            Err(e) => {
+                self.status.online = Some(!matches!(e, HubError::Unknown(_)));
+                self.status.last_error = Some(e.to_string());
+                Ok(0)
+            }
+        }
+    }
+
+    /// One round: take or renew the lease; if leading, push everything due (batch by
+    /// batch while the lease is safe) and poll statuses when it is time.
+    pub fn round(&mut self) -> Result<RoundReport, JournalError> {
+        let mut report = RoundReport::default();
+        while let Some((epoch, stop_at)) = self.lease()? {
+            let due = self.journal.due(Utc::now(), self.settings.batch)?;
+            if due.is_empty() {
+                break;
+            }
+            let (results, fenced) = self.push_batch(due, epoch, stop_at);
+            report.pushed += results.len();
+            report.delivered += results
+                .iter()
+                .filter(|r| matches!(r.outcome, AttemptOutcome::Delivered { .. }))
+                .count();
+            let actor = self.actor();
+            self.journal.record_pushes(&results, &actor, Utc::now())?;
+            if fenced {
+                // The hub has seen a newer epoch: another process leads. Stop; the
+                // next lease check tells who.
+                self.status.role = Role::Follower {
+                    leader: "another process (fenced off by the hub)".into(),
+                };
+                break;
+            }
+            if results.is_empty()
+                || results
+                    .iter()
+                    .all(|r| !matches!(r.outcome, AttemptOutcome::Delivered { .. }))
+            {
+                break; // nothing got through: wait for the backoff
+            }
+        }
+        if matches!(self.status.role, Role::Leader { .. })
+            && self
+                .last_poll
+                .is_none_or(|t| t.elapsed() >= self.settings.poll_every)
+        {
+            report.polled = self.poll()?;
+            self.last_poll = Some(Instant::now());
+        }
+        self.status.summary = self.journal.delivery_summary()?;
+        Ok(report)
+    }
+
+    /// How long to sleep before the next round.
+    fn pause(&self) -> Duration {
+        let renew = self.settings.lease_ttl / 3;
+        let until_due = self
+            .journal
+            .next_due_at()
+            .ok()
+            .flatten()
+            .and_then(|t| (t - Utc::now()).to_std().ok())
+            .unwrap_or(renew);
+        until_due
+            .min(renew)
+            .min(self.settings.poll_every)
+            .max(Duration::from_millis(50))
+    }
+
+    /// Runs rounds until `stop` is set, reporting the status after each; gives the
+    /// lease up on the way out.
+    pub fn run(&mut self, stop: &AtomicBool, mut observe: impl FnMut(&SyncStatus)) {
+        while !stop.load(Ordering::Relaxed) {
+            if let Err(e) = self.round() {
+                tracing::warn!("sync round failed: {e}");
+                self.status.last_error = Some(e.to_string());
+            }
+            observe(&self.status);
+            let pause = self.pause();
+            let until = Instant::now() + pause;
+            while Instant::now() < until && !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(20).min(pause));
+            }
+        }
+        let _ = self.journal.release_lease(&self.holder);
+    }
+
+    /// Delivers everything queued, then gives the lease up. Returns what is still
+    /// queued at `deadline` (empty queue: all delivered or refused).
+    pub fn run_once(&mut self, deadline: Instant) -> Result<DeliverySummary, JournalError> {
+        loop {
+            self.round()?;
+            let summary = self.status.summary.clone();
+            if summary.queued == 0
+                || Instant::now() >= deadline
+                || matches!(self.status.role, Role::Follower { .. })
+            {
+                self.journal.release_lease(&self.holder)?;
+                return Ok(summary);
+            }
+            std::thread::sleep(
+                self.pause()
+                    .min(deadline.saturating_duration_since(Instant::now())),
+            );
+        }
+    }
+}

@@ -401,3 +401,73 @@ fn the_language_switches_live_and_is_saved() {
     assert!(text.contains("P A R A G O N   W S T Ę P N Y"), "{text}");
     assert!(text.contains("RAZEM DO ZAPŁATY"), "{text}");
 }
+
+#[test]
+fn the_operator_check_refuses_an_unknown_account_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031230000");
+    type_into(&mut h, "Amount", "100");
+    click(&mut h, "Print pre-receipt (Enter)");
+    h.get_by_label(
+        "МТС has no account 9031230000. Check the number with the customer; nothing was printed.",
+    );
+    h.get_by_label("1. Payment details");
+    let journal =
+        paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
+    assert!(journal.all_payments().unwrap().is_empty());
+    assert!(printed_text(&h).is_empty());
+}
+
+#[test]
+fn the_default_run_checks_and_delivers_every_payment_to_the_in_process_hub() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+    assert!(
+        h.state().training_hub().is_some(),
+        "training mode starts its own hub"
+    );
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "150");
+    click(&mut h, "Print pre-receipt (Enter)");
+    h.get_by_label("МТС confirmed the account 9031234567 (***4567).");
+    click(&mut h, "Customer signed (Enter)");
+    type_into(&mut h, "Cash received", "150");
+    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
+
+    // The sync worker delivers it; the status bar follows.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        h.step();
+        let delivered = matches!(&h.state().sync_view,
+            paydesk::ui::SyncView::Status(s) if s.summary.queued == 0 && s.online == Some(true)
+                && s.summary.awaiting_status + s.summary.stuck <= 1);
+        let journal =
+            paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
+        let p = journal.all_payments().unwrap().remove(0);
+        let (delivery, _, _) = journal.delivery_of(p.id()).unwrap();
+        if delivered && delivery == Some(paydesk::domain::delivery::Delivery::Delivered) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not delivered: {:?}",
+            h.state().sync_view
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run();
+    h.get_by_label("Payment system: online");
+    h.get_by_label("to send: 0");
+    h.get_by_label("sending from this terminal");
+    let hub_file = dir.path().join("paydesk-training-hub.sqlite");
+    let held: i64 = rusqlite::Connection::open(hub_file)
+        .unwrap()
+        .query_row("SELECT count(DISTINCT id) FROM payments", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(held, 1);
+}

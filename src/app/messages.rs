@@ -8,7 +8,8 @@ use crate::i18n::{Currency, Lang, T};
 use crate::journal::JournalError;
 
 use super::config::ConfigError;
-use super::till::{FlowError, OpenError};
+use super::till::{CheckOutcome, FlowError, OpenError};
+use crate::hub::protocol::CheckCode;
 
 /// A journal problem in words.
 pub fn journal(lang: Lang, e: &JournalError) -> String {
@@ -73,6 +74,26 @@ pub fn flow(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
             lang.fill(t, &[("detail", &journal(lang, j))])
         }
         FlowError::Print(p) => lang.fill(T::ErrPrinter, &[("detail", p)]),
+        FlowError::CheckRefused {
+            code,
+            message,
+            operator,
+            account,
+        } => {
+            let t = match code {
+                CheckCode::AccountNotFound => T::CheckRefusedNotFound,
+                CheckCode::OperatorUnavailable => T::CheckRefusedUnavailable,
+                _ => T::CheckRefusedOther,
+            };
+            lang.fill(
+                t,
+                &[
+                    ("operator", operator),
+                    ("account", account),
+                    ("message", message),
+                ],
+            )
+        }
         other => lang.fill(T::ErrInternal, &[("detail", other)]),
     }
 }
@@ -205,4 +226,23 @@ pub fn operator_rules(lang: Lang, op: &Operator, currency: &Currency) -> String 
             ("fee", &fee),
         ],
     )
+}
+
+/// What the operator's check said, in words (`None` when there is nothing to say).
+pub fn check(lang: Lang, outcome: &CheckOutcome, operator: &str, account: &str) -> Option<String> {
+    match outcome {
+        CheckOutcome::Confirmed { display } => {
+            let extra: String = display.values().map(|v| format!(" ({v})")).collect();
+            Some(lang.fill(
+                T::CheckConfirmed,
+                &[
+                    ("operator", &operator),
+                    ("account", &account),
+                    ("display", &extra),
+                ],
+            ))
+        }
+        CheckOutcome::Offline { .. } => Some(lang.t(T::CheckOffline).to_string()),
+        CheckOutcome::NotConfigured => None,
+    }
 }

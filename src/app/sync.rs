@@ -417,3 +417,59 @@ impl Syncer {
         }
     }
 }
+
+/// The sync worker on its own thread, reporting status changes through a channel.
+pub struct SyncThread {
+    stop: std::sync::Arc<AtomicBool>,
+    statuses: std::sync::mpsc::Receiver<Result<SyncStatus, String>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SyncThread {
+    /// Starts the worker; `wake` is called after each reported change.
+    pub fn spawn(settings: SyncSettings, wake: impl Fn() + Send + 'static) -> SyncThread {
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("sync".into())
+            .spawn(move || {
+                let mut syncer = match Syncer::open(settings) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let _ = tx.send(Err(e.to_string()));
+                        wake();
+                        return;
+                    }
+                };
+                let mut last: Option<SyncStatus> = None;
+                syncer.run(&flag, |status| {
+                    if last.as_ref() != Some(status) {
+                        last = Some(status.clone());
+                        let _ = tx.send(Ok(status.clone()));
+                        wake();
+                    }
+                });
+            })
+            .expect("the sync thread starts");
+        SyncThread {
+            stop,
+            statuses: rx,
+            thread: Some(thread),
+        }
+    }
+
+    /// The newest reported status (or why the worker could not start), if any.
+    pub fn latest(&self) -> Option<Result<SyncStatus, String>> {
+        self.statuses.try_iter().last()
+    }
+}
+
+impl Drop for SyncThread {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -24,6 +24,25 @@ use crate::printing::transport::{PaperLog, VirtualPrinter};
 use crate::printing::{PrintError, PrintedDocument, ReceiptPrinter};
 
 use super::config::{CatalogueSource, Config};
+use crate::hub::client::HubClient;
+use crate::hub::protocol::{CheckCode, CheckRequest};
+
+/// What the operator said about a payment before its pre-receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckOutcome {
+    /// The operator accepts it; `display` has fields to show (e.g. subscriber).
+    Confirmed {
+        /// Fields to show the cashier.
+        display: std::collections::BTreeMap<String, String>,
+    },
+    /// No hub answer: only the cached catalogue's rules were checked.
+    Offline {
+        /// What happened.
+        error: String,
+    },
+    /// No hub is configured: only the catalogue's rules were checked.
+    NotConfigured,
+}
 
 /// Why a step of the flow did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +56,18 @@ pub enum FlowError {
     /// A document could not be made for the payment (a bug in the caller).
     #[error(transparent)]
     Document(#[from] DocumentError),
+    /// The operator refused the payment at `check` (nothing was journaled or printed).
+    #[error("the operator refused the payment: {message}")]
+    CheckRefused {
+        /// The hub's code.
+        code: CheckCode,
+        /// Its words.
+        message: String,
+        /// The operator's name.
+        operator: String,
+        /// The account checked.
+        account: String,
+    },
     /// The step does not apply to the payment's state.
     #[error("payment {id} is {state}; this step does not apply")]
     WrongState {
@@ -90,6 +121,7 @@ pub struct Till {
     terminal_id: String,
     cashier: String,
     max_payment: Money,
+    hub: Option<HubClient>,
 }
 
 /// The demo catalogue for a currency.
@@ -160,7 +192,43 @@ impl Till {
             terminal_id: config.terminal_id.clone(),
             cashier: config.cashier.clone(),
             max_payment: config.max_payment,
+            hub: None,
         })
+    }
+
+    /// Asks the operator through this hub before each pre-receipt.
+    pub fn set_hub(&mut self, hub: Option<HubClient>) {
+        self.hub = hub;
+    }
+
+    /// Asks the operator (through the hub) whether it would accept the payment. A
+    /// refusal stops the payment before anything is journaled; no answer lets it go on
+    /// with the cached catalogue's rules only.
+    pub fn check(&self, quote: &Quote) -> Result<CheckOutcome, FlowError> {
+        let Some(hub) = &self.hub else {
+            return Ok(CheckOutcome::NotConfigured);
+        };
+        let req = CheckRequest {
+            operator: quote.operator.code.as_str().to_string(),
+            account: quote.account.clone(),
+            amount: quote.amount,
+        };
+        match hub.check(&req) {
+            Ok(answer) if answer.code == CheckCode::Ok => Ok(CheckOutcome::Confirmed {
+                display: answer.display,
+            }),
+            Ok(answer) => Err(FlowError::CheckRefused {
+                code: answer.code,
+                message: answer.message,
+                operator: quote.operator.name.clone(),
+                account: quote.account.clone(),
+            }),
+            // No usable answer (or the hub refuses our token): the payment may go on
+            // on the catalogue's rules; the cashier is told so.
+            Err(e) => Ok(CheckOutcome::Offline {
+                error: e.to_string(),
+            }),
+        }
     }
 
     /// Prints documents in `lang` from now on.

@@ -13,7 +13,8 @@ use crate::i18n::Lang;
 
 use super::config::Config;
 use super::recovery::{self, Answer, Outcome};
-use super::till::{FlowError, OpenError, Step, Till};
+use super::till::{CheckOutcome, FlowError, OpenError, Step, Till};
+use crate::hub::client::HubClient;
 
 /// What the UI asks the till to do.
 #[derive(Clone, Debug)]
@@ -65,6 +66,8 @@ pub enum Reply {
         step: Step,
         /// Recovery sent this payment back to the cash step.
         resume_at_cash: bool,
+        /// What the operator said before the pre-receipt (for that step only).
+        check: Option<CheckOutcome>,
         /// Unfinished payments and shift after the step.
         snapshot: Snapshot,
     },
@@ -103,8 +106,12 @@ fn handle(till: &mut Till, request: Request) -> Option<Reply> {
         Request::CustomerSigned(id) | Request::Void(id, _) | Request::TakeCash(id, _) => Some(*id),
         Request::Answer(p, _) => Some(p.id()),
     };
+    let mut check = None;
     let result: Result<(Step, bool), FlowError> = match request {
-        Request::PrintPreReceipt(q) => till.print_pre_receipt(&q).map(|s| (s, false)),
+        Request::PrintPreReceipt(q) => till.check(&q).and_then(|c| {
+            check = Some(c);
+            till.print_pre_receipt(&q).map(|s| (s, false))
+        }),
         Request::CustomerSigned(id) => till.customer_signed(id).map(|s| (s, false)),
         Request::Void(id, reason) => till.void(id, reason).map(|s| (s, false)),
         Request::TakeCash(id, tendered) => till.take_cash(id, tendered).map(|s| (s, false)),
@@ -124,6 +131,7 @@ fn handle(till: &mut Till, request: Request) -> Option<Reply> {
         Ok((step, resume_at_cash)) => Reply::Done {
             step,
             resume_at_cash,
+            check,
             snapshot: snapshot(till),
         },
         Err(error) => {
@@ -149,7 +157,11 @@ impl TillWorker {
     /// Starts the till thread: it opens the journal (reported as [`Reply::Ready`] or
     /// [`Reply::OpenFailed`]) and then serves requests. `wake` is called after every
     /// reply (the UI passes `request_repaint`).
-    pub fn spawn(config: Config, wake: impl Fn() + Send + 'static) -> TillWorker {
+    pub fn spawn(
+        config: Config,
+        hub: Option<HubClient>,
+        wake: impl Fn() + Send + 'static,
+    ) -> TillWorker {
         let (req_tx, req_rx) = channel::<Request>();
         let (rep_tx, rep_rx) = channel::<Reply>();
         let thread = std::thread::Builder::new()
@@ -160,7 +172,10 @@ impl TillWorker {
                     wake();
                 };
                 let mut till = match Till::open(&config) {
-                    Ok(t) => t,
+                    Ok(mut t) => {
+                        t.set_hub(hub);
+                        t
+                    }
                     Err(e) => {
                         tracing::error!("cannot open the till: {e}");
                         send(Reply::OpenFailed(e));

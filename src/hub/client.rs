@@ -70,6 +70,13 @@ impl HubClient {
         }
     }
 
+    /// The same hub and token with another per-request timeout.
+    pub fn with_timeout(&self, timeout: Duration) -> HubClient {
+        let mut c = HubClient::new(&self.base, "", timeout);
+        c.auth = self.auth.clone();
+        c
+    }
+
     /// The hub's address.
     pub fn base(&self) -> &str {
         &self.base

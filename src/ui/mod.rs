@@ -14,7 +14,9 @@ use std::process::ExitCode;
 use egui::RichText;
 
 use crate::app::config::Config;
+use crate::app::hub_link::{self, HubLink, LinkError};
 use crate::app::messages;
+use crate::app::sync::{Role, SyncSettings, SyncStatus, SyncThread};
 use crate::app::till::Till;
 use crate::app::worker::{Reply, Request, Snapshot, TillWorker};
 use crate::domain::money::Money;
@@ -104,11 +106,32 @@ pub enum Phase {
     Ready(Box<Terminal>),
 }
 
+/// What the status bar says about delivery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncView {
+    /// No hub configured.
+    NoHub,
+    /// The worker has not reported yet.
+    Starting,
+    /// The worker's latest status.
+    Status(SyncStatus),
+    /// The worker or the hub link could not start.
+    Failed(String),
+}
+
+/// How long the cashier waits for the operator's check at most.
+const CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// The paydesk application.
 pub struct PaydeskApp {
     config: Config,
     lang: Lang,
+    // Dropped in this order: the workers stop before the training hub goes away.
     worker: TillWorker,
+    sync: Option<SyncThread>,
+    hub: Option<HubLink>,
+    /// Delivery, for the status bar.
+    pub sync_view: SyncView,
     /// Where the app is.
     pub phase: Phase,
     /// The screen shown.
@@ -120,12 +143,32 @@ impl PaydeskApp {
     /// Starts the app: fonts, styles and the till thread.
     pub fn new(cc: &eframe::CreationContext<'_>, config: Config) -> PaydeskApp {
         style::install(&cc.egui_ctx);
+        let (hub, mut sync_view) = match hub_link::connect(&config) {
+            Ok(link) => (Some(link), SyncView::Starting),
+            Err(LinkError::NotConfigured) => (None, SyncView::NoHub),
+            Err(e) => (None, SyncView::Failed(e.to_string())),
+        };
+        let check_client = hub.as_ref().map(|l| l.client.with_timeout(CHECK_TIMEOUT));
         let ctx = cc.egui_ctx.clone();
-        let worker = TillWorker::spawn(config.clone(), move || ctx.request_repaint());
+        let worker = TillWorker::spawn(config.clone(), check_client, move || ctx.request_repaint());
+        let sync = hub.as_ref().map(|link| {
+            let mut settings = SyncSettings::new(link.client.clone(), config.journal_path.clone());
+            settings.busy_timeout = config.busy_timeout;
+            settings.concurrency = config.hub.concurrency;
+            settings.stuck_after = config.hub.stuck_after;
+            let ctx = cc.egui_ctx.clone();
+            SyncThread::spawn(settings, move || ctx.request_repaint())
+        });
+        if hub.is_some() && sync.is_none() {
+            sync_view = SyncView::Failed("the sync worker did not start".into());
+        }
         PaydeskApp {
             lang: config.lang,
             config,
             worker,
+            sync,
+            hub,
+            sync_view,
             phase: Phase::Opening,
             tab: Tab::Cashier,
             settings_note: None,
@@ -180,6 +223,7 @@ impl PaydeskApp {
             Reply::Done {
                 step,
                 resume_at_cash,
+                check,
                 snapshot,
             } => {
                 let Some(c) = self.step_finished(snapshot) else {
@@ -197,7 +241,13 @@ impl PaydeskApp {
                         })
                     }
                     StateName::Voided => Some(Notice::Info(lang.t(T::PaymentVoided).to_string())),
-                    _ => None,
+                    _ => check
+                        .as_ref()
+                        .and_then(|c| {
+                            let d = &step.payment.details;
+                            messages::check(lang, c, &d.operator.name, &d.account)
+                        })
+                        .map(Notice::Info),
                 };
                 // The screen follows this payment unless the cashier is in the middle of
                 // another one (a recovered payment must not replace the form in progress).
@@ -306,7 +356,74 @@ impl PaydeskApp {
                     &[("path", &self.config.journal_path.display())],
                 ));
             }
+            ui.separator();
+            self.sync_line(ui);
         });
+    }
+
+    /// The training hub's address, when one runs in this process.
+    pub fn training_hub(&self) -> Option<String> {
+        self.hub
+            .as_ref()
+            .and_then(|l| l.server.as_ref())
+            .map(|s| s.url())
+    }
+
+    fn sync_line(&self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        match &self.sync_view {
+            SyncView::NoHub => {
+                ui.label(lang.t(T::SyncNoHub));
+            }
+            SyncView::Starting => {
+                ui.label(lang.t(T::SyncConnecting));
+            }
+            SyncView::Failed(e) => {
+                ui.label(
+                    RichText::new(lang.fill(T::SyncFailed, &[("detail", e)]))
+                        .color(style::error_color(ui)),
+                );
+            }
+            SyncView::Status(s) => {
+                match s.online {
+                    Some(false) => ui.label(
+                        RichText::new(lang.t(T::SyncOffline))
+                            .strong()
+                            .color(style::error_color(ui)),
+                    ),
+                    Some(true) => ui.label(lang.t(T::SyncOnline)),
+                    None => ui.label(lang.t(T::SyncConnecting)),
+                };
+                ui.separator();
+                ui.label(lang.fill(T::SyncQueue, &[("n", &s.summary.queued)]));
+                if let Some(oldest) = s.summary.oldest_queued_at {
+                    let minutes = (chrono::Utc::now() - oldest).num_minutes().max(0);
+                    ui.label(lang.fill(T::SyncOldest, &[("minutes", &minutes)]));
+                }
+                ui.separator();
+                if s.summary.stuck > 0 {
+                    ui.label(
+                        RichText::new(lang.fill(T::SyncStuck, &[("n", &s.summary.stuck)]))
+                            .color(style::error_color(ui)),
+                    );
+                }
+                if s.summary.refused > 0 {
+                    ui.label(
+                        RichText::new(lang.fill(T::SyncRefused, &[("n", &s.summary.refused)]))
+                            .color(style::error_color(ui)),
+                    );
+                }
+                match &s.role {
+                    Role::Leader { .. } => {
+                        ui.label(lang.t(T::SyncLeader));
+                    }
+                    Role::Follower { leader } => {
+                        ui.label(lang.fill(T::SyncFollower, &[("leader", leader)]));
+                    }
+                    Role::Starting => {}
+                }
+            }
+        }
     }
 }
 
@@ -322,6 +439,12 @@ impl eframe::App for PaydeskApp {
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
         while let Some(reply) = self.worker.try_recv() {
             self.apply_reply(reply);
+        }
+        if let Some(latest) = self.sync.as_ref().and_then(SyncThread::latest) {
+            self.sync_view = match latest {
+                Ok(status) => SyncView::Status(status),
+                Err(e) => SyncView::Failed(e),
+            };
         }
     }
 

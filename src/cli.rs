@@ -373,11 +373,7 @@ fn sync_cmd(config: Config, args: SyncArgs) -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(e),
     };
-    let mut settings = SyncSettings::new(link.client.clone(), config.journal_path.clone());
-    settings.busy_timeout = config.busy_timeout;
-    settings.concurrency = config.hub.concurrency;
-    settings.stuck_after = config.hub.stuck_after;
-    let mut syncer = match Syncer::open(settings) {
+    let mut syncer = match Syncer::open(SyncSettings::from_config(link.client.clone(), &config)) {
         Ok(s) => s,
         Err(e) => return fail(messages::journal(config.lang, &e)),
     };

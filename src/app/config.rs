@@ -73,6 +73,15 @@ pub struct HubSection {
     /// Minutes without a status change before a payment is flagged stuck.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stuck_after_minutes: Option<u64>,
+    /// How long the sync lease lasts without renewal, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease_ttl_ms: Option<u64>,
+    /// The first retry delay after a lost answer, in milliseconds (doubles up to the cap).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_base_ms: Option<u64>,
+    /// The longest retry delay, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_cap_ms: Option<u64>,
 }
 
 /// Which hub the terminal delivers to.
@@ -102,6 +111,10 @@ pub struct HubConfig {
     pub concurrency: usize,
     /// When a payment counts as stuck.
     pub stuck_after: Duration,
+    /// The sync lease's length.
+    pub lease_ttl: Duration,
+    /// Retry timing.
+    pub backoff: crate::domain::delivery::Backoff,
 }
 
 /// `[terminal]`
@@ -321,6 +334,11 @@ impl Config {
             stuck_after: Duration::from_secs(
                 60 * hub_section.stuck_after_minutes.unwrap_or(30).max(1),
             ),
+            lease_ttl: Duration::from_millis(hub_section.lease_ttl_ms.unwrap_or(15_000).max(300)),
+            backoff: crate::domain::delivery::Backoff {
+                base: Duration::from_millis(hub_section.retry_base_ms.unwrap_or(1_000).max(1)),
+                cap: Duration::from_millis(hub_section.retry_cap_ms.unwrap_or(300_000).max(1)),
+            },
         };
         let lang = f.language.unwrap_or_else(Lang::from_env);
         let currency = f.currency.clone().unwrap_or_else(|| match lang {

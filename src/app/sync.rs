@@ -50,6 +50,18 @@ pub struct SyncSettings {
 }
 
 impl SyncSettings {
+    /// The settings a configuration asks for.
+    pub fn from_config(hub: HubClient, config: &crate::app::config::Config) -> SyncSettings {
+        SyncSettings {
+            busy_timeout: config.busy_timeout,
+            concurrency: config.hub.concurrency,
+            stuck_after: config.hub.stuck_after,
+            lease_ttl: config.hub.lease_ttl,
+            backoff: config.hub.backoff,
+            ..SyncSettings::new(hub, config.journal_path.clone())
+        }
+    }
+
     /// Defaults for a hub client and a journal.
     pub fn new(hub: HubClient, journal: std::path::PathBuf) -> SyncSettings {
         SyncSettings {
@@ -204,6 +216,7 @@ impl Syncer {
                         let mut req = out.request.clone();
                         req.epoch = epoch;
                         let attempt = out.attempts + 1;
+                        crate::crashpoint::stop_once("sync.push");
                         let answer = hub.pay(out.id.uuid(), &req);
                         if matches!(answer, Err(HubError::Fenced(_))) {
                             fenced.store(true, Ordering::Relaxed);

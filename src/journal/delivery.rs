@@ -262,8 +262,9 @@ impl Journal {
         Ok(s.as_deref().and_then(parse_ts))
     }
 
-    /// Records a batch of pushes in one transaction. A result for a payment that is no
-    /// longer queued (another process recorded it first) is skipped.
+    /// Records a batch of pushes in one transaction. Every attempt becomes an event;
+    /// the payment's row changes only while it is still queued (another process may
+    /// have recorded its delivery first).
     pub fn record_pushes(
         &mut self,
         results: &[PushResult],
@@ -311,15 +312,15 @@ impl Journal {
                 ),
             }
             .map_err(c)?;
-            if changed == 0 {
-                continue;
-            }
             let attempt = DeliveryEvent::DeliveryAttempt {
                 attempt: r.attempt,
                 epoch: r.epoch,
                 outcome: r.outcome.clone(),
             };
             event_row(&tx, &id, &now_s, &attempt, actor).map_err(c)?;
+            if changed == 0 {
+                continue;
+            }
             if let Some(s) = &r.status {
                 let e = DeliveryEvent::HubStatus {
                     status: s.status,

@@ -143,7 +143,7 @@ impl PaydeskApp {
     /// Starts the app: fonts, styles and the till thread.
     pub fn new(cc: &eframe::CreationContext<'_>, config: Config) -> PaydeskApp {
         style::install(&cc.egui_ctx);
-        let (hub, mut sync_view) = match hub_link::connect(&config) {
+        let (hub, sync_view) = match hub_link::connect(&config) {
             Ok(link) => (Some(link), SyncView::Starting),
             Err(LinkError::NotConfigured) => (None, SyncView::NoHub),
             Err(e) => (None, SyncView::Failed(e.to_string())),
@@ -152,16 +152,10 @@ impl PaydeskApp {
         let ctx = cc.egui_ctx.clone();
         let worker = TillWorker::spawn(config.clone(), check_client, move || ctx.request_repaint());
         let sync = hub.as_ref().map(|link| {
-            let mut settings = SyncSettings::new(link.client.clone(), config.journal_path.clone());
-            settings.busy_timeout = config.busy_timeout;
-            settings.concurrency = config.hub.concurrency;
-            settings.stuck_after = config.hub.stuck_after;
             let ctx = cc.egui_ctx.clone();
+            let settings = SyncSettings::from_config(link.client.clone(), &config);
             SyncThread::spawn(settings, move || ctx.request_repaint())
         });
-        if hub.is_some() && sync.is_none() {
-            sync_view = SyncView::Failed("the sync worker did not start".into());
-        }
         PaydeskApp {
             lang: config.lang,
             config,

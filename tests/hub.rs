@@ -26,6 +26,7 @@ struct Hub {
 
 fn options(dir: &std::path::Path, sim: Simulation, faults: Faults) -> HubOptions {
     HubOptions {
+        tls: None,
         db: dir.join("hub.sqlite"),
         durable: true,
         terminals: vec![

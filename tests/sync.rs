@@ -28,6 +28,7 @@ const TOKEN: &str = "train-token";
 fn hub(dir: &std::path::Path, faults: Faults, sim: Simulation) -> RunningHub {
     RunningHub::start(
         HubOptions {
+            tls: None,
             db: dir.join("hub.sqlite"),
             durable: false,
             terminals: vec![TerminalCredential {

@@ -51,6 +51,7 @@ struct Rig {
 fn start_hub(dir: &Path, faults: Faults) -> RunningHub {
     RunningHub::start(
         HubOptions {
+            tls: None,
             db: dir.join("hub.sqlite"),
             durable: false,
             terminals: vec![TerminalCredential {

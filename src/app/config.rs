@@ -73,6 +73,10 @@ pub struct HubSection {
     /// Minutes without a status change before a payment is flagged stuck.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stuck_after_minutes: Option<u64>,
+    /// A PEM file with the certificate(s) to trust for the hub's HTTPS (a private CA);
+    /// without it the public roots are trusted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
     /// How long the sync lease lasts without renewal, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lease_ttl_ms: Option<u64>,
@@ -111,6 +115,8 @@ pub struct HubConfig {
     pub concurrency: usize,
     /// When a payment counts as stuck.
     pub stuck_after: Duration,
+    /// Certificates to trust for HTTPS instead of the public roots.
+    pub ca_file: Option<PathBuf>,
     /// The sync lease's length.
     pub lease_ttl: Duration,
     /// Retry timing.
@@ -334,6 +340,7 @@ impl Config {
             stuck_after: Duration::from_secs(
                 60 * hub_section.stuck_after_minutes.unwrap_or(30).max(1),
             ),
+            ca_file: hub_section.ca_file.clone(),
             lease_ttl: Duration::from_millis(hub_section.lease_ttl_ms.unwrap_or(15_000).max(300)),
             backoff: crate::domain::delivery::Backoff {
                 base: Duration::from_millis(hub_section.retry_base_ms.unwrap_or(1_000).max(1)),

@@ -28,16 +28,37 @@ pub enum LinkError {
     /// The training hub could not start.
     #[error("the training hub could not start: {0}")]
     Training(std::io::Error),
+    /// The certificates to trust cannot be used.
+    #[error("[hub] ca_file {path}: {message}; give a PEM file with the hub's CA certificate")]
+    Ca {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// Connects to the configured hub, starting the training hub if that is the target.
 pub fn connect(config: &Config) -> Result<HubLink, LinkError> {
     match &config.hub.target {
         HubTarget::None => Err(LinkError::NotConfigured),
-        HubTarget::Remote { url, token } => Ok(HubLink {
-            client: HubClient::new(url, token, config.hub.timeout),
-            server: None,
-        }),
+        HubTarget::Remote { url, token } => {
+            let client = match &config.hub.ca_file {
+                None => HubClient::new(url, token, config.hub.timeout),
+                Some(path) => {
+                    let ca_error = |message: String| LinkError::Ca {
+                        path: path.clone(),
+                        message,
+                    };
+                    let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
+                    HubClient::with_ca(url, token, config.hub.timeout, &pem).map_err(ca_error)?
+                }
+            };
+            Ok(HubLink {
+                client,
+                server: None,
+            })
+        }
         HubTarget::InProcess => {
             let token = uuid::Uuid::now_v7().simple().to_string();
             let db = config
@@ -45,6 +66,7 @@ pub fn connect(config: &Config) -> Result<HubLink, LinkError> {
                 .with_file_name("paydesk-training-hub.sqlite");
             let server = RunningHub::start(
                 HubOptions {
+                    tls: None,
                     db,
                     durable: true,
                     terminals: vec![TerminalCredential {

@@ -9,7 +9,7 @@ use clap::Parser;
 use paydesk::app::till::{demo_catalogue, read_catalogue};
 use paydesk::hub::server::faults::{Faults, parse_ms_range, parse_windows};
 use paydesk::hub::server::sim::Simulation;
-use paydesk::hub::server::{HubOptions, RunningHub, TerminalsFile};
+use paydesk::hub::server::{HubOptions, RunningHub, TerminalsFile, TlsFiles};
 
 const ABOUT: &str = "The reference payment hub for paydesk terminals: the /v1 protocol of \
 docs/hub-api.yaml over HTTP, a SQLite store, simulated operators and switches to misbehave on purpose.";
@@ -48,6 +48,10 @@ FAULTS (all draws from --seed)
   --drop-rate R           share carried out, then the connection dropped unanswered
   --slow-rate R           share carried out, then answered after --slow-ms
   --down S..E[,S..E]      windows (seconds from start) when every connection is dropped
+
+HTTPS
+  --tls-cert chain.pem --tls-key key.pem serve HTTPS; terminals that do not trust the
+  issuer set [hub] ca_file. Without them the hub speaks plain HTTP (loopback, training).
 
 TERMINALS FILE (--terminals)
   [[terminal]]
@@ -102,6 +106,12 @@ struct Args {
     /// How late a slow answer comes, in milliseconds.
     #[arg(long, default_value_t = 30_000)]
     slow_ms: u64,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Down windows, START..END seconds from start, comma-separated.
     #[arg(long, value_parser = |s: &str| parse_windows(s).map(Windows))]
     down: Option<Windows>,
@@ -131,6 +141,10 @@ fn run(args: Args) -> Result<(), String> {
         None => demo_catalogue(&args.currency),
     };
     let options = HubOptions {
+        tls: args
+            .tls_cert
+            .zip(args.tls_key)
+            .map(|(cert, key)| TlsFiles { cert, key }),
         db: args.db.clone(),
         durable: !args.fast_sync,
         terminals: terminals.terminal,

@@ -44,37 +44,79 @@ impl HubError {
     }
 }
 
+/// Certificates trusted for the hub's HTTPS instead of the public roots.
+type Roots = std::sync::Arc<Vec<ureq::tls::Certificate<'static>>>;
+
 /// A connection to one hub for one terminal.
 #[derive(Clone)]
 pub struct HubClient {
     agent: ureq::Agent,
     base: String,
     auth: String,
+    roots: Option<Roots>,
+}
+
+fn agent(timeout: Duration, roots: Option<&Roots>) -> ureq::Agent {
+    let mut tls = ureq::tls::TlsConfig::builder();
+    if let Some(r) = roots {
+        tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(r));
+    }
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .user_agent(concat!("paydesk/", env!("CARGO_PKG_VERSION")))
+            .tls_config(tls.build())
+            .build(),
+    )
 }
 
 impl HubClient {
-    /// A client for the hub at `base` (e.g. `http://127.0.0.1:8080`) with the
-    /// terminal's bearer token; each request gives up after `timeout`.
+    /// A client for the hub at `base` (e.g. `https://hub.example.com`) with the
+    /// terminal's bearer token; each request gives up after `timeout`. HTTPS trusts the
+    /// public roots.
     pub fn new(base: &str, token: &str, timeout: Duration) -> HubClient {
-        let agent = ureq::Agent::new_with_config(
-            ureq::Agent::config_builder()
-                .http_status_as_error(false)
-                .timeout_global(Some(timeout))
-                .user_agent(concat!("paydesk/", env!("CARGO_PKG_VERSION")))
-                .build(),
-        );
         HubClient {
-            agent,
+            agent: agent(timeout, None),
             base: base.trim_end_matches('/').to_string(),
             auth: format!("Bearer {token}"),
+            roots: None,
         }
     }
 
-    /// The same hub and token with another per-request timeout.
+    /// Like [`HubClient::new`], trusting only the certificates in `ca_pem` (a private
+    /// CA or the hub's own certificate) for HTTPS.
+    pub fn with_ca(
+        base: &str,
+        token: &str,
+        timeout: Duration,
+        ca_pem: &[u8],
+    ) -> Result<HubClient, String> {
+        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(ca_pem)
+            .filter_map(|item| match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => Some(Ok(c)),
+                Ok(_) => None,
+                Err(e) => Some(Err(e.to_string())),
+            })
+            .collect::<Result<_, _>>()?;
+        if certs.is_empty() {
+            return Err("no certificate in it (expected PEM \"BEGIN CERTIFICATE\" blocks)".into());
+        }
+        let roots = std::sync::Arc::new(certs);
+        Ok(HubClient {
+            agent: agent(timeout, Some(&roots)),
+            base: base.trim_end_matches('/').to_string(),
+            auth: format!("Bearer {token}"),
+            roots: Some(roots),
+        })
+    }
+
+    /// The same hub, token and trust with another per-request timeout.
     pub fn with_timeout(&self, timeout: Duration) -> HubClient {
-        let mut c = HubClient::new(&self.base, "", timeout);
-        c.auth = self.auth.clone();
-        c
+        HubClient {
+            agent: agent(timeout, self.roots.as_ref()),
+            ..self.clone()
+        }
     }
 
     /// The hub's address.

@@ -154,7 +154,10 @@ impl PaydeskApp {
         let sync = hub.as_ref().map(|link| {
             let ctx = cc.egui_ctx.clone();
             let settings = SyncSettings::from_config(link.client.clone(), &config);
-            SyncThread::spawn(settings, move || ctx.request_repaint())
+            // The status bar can wait a moment: no immediate frame for a status change.
+            SyncThread::spawn(settings, move || {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100))
+            })
         });
         PaydeskApp {
             lang: config.lang,

@@ -54,9 +54,20 @@ pub struct TerminalsFile {
     pub terminal: Vec<TerminalCredential>,
 }
 
+/// The hub's certificate chain and private key (PEM files) for HTTPS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// Certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// The leaf's private key.
+    pub key: PathBuf,
+}
+
 /// Everything a hub needs to run.
 #[derive(Clone, Debug)]
 pub struct HubOptions {
+    /// Serve HTTPS with these (plain HTTP without).
+    pub tls: Option<TlsFiles>,
     /// Its SQLite file.
     pub db: PathBuf,
     /// `synchronous=FULL` (true) or `NORMAL`.
@@ -455,9 +466,64 @@ pub fn router(hub: Arc<HubState>) -> Router {
         .with_state(hub)
 }
 
+fn tls_acceptor(files: &TlsFiles) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |what: &std::path::Path, e: &dyn std::fmt::Display| {
+        std::io::Error::other(format!("{}: {e}", what.display()))
+    };
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
+        .map_err(|e| bad(&files.cert, &e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| bad(&files.cert, &e))?;
+    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|e| bad(&files.key, &e))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(std::io::Error::other)?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .map_err(|e| bad(&files.cert, &e))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+/// Accepts TCP connections and completes the TLS handshake before handing them on.
+struct TlsListener {
+    tcp: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let (stream, addr) = match self.tcp.accept().await {
+                Ok(c) => c,
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    continue;
+                }
+            };
+            // A client that fails the handshake is simply not served.
+            if let Ok(tls) = self.acceptor.accept(stream).await {
+                return (tls, addr);
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.tcp.local_addr()
+    }
+}
+
 /// A hub running on its own thread and runtime (training mode, tests).
 pub struct RunningHub {
     addr: SocketAddr,
+    https: bool,
     state: Arc<HubState>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -466,6 +532,7 @@ pub struct RunningHub {
 impl RunningHub {
     /// Starts a hub on `listen` (`127.0.0.1:0` picks a free port).
     pub fn start(options: HubOptions, listen: SocketAddr) -> std::io::Result<RunningHub> {
+        let acceptor = options.tls.as_ref().map(tls_acceptor).transpose()?;
         let state = Arc::new(HubState::new(options).map_err(std::io::Error::other)?);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -474,6 +541,7 @@ impl RunningHub {
             .build()?;
         let listener = runtime.block_on(tokio::net::TcpListener::bind(listen))?;
         let addr = listener.local_addr()?;
+        let https = acceptor.is_some();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let app = router(state.clone());
         let thread = std::thread::Builder::new()
@@ -482,24 +550,35 @@ impl RunningHub {
                 // Stop at once, not gracefully: a deliberately late answer must not hold
                 // the shutdown; the runtime's shutdown drops every connection.
                 runtime.block_on(async move {
-                    tokio::select! {
-                        _ = axum::serve(listener, app) => {}
-                        _ = rx => {}
+                    match acceptor {
+                        Some(acceptor) => tokio::select! {
+                            _ = axum::serve(TlsListener { tcp: listener, acceptor }, app) => {}
+                            _ = rx => {}
+                        },
+                        None => tokio::select! {
+                            _ = axum::serve(listener, app) => {}
+                            _ = rx => {}
+                        },
                     }
                 });
                 runtime.shutdown_timeout(std::time::Duration::from_millis(100));
             })?;
         Ok(RunningHub {
             addr,
+            https,
             state,
             shutdown: Some(tx),
             thread: Some(thread),
         })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` when serving TLS).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!(
+            "{}://{}",
+            if self.https { "https" } else { "http" },
+            self.addr
+        )
     }
 
     /// The address it listens on.

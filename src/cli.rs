@@ -422,10 +422,11 @@ fn sync_cmd(config: Config, args: SyncArgs) -> ExitCode {
                 Role::Leader { epoch } => format!("leader (epoch {epoch})"),
                 Role::Follower { leader } => format!("follower of {leader}"),
             },
-            match status.online {
-                Some(true) => "online",
-                Some(false) => "offline",
-                None => "not in contact yet",
+            match (status.online, &status.role) {
+                (Some(true), _) => "online",
+                (Some(false), _) => "offline",
+                (None, Role::Follower { .. }) => "the leader talks to the hub",
+                (None, _) => "not in contact yet",
             },
             describe_summary(&status.summary)
         );

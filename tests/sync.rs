@@ -324,3 +324,39 @@ fn sync_once_in_training_mode_delivers_to_the_in_process_hub() {
         .unwrap();
     assert_eq!(held, 2);
 }
+
+#[test]
+fn without_a_hub_answer_the_check_lets_the_payment_go_on_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut till = Till::open(&config).unwrap();
+    // Nothing listens on port 9 of loopback: no answer.
+    till.set_hub(Some(HubClient::new(
+        "http://127.0.0.1:9",
+        TOKEN,
+        Duration::from_millis(300),
+    )));
+    let q = entry::validate(
+        till.catalogue(),
+        &PaymentInput {
+            operator_code: Some("MTS".into()),
+            account: "9031234567".into(),
+            amount: "100".into(),
+        },
+        till.max_payment(),
+    )
+    .unwrap();
+    let outcome = till.check(&q).unwrap();
+    assert!(
+        matches!(outcome, paydesk::app::till::CheckOutcome::Offline { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        paydesk::app::messages::check(Lang::En, &outcome, "МТС", "9031234567").as_deref(),
+        Some(
+            "The payment system did not answer: the account was checked against the saved operator list only."
+        )
+    );
+    let step = till.print_pre_receipt(&q).unwrap();
+    assert_eq!(step.payment.state.name(), StateName::PreReceiptPrinted);
+}

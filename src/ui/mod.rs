@@ -382,15 +382,23 @@ impl PaydeskApp {
                 );
             }
             SyncView::Status(s) => {
-                match s.online {
-                    Some(false) => ui.label(
-                        RichText::new(lang.t(T::SyncOffline))
-                            .strong()
-                            .color(style::error_color(ui)),
-                    ),
-                    Some(true) => ui.label(lang.t(T::SyncOnline)),
-                    None => ui.label(lang.t(T::SyncConnecting)),
-                };
+                // A follower does not talk to the hub itself: only the leader's word counts.
+                match (s.online, &s.role) {
+                    (Some(false), _) => {
+                        ui.label(
+                            RichText::new(lang.t(T::SyncOffline))
+                                .strong()
+                                .color(style::error_color(ui)),
+                        );
+                    }
+                    (Some(true), _) => {
+                        ui.label(lang.t(T::SyncOnline));
+                    }
+                    (None, Role::Follower { .. }) => {}
+                    (None, _) => {
+                        ui.label(lang.t(T::SyncConnecting));
+                    }
+                }
                 ui.separator();
                 ui.label(lang.fill(T::SyncQueue, &[("n", &s.summary.queued)]));
                 if let Some(oldest) = s.summary.oldest_queued_at {

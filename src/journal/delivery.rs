@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, params};
 
 use crate::domain::delivery::{AttemptOutcome, Delivery, DeliveryEvent, is_stuck};
 use crate::domain::money::Money;
@@ -112,12 +112,7 @@ impl Journal {
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> Result<Lease, JournalError> {
-        let path = self.path.clone();
-        let c = |e| super::classify(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(c)?;
+        self.write(|tx| {
         let row: Option<(String, String, String, i64)> = tx
             .query_row(
                 "SELECT holder, label, expires_at, epoch FROM sync_lease WHERE id = 1",
@@ -125,7 +120,7 @@ impl Journal {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()
-            .map_err(c)?;
+            ?;
         let expires_at = now + chrono(ttl);
         let exp = timestamp(expires_at);
         let lease = match row {
@@ -134,7 +129,7 @@ impl Journal {
                     "INSERT INTO sync_lease (id, holder, label, expires_at, epoch) VALUES (1, ?1, ?2, ?3, 1)",
                     params![holder, label, exp],
                 )
-                .map_err(c)?;
+                ?;
                 Lease::Leader {
                     epoch: 1,
                     expires_at,
@@ -144,7 +139,7 @@ impl Journal {
                 if h == holder && parse_ts(&until).is_some_and(|u| u > now) =>
             {
                 tx.execute("UPDATE sync_lease SET expires_at = ?1 WHERE id = 1", [exp])
-                    .map_err(c)?;
+                    ?;
                 Lease::Leader {
                     epoch: epoch as u64,
                     expires_at,
@@ -157,7 +152,7 @@ impl Journal {
                     "UPDATE sync_lease SET holder = ?1, label = ?2, expires_at = ?3, epoch = ?4 WHERE id = 1",
                     params![holder, label, exp, epoch + 1],
                 )
-                .map_err(c)?;
+                ?;
                 Lease::Leader {
                     epoch: (epoch + 1) as u64,
                     expires_at,
@@ -168,8 +163,8 @@ impl Journal {
                 expires_at: parse_ts(&until).unwrap_or(now),
             },
         };
-        tx.commit().map_err(c)?;
         Ok(lease)
+        })
     }
 
     /// Gives the lease up at once (a clean exit), so a follower takes over without
@@ -271,13 +266,8 @@ impl Journal {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(), JournalError> {
-        let path = self.path.clone();
-        let c = |e| super::classify(&path, e);
         let now_s = timestamp(now);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(c)?;
+        self.write(|tx| {
         for r in results {
             let id = r.id.to_string();
             let changed = match &r.outcome {
@@ -311,13 +301,13 @@ impl Journal {
                     params![id, r.attempt, message],
                 ),
             }
-            .map_err(c)?;
+            ?;
             let attempt = DeliveryEvent::DeliveryAttempt {
                 attempt: r.attempt,
                 epoch: r.epoch,
                 outcome: r.outcome.clone(),
             };
-            event_row(&tx, &id, &now_s, &attempt, actor).map_err(c)?;
+            event_row(tx, &id, &now_s, &attempt, actor)?;
             if changed == 0 {
                 continue;
             }
@@ -326,10 +316,11 @@ impl Journal {
                     status: s.status,
                     reason: s.reason.clone(),
                 };
-                event_row(&tx, &id, &now_s, &e, actor).map_err(c)?;
+                event_row(tx, &id, &now_s, &e, actor)?;
             }
         }
-        tx.commit().map_err(c)
+        Ok(())
+        })
     }
 
     /// Delivered payments whose hub status is not final, least recently changed first.
@@ -359,13 +350,8 @@ impl Journal {
         now: DateTime<Utc>,
         stuck_after: Duration,
     ) -> Result<(), JournalError> {
-        let path = self.path.clone();
-        let c = |e| super::classify(&path, e);
         let now_s = timestamp(now);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(c)?;
+        self.write(|tx| {
         for s in statuses {
             let id = s.id.to_string();
             let row: Option<(Option<String>, Option<String>, i64)> = tx
@@ -375,7 +361,7 @@ impl Journal {
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()
-                .map_err(c)?;
+                ?;
             let Some((current, changed_at, stuck)) = row else {
                 continue;
             };
@@ -384,12 +370,12 @@ impl Journal {
                     "UPDATE payments SET hub_status = ?2, hub_reason = ?3, hub_status_at = ?4, stuck = 0 WHERE id = ?1",
                     params![id, s.status.as_str(), s.reason.as_ref().map(|r: &Reason| r.code.clone()), now_s],
                 )
-                .map_err(c)?;
+                ?;
                 let e = DeliveryEvent::HubStatus {
                     status: s.status,
                     reason: s.reason.clone(),
                 };
-                event_row(&tx, &id, &now_s, &e, actor).map_err(c)?;
+                event_row(tx, &id, &now_s, &e, actor)?;
             } else if stuck == 0
                 && is_stuck(
                     s.status,
@@ -399,7 +385,7 @@ impl Journal {
                 )
             {
                 tx.execute("UPDATE payments SET stuck = 1 WHERE id = ?1", [&id])
-                    .map_err(c)?;
+                    ?;
                 event_row(
                     &tx,
                     &id,
@@ -407,7 +393,7 @@ impl Journal {
                     &DeliveryEvent::FlaggedStuck { status: s.status },
                     actor,
                 )
-                .map_err(c)?;
+                ?;
             }
         }
         for id in unknown {
@@ -417,9 +403,10 @@ impl Journal {
                  WHERE id = ?1 AND delivery = 'delivered'",
                 params![id.to_string(), now_s],
             )
-            .map_err(c)?;
+            ?;
         }
-        tx.commit().map_err(c)
+        Ok(())
+        })
     }
 
     /// Delivery at a glance.

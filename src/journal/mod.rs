@@ -242,6 +242,22 @@ impl Journal {
         classify(&self.path, e)
     }
 
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it; an SQLite error
+    /// anywhere rolls it back and is classified (locked, read-only, full, …).
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction) -> rusqlite::Result<T>,
+    ) -> Result<T, JournalError> {
+        let Journal { conn, path } = self;
+        let c = |e| classify(path, e);
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(c)?;
+        let value = f(&tx).map_err(c)?;
+        tx.commit().map_err(c)?;
+        Ok(value)
+    }
+
     /// `PRAGMA integrity_check`: the problems SQLite finds, as an error.
     pub fn integrity_check(&self) -> Result<(), JournalError> {
         let mut stmt = self
@@ -311,28 +327,22 @@ impl Journal {
 
     /// Replaces the cached operator catalogue.
     pub fn store_catalogue(&mut self, cat: &Catalogue, source: &str) -> Result<(), JournalError> {
-        let path = self.path.clone();
-        let c = |e| classify(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(c)?;
-        tx.execute("DELETE FROM operators", []).map_err(c)?;
-        for (i, op) in cat.operators.iter().enumerate() {
-            let data = serde_json::to_string(op).expect("operators serialise");
+        self.write(|tx| {
+            tx.execute("DELETE FROM operators", [])?;
+            for (i, op) in cat.operators.iter().enumerate() {
+                let data = serde_json::to_string(op).expect("operators serialise");
+                tx.execute(
+                    "INSERT INTO operators (code, position, data) VALUES (?1, ?2, ?3)",
+                    params![op.code.as_str(), i as i64, data],
+                )?;
+            }
             tx.execute(
-                "INSERT INTO operators (code, position, data) VALUES (?1, ?2, ?3)",
-                params![op.code.as_str(), i as i64, data],
-            )
-            .map_err(c)?;
-        }
-        tx.execute(
-            "INSERT INTO catalogue_meta (id, version, source, stored_at) VALUES (1, ?1, ?2, ?3)
-             ON CONFLICT (id) DO UPDATE SET version = ?1, source = ?2, stored_at = ?3",
-            params![cat.version, source, timestamp(Utc::now())],
-        )
-        .map_err(c)?;
-        tx.commit().map_err(c)
+                "INSERT INTO catalogue_meta (id, version, source, stored_at) VALUES (1, ?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET version = ?1, source = ?2, stored_at = ?3",
+                params![cat.version, source, timestamp(Utc::now())],
+            )?;
+            Ok(())
+        })
     }
 
     /// The cached catalogue, if one was ever stored.

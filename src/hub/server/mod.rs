@@ -296,11 +296,7 @@ async fn pay(
     }
     let written = blocking(&hub, move |h| Ok(h.store.pay(id, &req, Utc::now())?)).await?;
     let status = hub.sim.status(written.value(), Utc::now());
-    let code = match written {
-        Written::Created(_) => StatusCode::CREATED,
-        Written::Replayed(_) => StatusCode::OK,
-    };
-    Ok((code, axum::Json(status)).into_response())
+    Ok((created_or_ok(&written), axum::Json(status)).into_response())
 }
 
 async fn payment(
@@ -385,11 +381,7 @@ async fn put_correction(
     })
     .await?;
     let state = hub.sim.correction_state(written.value(), Utc::now());
-    let code = match written {
-        Written::Created(_) => StatusCode::CREATED,
-        Written::Replayed(_) => StatusCode::OK,
-    };
-    Ok((code, axum::Json(state)).into_response())
+    Ok((created_or_ok(&written), axum::Json(state)).into_response())
 }
 
 async fn get_correction(
@@ -408,6 +400,14 @@ async fn get_correction(
         )
     })?;
     Ok(axum::Json(hub.sim.correction_state(&c, Utc::now())).into_response())
+}
+
+/// 201 for a write done now, 200 for a replay of a stored one.
+fn created_or_ok<T>(written: &Written<T>) -> StatusCode {
+    match written {
+        Written::Created(_) => StatusCode::CREATED,
+        Written::Replayed(_) => StatusCode::OK,
+    }
 }
 
 async fn openapi() -> Response {

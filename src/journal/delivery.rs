@@ -387,7 +387,7 @@ impl Journal {
                 tx.execute("UPDATE payments SET stuck = 1 WHERE id = ?1", [&id])
                     ?;
                 event_row(
-                    &tx,
+                    tx,
                     &id,
                     &now_s,
                     &DeliveryEvent::FlaggedStuck { status: s.status },

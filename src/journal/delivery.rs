@@ -119,8 +119,7 @@ impl Journal {
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
-            .optional()
-            ?;
+            .optional()?;
         let expires_at = now + chrono(ttl);
         let exp = timestamp(expires_at);
         let lease = match row {
@@ -128,8 +127,7 @@ impl Journal {
                 tx.execute(
                     "INSERT INTO sync_lease (id, holder, label, expires_at, epoch) VALUES (1, ?1, ?2, ?3, 1)",
                     params![holder, label, exp],
-                )
-                ?;
+                )?;
                 Lease::Leader {
                     epoch: 1,
                     expires_at,
@@ -138,8 +136,7 @@ impl Journal {
             Some((h, _, until, epoch))
                 if h == holder && parse_ts(&until).is_some_and(|u| u > now) =>
             {
-                tx.execute("UPDATE sync_lease SET expires_at = ?1 WHERE id = 1", [exp])
-                    ?;
+                tx.execute("UPDATE sync_lease SET expires_at = ?1 WHERE id = 1", [exp])?;
                 Lease::Leader {
                     epoch: epoch as u64,
                     expires_at,
@@ -151,8 +148,7 @@ impl Journal {
                 tx.execute(
                     "UPDATE sync_lease SET holder = ?1, label = ?2, expires_at = ?3, epoch = ?4 WHERE id = 1",
                     params![holder, label, exp, epoch + 1],
-                )
-                ?;
+                )?;
                 Lease::Leader {
                     epoch: (epoch + 1) as u64,
                     expires_at,
@@ -360,8 +356,7 @@ impl Journal {
                     [&id],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
-                .optional()
-                ?;
+                .optional()?;
             let Some((current, changed_at, stuck)) = row else {
                 continue;
             };
@@ -369,8 +364,7 @@ impl Journal {
                 tx.execute(
                     "UPDATE payments SET hub_status = ?2, hub_reason = ?3, hub_status_at = ?4, stuck = 0 WHERE id = ?1",
                     params![id, s.status.as_str(), s.reason.as_ref().map(|r: &Reason| r.code.clone()), now_s],
-                )
-                ?;
+                )?;
                 let e = DeliveryEvent::HubStatus {
                     status: s.status,
                     reason: s.reason.clone(),
@@ -384,16 +378,14 @@ impl Journal {
                     stuck_after,
                 )
             {
-                tx.execute("UPDATE payments SET stuck = 1 WHERE id = ?1", [&id])
-                    ?;
+                tx.execute("UPDATE payments SET stuck = 1 WHERE id = ?1", [&id])?;
                 event_row(
                     tx,
                     &id,
                     &now_s,
                     &DeliveryEvent::FlaggedStuck { status: s.status },
                     actor,
-                )
-                ?;
+                )?;
             }
         }
         for id in unknown {
@@ -402,8 +394,7 @@ impl Journal {
                 "UPDATE payments SET delivery = 'queued', next_attempt_at = ?2, last_error = 'the hub no longer knows this payment'
                  WHERE id = ?1 AND delivery = 'delivered'",
                 params![id.to_string(), now_s],
-            )
-            ?;
+            )?;
         }
         Ok(())
         })

@@ -5,43 +5,27 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use common::{Shop, config_in, out};
 use paydesk::app::sync::{Role, SyncSettings, Syncer};
-use paydesk::app::till::{Till, demo_catalogue};
+use paydesk::app::till::Till;
 use paydesk::domain::delivery::{Backoff, Delivery};
 use paydesk::domain::entry::{self, PaymentInput};
 use paydesk::domain::money::Money;
 use paydesk::domain::payment::StateName;
 use paydesk::hub::client::HubClient;
 use paydesk::hub::protocol::{HubStatus, PayRequest};
+use paydesk::hub::server::RunningHub;
 use paydesk::hub::server::faults::Faults;
 use paydesk::hub::server::sim::Simulation;
-use paydesk::hub::server::{HubOptions, RunningHub, TerminalCredential};
 use paydesk::i18n::Lang;
 use paydesk::journal::{Journal, OpenOptions};
 
 const TOKEN: &str = "train-token";
 
 fn hub(dir: &std::path::Path, faults: Faults, sim: Simulation) -> RunningHub {
-    RunningHub::start(
-        HubOptions {
-            tls: None,
-            db: dir.join("hub.sqlite"),
-            durable: false,
-            terminals: vec![TerminalCredential {
-                id: "TRAIN-01".into(),
-                token: TOKEN.into(),
-            }],
-            catalogue: demo_catalogue("RUB"),
-            sim,
-            faults,
-        },
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .unwrap()
+    common::start_hub(dir, TOKEN, sim, faults)
 }
 
 fn quick_sim() -> Simulation {

@@ -6,19 +6,18 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::config_in;
-use paydesk::app::till::{Till, demo_catalogue};
+use paydesk::app::till::Till;
 use paydesk::domain::entry::{self, PaymentInput};
 use paydesk::domain::money::Money;
 use paydesk::domain::payment::StateName;
+use paydesk::hub::server::RunningHub;
 use paydesk::hub::server::faults::Faults;
 use paydesk::hub::server::sim::Simulation;
-use paydesk::hub::server::{HubOptions, RunningHub, TerminalCredential};
 use paydesk::i18n::Lang;
 use paydesk::journal::{Journal, OpenOptions};
 use rand::{Rng, SeedableRng};
@@ -49,25 +48,11 @@ struct Rig {
 }
 
 fn start_hub(dir: &Path, faults: Faults) -> RunningHub {
-    RunningHub::start(
-        HubOptions {
-            tls: None,
-            db: dir.join("hub.sqlite"),
-            durable: false,
-            terminals: vec![TerminalCredential {
-                id: "TRAIN-01".into(),
-                token: TOKEN.into(),
-            }],
-            catalogue: demo_catalogue("RUB"),
-            sim: Simulation {
-                processing_after: Duration::from_millis(100),
-                complete_after: Duration::from_millis(300),
-            },
-            faults,
-        },
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .unwrap()
+    let sim = Simulation {
+        processing_after: Duration::from_millis(100),
+        complete_after: Duration::from_millis(300),
+    };
+    common::start_hub(dir, TOKEN, sim, faults)
 }
 
 impl Rig {

@@ -5,7 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use std::net::SocketAddr;
+
 use paydesk::app::config::{Config, ConfigFile, JournalSection, PrinterSection};
+use paydesk::app::till::demo_catalogue;
+use paydesk::hub::server::faults::Faults;
+use paydesk::hub::server::sim::Simulation;
+use paydesk::hub::server::{HubOptions, RunningHub, TerminalCredential};
 use paydesk::i18n::Lang;
 use paydesk::journal::{Journal, OpenOptions};
 
@@ -105,6 +111,27 @@ impl Shop {
     pub fn journal(&self) -> Journal {
         Journal::open(&self.journal_path(), &OpenOptions::default()).unwrap()
     }
+}
+
+/// A reference hub on a free loopback port that knows terminal TRAIN-01 by `token`,
+/// its store in `dir` (plain HTTP, fast commits).
+pub fn start_hub(dir: &Path, token: &str, sim: Simulation, faults: Faults) -> RunningHub {
+    RunningHub::start(
+        HubOptions {
+            tls: None,
+            db: dir.join("hub.sqlite"),
+            durable: false,
+            terminals: vec![TerminalCredential {
+                id: "TRAIN-01".into(),
+                token: token.into(),
+            }],
+            catalogue: demo_catalogue("RUB"),
+            sim,
+            faults,
+        },
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .unwrap()
 }
 
 /// A config resolved in memory (no file) for in-process tests.

@@ -18,6 +18,9 @@ const NBSP: char = '\u{a0}';
 fn app(config: Config) -> Harness<'static, PaydeskApp> {
     let mut h = Harness::builder()
         .with_size([1280.0, 900.0])
+        // egui styles a widget it has not seen before on the next frame and asks for a
+        // repaint, so a screen that gains new labels needs a few more than 4 frames.
+        .with_max_steps(24)
         .build_eframe(move |cc| PaydeskApp::new(cc, config));
     settle(&mut h);
     h

@@ -161,7 +161,7 @@ pub fn main() -> ExitCode {
 /// Opens the till; documents also go into `out` when given (`--out DIR`).
 fn open_till(config: &mut Config, out: Option<&PathBuf>) -> Result<Till, ExitCode> {
     if let Some(out) = out {
-        config.printer.output_dir = Some(out.clone());
+        config.printer.section.output_dir = Some(out.clone());
     }
     Till::open(config).map_err(|e| fail(messages::open(config.lang, &e)))
 }

@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::domain::money::Money;
 use crate::domain::receipt::Shop;
 use crate::i18n::{Currency, Lang};
+use crate::printing::profile::{FlowControl, Parity, PrinterProfile, SerialSettings};
+use crate::printing::transport::{Connection, Timeouts};
+use crate::printing::usb;
 
 /// The config file as written by a person. Everything is optional.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -148,18 +151,86 @@ pub struct JournalSection {
 }
 
 /// `[printer]`
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrinterSection {
-    /// Profile id (a file name in `printer-profiles/` without `.toml`).
+    /// Profile id (a built-in profile or a file in the config folder's
+    /// `printer-profiles/`, without `.toml`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
-    /// `virtual` (the only connection this version has).
+    /// How the printer is connected.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub connection: Option<String>,
+    pub connection: Option<ConnectionKind>,
+    /// Serial port (`/dev/ttyUSB0`, `COM3`) or device file (`/dev/usb/lp0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// USB `vendor:product` in hex, e.g. `04b8:0e28`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usb: Option<String>,
+    /// Network printer `host` or `host:port` (port 9100 by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Serial speed (the profile's default otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baud: Option<u32>,
+    /// Serial data bits: 7 or 8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_bits: Option<u8>,
+    /// Serial parity: none, odd, even.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parity: Option<Parity>,
+    /// Serial stop bits: 1 or 2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_bits: Option<u8>,
+    /// Serial flow control: none, rts-cts, xon-xoff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control: Option<FlowControl>,
+    /// How long the printer may hold back data before paydesk gives up (ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write_timeout_ms: Option<u64>,
+    /// How long to wait for a status answer (ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_timeout_ms: Option<u64>,
+    /// Opening a TCP connection (ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connect_timeout_ms: Option<u64>,
+    /// How long a document may take to print before paydesk asks why (ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_timeout_ms: Option<u64>,
+    /// Open the cash drawer when the cash is taken (if the model has a drawer port).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_drawer: Option<bool>,
     /// The virtual printer also writes each document into this folder.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_dir: Option<PathBuf>,
+}
+
+/// `[printer] connection`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConnectionKind {
+    /// The on-screen paper.
+    #[default]
+    Virtual,
+    /// RS-232 or USB-serial: `path`.
+    Serial,
+    /// USB by id: `usb`.
+    Usb,
+    /// A device file: `path`.
+    File,
+    /// A network printer: `address`.
+    Tcp,
+}
+
+impl ConnectionKind {
+    /// Every kind, in the order settings shows them.
+    pub const ALL: [ConnectionKind; 5] = [
+        ConnectionKind::Virtual,
+        ConnectionKind::Serial,
+        ConnectionKind::Usb,
+        ConnectionKind::File,
+        ConnectionKind::Tcp,
+    ];
 }
 
 /// `[catalogue]`
@@ -182,13 +253,144 @@ pub enum CatalogueSource {
     Cached,
 }
 
-/// The receipt printer's settings.
+/// The receipt printer's settings, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrinterConfig {
     /// Profile id.
     pub profile: String,
-    /// Folder the virtual printer writes documents into.
-    pub output_dir: Option<PathBuf>,
+    /// Where user profiles are (`<config folder>/printer-profiles`).
+    pub profiles_dir: PathBuf,
+    /// The connection; a serial connection's settings are the config's overrides
+    /// over the profile's defaults, see [`PrinterConfig::connection`].
+    pub kind: ConnectionKind,
+    /// The section as written (serial overrides and paths).
+    pub section: PrinterSection,
+    /// Timeouts.
+    pub timeouts: Timeouts,
+    /// Open the cash drawer when the cash is taken.
+    pub open_drawer: bool,
+}
+
+impl PrinterConfig {
+    /// Checks a `[printer]` section.
+    pub fn from_section(
+        section: &PrinterSection,
+        profiles_dir: PathBuf,
+    ) -> Result<PrinterConfig, String> {
+        let kind = section.connection.unwrap_or_default();
+        let need = |key: &str, what: &str| {
+            format!(
+                "[printer] connection = \"{}\" needs {key} ({what})",
+                kind_word(kind)
+            )
+        };
+        match kind {
+            ConnectionKind::Virtual => {}
+            ConnectionKind::Serial if section.path.is_none() => {
+                return Err(need("path", "e.g. /dev/ttyUSB0 or COM3"));
+            }
+            ConnectionKind::File if section.path.is_none() => {
+                return Err(need("path", "e.g. /dev/usb/lp0"));
+            }
+            ConnectionKind::Usb => match section.usb.as_deref() {
+                None => return Err(need("usb", "vendor:product in hex, e.g. 04b8:0e28")),
+                Some(id) if usb::parse_id(id).is_none() => {
+                    return Err(format!(
+                        "[printer] usb = {id:?}: give vendor:product in hex, e.g. 04b8:0e28"
+                    ));
+                }
+                Some(_) => {}
+            },
+            ConnectionKind::Tcp if section.address.as_deref().is_none_or(str::is_empty) => {
+                return Err(need("address", "e.g. 192.168.1.50 or 192.168.1.50:9100"));
+            }
+            _ => {}
+        }
+        let overrides = SerialSettings {
+            baud: section.baud.unwrap_or(9600),
+            data_bits: section.data_bits.unwrap_or(8),
+            parity: Parity::None,
+            stop_bits: section.stop_bits.unwrap_or(1),
+            flow_control: FlowControl::None,
+        };
+        if let Some((key, value, allowed)) = overrides.problem() {
+            return Err(format!("[printer] {key} = {value}: allowed {allowed}"));
+        }
+        let ms = |v: Option<u64>, default: Duration, key: &str| -> Result<Duration, String> {
+            match v {
+                None => Ok(default),
+                Some(ms) if (1..=600_000).contains(&ms) => Ok(Duration::from_millis(ms)),
+                Some(ms) => Err(format!("[printer] {key} = {ms}: allowed 1 to 600000 (ms)")),
+            }
+        };
+        let d = Timeouts::default();
+        let timeouts = Timeouts {
+            connect: ms(section.connect_timeout_ms, d.connect, "connect_timeout_ms")?,
+            write: ms(section.write_timeout_ms, d.write, "write_timeout_ms")?,
+            status: ms(section.status_timeout_ms, d.status, "status_timeout_ms")?,
+            job_done: ms(section.job_timeout_ms, d.job_done, "job_timeout_ms")?,
+        };
+        Ok(PrinterConfig {
+            profile: section
+                .profile
+                .clone()
+                .unwrap_or_else(|| "generic-80mm".into()),
+            profiles_dir,
+            kind,
+            section: section.clone(),
+            timeouts,
+            open_drawer: section.open_drawer.unwrap_or(true),
+        })
+    }
+
+    /// The connection for a profile: serial settings are the profile's defaults with
+    /// the config's overrides.
+    pub fn connection(&self, profile: &PrinterProfile) -> Connection {
+        let s = &self.section;
+        match self.kind {
+            ConnectionKind::Virtual => Connection::Virtual {
+                output_dir: s.output_dir.clone(),
+            },
+            ConnectionKind::Serial => {
+                let base = profile.serial.unwrap_or_default();
+                Connection::Serial {
+                    path: s.path.clone().unwrap_or_default(),
+                    settings: SerialSettings {
+                        baud: s.baud.unwrap_or(base.baud),
+                        data_bits: s.data_bits.unwrap_or(base.data_bits),
+                        parity: s.parity.unwrap_or(base.parity),
+                        stop_bits: s.stop_bits.unwrap_or(base.stop_bits),
+                        flow_control: s.flow_control.unwrap_or(base.flow_control),
+                    },
+                }
+            }
+            ConnectionKind::Usb => {
+                let (vendor_id, product_id) =
+                    s.usb.as_deref().and_then(usb::parse_id).unwrap_or_default();
+                Connection::Usb {
+                    vendor_id,
+                    product_id,
+                }
+            }
+            ConnectionKind::File => Connection::DeviceFile {
+                path: PathBuf::from(s.path.clone().unwrap_or_default()),
+            },
+            ConnectionKind::Tcp => Connection::Tcp {
+                address: s.address.clone().unwrap_or_default(),
+            },
+        }
+    }
+}
+
+/// The config's word for a connection kind.
+pub fn kind_word(kind: ConnectionKind) -> &'static str {
+    match kind {
+        ConnectionKind::Virtual => "virtual",
+        ConnectionKind::Serial => "serial",
+        ConnectionKind::Usb => "usb",
+        ConnectionKind::File => "file",
+        ConnectionKind::Tcp => "tcp",
+    }
 }
 
 /// The configuration in force, every value resolved.
@@ -408,16 +610,14 @@ impl Config {
             })
         });
         let busy_timeout = Duration::from_millis(journal.busy_timeout_ms.unwrap_or(5_000));
-        let printer = f.printer.clone().unwrap_or_default();
-        if let Some(conn) = printer.connection.as_deref().filter(|c| *c != "virtual") {
-            return Err(invalid(format!(
-                "[printer] connection = {conn:?}: this version supports only \"virtual\""
-            )));
-        }
-        let printer = PrinterConfig {
-            profile: printer.profile.unwrap_or_else(|| "generic-80mm".into()),
-            output_dir: printer.output_dir,
-        };
+        let profiles_dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .join("printer-profiles");
+        let printer =
+            PrinterConfig::from_section(&f.printer.clone().unwrap_or_default(), profiles_dir)
+                .map_err(invalid)?;
         let catalogue = match (f.catalogue.as_ref().and_then(|c| c.file.clone()), training) {
             (Some(file), _) => CatalogueSource::File(file),
             (None, true) => CatalogueSource::Demo,
@@ -445,6 +645,15 @@ impl Config {
     /// Writes `language` into the config file, keeping the file's other settings.
     /// Without a file, one is created that keeps training mode on.
     pub fn save_language(&self, lang: Lang) -> Result<PathBuf, ConfigError> {
+        self.save_with(|f| f.language = Some(lang))
+    }
+
+    /// Writes the `[printer]` section into the config file, keeping the rest.
+    pub fn save_printer(&self, section: &PrinterSection) -> Result<PathBuf, ConfigError> {
+        self.save_with(|f| f.printer = Some(section.clone()))
+    }
+
+    fn save_with(&self, change: impl FnOnce(&mut ConfigFile)) -> Result<PathBuf, ConfigError> {
         let mut file = match &self.source {
             Some(p) => ConfigFile::read(p)?,
             None => ConfigFile {
@@ -452,7 +661,7 @@ impl Config {
                 ..ConfigFile::default()
             },
         };
-        file.language = Some(lang);
+        change(&mut file);
         let text = toml::to_string_pretty(&file).expect("config serialises");
         let write = || -> std::io::Result<()> {
             if let Some(dir) = self
@@ -544,8 +753,27 @@ mod tests {
             ("language = \"ru\"\n".to_string(), "[shop] is missing"),
             (
                 format!("{shop}[printer]\nconnection = \"serial\"\n"),
-                "serial",
+                "needs path",
             ),
+            (
+                format!("{shop}[printer]\nconnection = \"parallel\"\n"),
+                "parallel",
+            ),
+            (
+                format!("{shop}[printer]\nconnection = \"usb\"\nusb = \"epson\"\n"),
+                "vendor:product",
+            ),
+            (
+                format!("{shop}[printer]\nconnection = \"tcp\"\n"),
+                "needs address",
+            ),
+            (
+                format!(
+                    "{shop}[printer]\nconnection = \"serial\"\npath = \"/dev/ttyS0\"\nbaud = 1200\n"
+                ),
+                "baud = 1200",
+            ),
+            (format!("{shop}[printer]\nparity = \"mark\"\n"), "mark"),
         ];
         for (text, expected) in cases {
             let err = parse(&text).unwrap_err().to_string();

@@ -6,6 +6,9 @@ use crate::domain::money::MoneyError;
 use crate::domain::operator::{AccountError, AccountMask, AmountLimitError, Operator};
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::JournalError;
+use crate::printing::PrintError;
+use crate::printing::status::{Problem, StatusReport};
+use crate::printing::transport::TransportError;
 
 use super::config::ConfigError;
 use super::till::{CheckOutcome, FlowError, OpenError};
@@ -73,7 +76,7 @@ pub fn flow(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
             };
             lang.fill(t, &[("detail", &journal(lang, j))])
         }
-        FlowError::Print(p) => lang.fill(T::ErrPrinter, &[("detail", p)]),
+        FlowError::Print(p) => printer(lang, p),
         FlowError::CheckRefused {
             code,
             message,
@@ -95,6 +98,73 @@ pub fn flow(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
             )
         }
         other => lang.fill(T::ErrInternal, &[("detail", other)]),
+    }
+}
+
+/// What stops the printer, in words.
+pub fn problem(lang: Lang, p: Problem) -> &'static str {
+    lang.t(match p {
+        Problem::PaperEnd => T::PrinterPaperEnd,
+        Problem::CoverOpen => T::PrinterCoverOpen,
+        Problem::Offline => T::PrinterOffline,
+        Problem::CutterError => T::PrinterCutter,
+        Problem::Unrecoverable => T::PrinterUnrecoverable,
+        Problem::AutoRecoverable => T::PrinterOverheat,
+        Problem::Error => T::PrinterError,
+        Problem::NoAnswer => T::PrinterNoAnswer,
+        Problem::Garbled => T::PrinterGarbled,
+    })
+}
+
+/// A status report in words: the problems, or "ready" (with the paper warning).
+pub fn status(lang: Lang, r: Option<&StatusReport>) -> String {
+    let Some(r) = r else {
+        return lang.t(T::PrinterNoStatus).to_string();
+    };
+    let mut s = if r.is_ready() {
+        lang.t(T::PrinterReady).to_string()
+    } else {
+        reasons(lang, r)
+    };
+    if r.paper_near_end {
+        s.push_str(". ");
+        s.push_str(lang.t(T::PrinterNearEnd));
+    }
+    s
+}
+
+fn reasons(lang: Lang, r: &StatusReport) -> String {
+    r.problems
+        .iter()
+        .map(|p| problem(lang, *p))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A printing failure in words: what happened, whether paper may have come out, and
+/// what to do.
+pub fn printer(lang: Lang, e: &PrintError) -> String {
+    match e {
+        PrintError::NotReady(r) => {
+            lang.fill(T::ErrPrinterNotReady, &[("reasons", &reasons(lang, r))])
+        }
+        PrintError::Unconfirmed(r) => {
+            lang.fill(T::ErrPrinterStopped, &[("reasons", &reasons(lang, r))])
+        }
+        PrintError::Transport(t) => match t {
+            TransportError::NotFound { what, .. } => {
+                lang.fill(T::ErrPrinterNotFound, &[("what", what)])
+            }
+            TransportError::PermissionDenied { what } => {
+                lang.fill(T::ErrPrinterPermission, &[("what", what)])
+            }
+            TransportError::Stalled { sent, total, .. } => {
+                lang.fill(T::ErrPrinterStalled, &[("sent", sent), ("total", total)])
+            }
+            TransportError::Io { .. } => lang.fill(T::ErrPrinterBroken, &[("detail", t)]),
+            other => lang.fill(T::ErrPrinter, &[("detail", other)]),
+        },
+        other => lang.fill(T::ErrPrinter, &[("detail", other)]),
     }
 }
 

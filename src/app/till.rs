@@ -19,11 +19,12 @@ use crate::domain::payment::{
 };
 use crate::domain::receipt::{self, DocumentContext, DocumentError};
 use crate::journal::{Journal, JournalError, OpenOptions, Shift};
-use crate::printing::profile::{PrinterProfile, ProfileError};
-use crate::printing::transport::{PaperLog, VirtualPrinter};
-use crate::printing::{PrintError, PrintedDocument, ReceiptPrinter};
+use crate::printing::profile::{ProfileError, ProfileLibrary};
+use crate::printing::status::StatusReport;
+use crate::printing::transport::{self, PaperLog};
+use crate::printing::{PrintError, PrintedDocument, ReceiptPrinter, test_page};
 
-use super::config::{CatalogueSource, Config};
+use super::config::{CatalogueSource, Config, PrinterConfig};
 use crate::hub::client::HubClient;
 use crate::hub::protocol::{CheckCode, CheckRequest};
 
@@ -111,10 +112,20 @@ pub struct Step {
     pub printed: Option<PrintedDocument>,
 }
 
+/// Whether a fiscal receipt is printed for the first time or again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Printing {
+    /// The first time: the drawer may open.
+    First,
+    /// Again after a failure: marked as a copy, the drawer stays shut.
+    Copy,
+}
+
 /// The cashier's flow: journal + printer + the terminal's settings.
 pub struct Till {
     journal: Journal,
     printer: ReceiptPrinter,
+    printer_config: PrinterConfig,
     paper: PaperLog,
     docs: DocumentContext,
     catalogue: Catalogue,
@@ -133,6 +144,18 @@ pub fn demo_catalogue(currency: &str) -> Catalogue {
     let c: Catalogue = toml::from_str(text).expect("the demo catalogue parses");
     c.check().expect("the demo catalogue is valid");
     c
+}
+
+/// The receipt printer a `[printer]` config describes (nothing is sent to it yet).
+pub fn build_printer(config: &PrinterConfig) -> Result<ReceiptPrinter, ProfileError> {
+    let library = ProfileLibrary::load(Some(&config.profiles_dir));
+    let profile = library.get(&config.profile)?;
+    let transport = transport::open(&config.connection(&profile), &profile, config.timeouts);
+    Ok(ReceiptPrinter::with_timeouts(
+        profile,
+        transport,
+        config.timeouts,
+    ))
 }
 
 /// Reads and checks a catalogue file.
@@ -173,14 +196,12 @@ impl Till {
             }
             CatalogueSource::Cached => journal.catalogue()?.ok_or(OpenError::NoCatalogue)?,
         };
-        let profile = PrinterProfile::built_in(&config.printer.profile)?;
-        let virtual_printer =
-            VirtualPrinter::new(profile.clone(), config.printer.output_dir.clone());
-        let paper = virtual_printer.paper();
+        let printer = build_printer(&config.printer)?;
         Ok(Till {
             journal,
-            printer: ReceiptPrinter::new(profile, Box::new(virtual_printer)),
-            paper,
+            printer,
+            printer_config: config.printer.clone(),
+            paper: PaperLog::default(),
             docs: DocumentContext {
                 shop: config.shop.clone(),
                 lang: config.lang,
@@ -251,14 +272,57 @@ impl Till {
         &self.journal
     }
 
-    /// What the virtual printer has printed.
+    /// Every document this till printed, as sent and decoded (whatever the printer).
     pub fn paper(&self) -> PaperLog {
         self.paper.clone()
     }
 
-    /// "Generic 80 mm".
+    /// "Epson TM-T20III (80 mm) · /dev/ttyUSB0 38400 8N1 RTS/CTS".
     pub fn printer_description(&self) -> String {
         self.printer.describe()
+    }
+
+    /// The printer settings in force.
+    pub fn printer_config(&self) -> &PrinterConfig {
+        &self.printer_config
+    }
+
+    /// Switches to another printer (settings saved by the manager).
+    pub fn set_printer(&mut self, config: PrinterConfig) -> Result<(), ProfileError> {
+        self.printer = build_printer(&config)?;
+        self.printer_config = config;
+        Ok(())
+    }
+
+    /// The printer's own status; `None` when this model or connection cannot tell.
+    pub fn printer_status(&mut self) -> Result<Option<StatusReport>, PrintError> {
+        self.printer.status()
+    }
+
+    /// Prints the test page: every code page's sample, a ruler of the width, the cut.
+    pub fn print_test_page(&mut self) -> Result<PrintedDocument, PrintError> {
+        self.printer.check_ready()?;
+        let job = test_page::test_page(self.printer.profile(), &self.printer.describe())?;
+        let printed = self.printer.send(job)?;
+        self.log(&printed);
+        Ok(printed)
+    }
+
+    fn log(&self, printed: &PrintedDocument) {
+        self.paper
+            .lock()
+            .expect("paper log lock")
+            .push((printed.job.clone(), printed.printout.clone()));
+    }
+
+    fn print(
+        &mut self,
+        doc: &receipt::Document,
+        open_drawer: bool,
+    ) -> Result<PrintedDocument, PrintError> {
+        let printed = self.printer.print_with(doc, open_drawer)?;
+        self.log(&printed);
+        Ok(printed)
     }
 
     /// The open shift.
@@ -295,6 +359,8 @@ impl Till {
     /// Step 2: journal the payment with its pre-receipt number, print the
     /// pre-receipt, journal that it printed.
     pub fn print_pre_receipt(&mut self, quote: &Quote) -> Result<Step, FlowError> {
+        // A printer that says it cannot print stops the payment before it exists.
+        self.printer.check_ready()?;
         let details = PaymentDetails {
             id: PaymentId::new(),
             terminal_id: self.terminal_id.clone(),
@@ -320,7 +386,7 @@ impl Till {
 
     fn finish_pre_receipt(&mut self, p: Payment) -> Result<Step, FlowError> {
         let doc = receipt::pre_receipt(&self.docs, &p, Utc::now())?;
-        let printed = self.printer.print(&doc)?;
+        let printed = self.print(&doc, false)?;
         crashpoint::hit("pre_receipt.printed");
         let p = self.record(&p, PaymentEvent::PreReceiptPrinted)?;
         crashpoint::hit("pre_receipt.done");
@@ -334,6 +400,7 @@ impl Till {
     /// prints, then journals that it printed.
     pub fn reprint_pre_receipt(&mut self, id: PaymentId) -> Result<Step, FlowError> {
         let p = self.expect(id, &[StateName::PreReceiptPrinting])?;
+        self.printer.check_ready()?;
         let p = self.record(&p, PaymentEvent::PreReceiptReprintStarted)?;
         self.finish_pre_receipt(p)
     }
@@ -371,16 +438,29 @@ impl Till {
 
     /// Step 4: the cash is taken; journal it with the fiscal receipt's numbers, print
     /// the fiscal receipt, journal that it printed (the payment is then queued).
+    ///
+    /// A printer that says it cannot print (paper end, cover open, no answer) gets
+    /// the cash journaled without starting the fiscal receipt: the payment waits in
+    /// "cash taken" and the receipt is printed once the printer is fixed.
     pub fn take_cash(&mut self, id: PaymentId, tendered: Money) -> Result<Step, FlowError> {
         let p = self.expect(id, &[StateName::Signed])?;
+        if let Err(e) = self.printer.check_ready() {
+            self.journal.take_cash(&p, tendered, false, &self.cashier)?;
+            return Err(e.into());
+        }
         let p = self.journal.take_cash(&p, tendered, true, &self.cashier)?;
         crashpoint::hit("fiscal.intent");
-        self.finish_fiscal(p)
+        self.finish_fiscal(p, Printing::First)
     }
 
-    fn finish_fiscal(&mut self, p: Payment) -> Result<Step, FlowError> {
-        let doc = receipt::fiscal_receipt(&self.docs, &p, Utc::now())?;
-        let printed = self.printer.print(&doc)?;
+    fn finish_fiscal(&mut self, p: Payment, printing: Printing) -> Result<Step, FlowError> {
+        let mut doc = receipt::fiscal_receipt(&self.docs, &p, Utc::now())?;
+        if printing == Printing::Copy {
+            doc.mark_copy(self.docs.lang);
+        }
+        // The drawer opens with the first fiscal receipt only, never with a copy.
+        let open_drawer = printing == Printing::First && self.printer_config.open_drawer;
+        let printed = self.print(&doc, open_drawer)?;
         crashpoint::hit("fiscal.printed");
         let p = self.record(&p, PaymentEvent::FiscalPrinted)?;
         crashpoint::hit("fiscal.done");
@@ -393,17 +473,19 @@ impl Till {
     /// Recovery: the cash was taken but the fiscal receipt was never started.
     pub fn print_fiscal(&mut self, id: PaymentId) -> Result<Step, FlowError> {
         let p = self.expect(id, &[StateName::CashTaken])?;
+        self.printer.check_ready()?;
         let p = self.journal.start_fiscal(&p, &self.cashier)?;
         crashpoint::hit("fiscal.intent");
-        self.finish_fiscal(p)
+        self.finish_fiscal(p, Printing::First)
     }
 
     /// Recovery: the fiscal receipt did not come out; print it again with the same
     /// number.
     pub fn reprint_fiscal(&mut self, id: PaymentId) -> Result<Step, FlowError> {
         let p = self.expect(id, &[StateName::FiscalPrinting])?;
+        self.printer.check_ready()?;
         let p = self.record(&p, PaymentEvent::FiscalReprintStarted)?;
-        self.finish_fiscal(p)
+        self.finish_fiscal(p, Printing::Copy)
     }
 
     /// Recovery: the cashier confirms the fiscal receipt came out and was handed over.

@@ -76,6 +76,17 @@ impl Document {
     pub fn job_name(&self) -> String {
         format!("{}-{}", self.kind.slug(), self.number)
     }
+
+    /// Marks a document printed again as a copy: a large "COPY" under its title.
+    pub fn mark_copy(&mut self, lang: Lang) {
+        let at = self
+            .blocks
+            .iter()
+            .position(|b| matches!(b, Block::Heading(_)))
+            .map_or(0, |i| i + 1);
+        self.blocks
+            .insert(at, Block::Heading(lang.t(T::DocCopy).to_string()));
+    }
 }
 
 /// The shop (the payment agent) as printed on documents.

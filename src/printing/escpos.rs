@@ -14,7 +14,7 @@ use escpos::utils::{JustifyMode, Protocol};
 
 use super::codepage::CodePage;
 use super::layout::{Align, Line, Size, Style};
-use super::profile::{CutKind, PrinterProfile};
+use super::profile::{CutKind, Drawer, PrinterProfile};
 
 /// Why bytes could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +129,27 @@ impl<'p> JobEncoder<'p> {
         Ok(())
     }
 
+    /// Opens the cash drawer (`ESC p m t1 t2` with the pulse times the crate omits).
+    pub fn drawer_kick(&mut self, drawer: &Drawer) -> Result<(), EncodeError> {
+        self.printer.custom(&drawer.kick_bytes()).map_err(cmd_err)?;
+        Ok(())
+    }
+
+    /// Adds one line printed in `page` where it can be (the test page shows each
+    /// code page's own sample). Characters `page` lacks still pick another page.
+    pub fn line_in(&mut self, page: CodePage, line: &Line) -> Result<(), EncodeError> {
+        if self.page != Some(page) {
+            let n = *self
+                .profile
+                .code_pages
+                .get(&page)
+                .ok_or(EncodeError::Command(format!("the profile has no {page}")))?;
+            self.printer.custom(&[0x1B, b't', n]).map_err(cmd_err)?;
+            self.page = Some(page);
+        }
+        self.line(line)
+    }
+
     /// Adds one line.
     pub fn line(&mut self, line: &Line) -> Result<(), EncodeError> {
         self.set_style(line.style)?;
@@ -164,7 +185,19 @@ impl<'p> JobEncoder<'p> {
 
 /// Encodes laid-out lines as one job.
 pub fn encode(profile: &PrinterProfile, lines: &[Line]) -> Result<Vec<u8>, EncodeError> {
+    encode_with(profile, lines, None)
+}
+
+/// Encodes laid-out lines as one job that first opens the cash drawer, if given.
+pub fn encode_with(
+    profile: &PrinterProfile,
+    lines: &[Line],
+    drawer: Option<&Drawer>,
+) -> Result<Vec<u8>, EncodeError> {
     let mut job = JobEncoder::new(profile)?;
+    if let Some(d) = drawer {
+        job.drawer_kick(d)?;
+    }
     for line in lines {
         job.line(line)?;
     }

@@ -2,21 +2,31 @@
 //!
 //! A document is laid out once and encoded once; the same bytes go to the printer
 //! and are decoded back for the on-screen preview, so the preview is byte-exact.
+//! Where the model and the connection allow it, the printer is asked whether it can
+//! print before a document ([`ReceiptPrinter::check_ready`]) and must confirm it
+//! processed the whole job after it ([`ReceiptPrinter::print`]).
 
 pub mod codepage;
 mod codepage_tables;
 pub mod decode;
+pub mod device_file;
 pub mod escpos;
 pub mod layout;
 pub mod profile;
+pub mod serial;
+pub mod status;
+pub mod tcp;
+pub mod test_page;
 pub mod transport;
+pub mod usb;
 
 use crate::domain::receipt::Document;
 
 use decode::{DecodeError, Printout};
 use escpos::EncodeError;
 use profile::PrinterProfile;
-use transport::{PrintJob, Transport, TransportError};
+use status::{BARRIER_REQUEST, Problem, StatusReport, is_barrier_answer, realtime_request};
+use transport::{PrintJob, Timeouts, Transport, TransportError};
 
 /// Why a document did not print.
 #[derive(Debug, thiserror::Error)]
@@ -24,12 +34,36 @@ pub enum PrintError {
     /// The document could not be turned into bytes (a bug, never a printer fault).
     #[error("cannot encode the document: {0}")]
     Encode(#[from] EncodeError),
-    /// The bytes did not reach the printer.
+    /// The printer said before the job that it cannot print; nothing was sent.
+    #[error("the printer is not ready: {0:?}")]
+    NotReady(StatusReport),
+    /// The bytes did not (all) reach the printer.
     #[error("{0}")]
     Transport(#[from] TransportError),
+    /// The bytes were sent but the printer did not confirm it processed them; the
+    /// report says what it answered afterwards. The document may be partly printed.
+    #[error("the printer did not confirm the job: {0:?}")]
+    Unconfirmed(StatusReport),
     /// The bytes we made do not decode (a bug).
     #[error("the printed bytes do not decode: {0}")]
     Decode(#[from] DecodeError),
+}
+
+impl PrintError {
+    /// True when nothing reached the printer, so nothing can be on paper.
+    pub fn nothing_sent(&self) -> bool {
+        match self {
+            PrintError::Encode(_) | PrintError::NotReady(_) | PrintError::Decode(_) => true,
+            PrintError::Transport(e) => matches!(
+                e,
+                TransportError::NotFound { .. }
+                    | TransportError::PermissionDenied { .. }
+                    | TransportError::Settings(_)
+                    | TransportError::Stalled { sent: 0, .. }
+            ),
+            PrintError::Unconfirmed(_) => false,
+        }
+    }
 }
 
 /// A document that went to the printer: its bytes and what the paper shows.
@@ -39,18 +73,36 @@ pub struct PrintedDocument {
     pub job: PrintJob,
     /// The same bytes decoded (the on-screen preview).
     pub printout: Printout,
+    /// The printer said its paper is near its end (print, but warn the cashier).
+    pub paper_near_end: bool,
 }
 
 /// The shop's receipt printer: a profile and a transport.
 pub struct ReceiptPrinter {
     profile: PrinterProfile,
     transport: Box<dyn Transport>,
+    timeouts: Timeouts,
+    paper_near_end: bool,
 }
 
 impl ReceiptPrinter {
-    /// A printer of this model, reached through this transport.
+    /// A printer of this model, reached through this transport, default timeouts.
     pub fn new(profile: PrinterProfile, transport: Box<dyn Transport>) -> ReceiptPrinter {
-        ReceiptPrinter { profile, transport }
+        ReceiptPrinter::with_timeouts(profile, transport, Timeouts::default())
+    }
+
+    /// A printer with explicit timeouts.
+    pub fn with_timeouts(
+        profile: PrinterProfile,
+        transport: Box<dyn Transport>,
+        timeouts: Timeouts,
+    ) -> ReceiptPrinter {
+        ReceiptPrinter {
+            profile,
+            transport,
+            timeouts,
+            paper_near_end: false,
+        }
     }
 
     /// The model.
@@ -58,25 +110,111 @@ impl ReceiptPrinter {
         &self.profile
     }
 
-    /// The model, e.g. "Generic 80 mm".
+    /// "Epson TM-T20III (80 mm) · /dev/ttyUSB0 38400 8N1".
     pub fn describe(&self) -> String {
-        self.transport.describe()
+        format!("{} · {}", self.profile.title(), self.transport.describe())
+    }
+
+    /// True when this model on this connection can say whether it is ready.
+    pub fn has_status(&self) -> bool {
+        self.profile.features.realtime_status && self.transport.can_read()
+    }
+
+    /// The printer's real-time status (`DLE EOT 1..4`), `None` when this model or
+    /// connection cannot tell.
+    pub fn status(&mut self) -> Result<Option<StatusReport>, PrintError> {
+        if !self.has_status() {
+            return Ok(None);
+        }
+        let mut answers = [0u8; 4];
+        for (i, n) in (1..=4u8).enumerate() {
+            match self
+                .transport
+                .ask(&realtime_request(n), self.timeouts.status)
+            {
+                Ok(Some(b)) => answers[i] = b,
+                Ok(None) => return Ok(Some(StatusReport::problem(Problem::NoAnswer))),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let report = StatusReport::from_answers(answers);
+        self.paper_near_end = report.paper_near_end;
+        Ok(Some(report))
+    }
+
+    /// Asks the printer before a document: `NotReady` (nothing sent) when it says it
+    /// cannot print or does not answer. A printer that cannot tell is assumed ready.
+    pub fn check_ready(&mut self) -> Result<(), PrintError> {
+        match self.status()? {
+            Some(r) if !r.is_ready() => Err(PrintError::NotReady(r)),
+            _ => Ok(()),
+        }
     }
 
     /// The bytes of a document for this printer, without sending them.
-    pub fn render(&self, doc: &Document) -> Result<PrintJob, PrintError> {
+    pub fn render(&self, doc: &Document, open_drawer: bool) -> Result<PrintJob, PrintError> {
         let lines = layout::layout(doc, self.profile.columns(), &self.profile.pages());
+        let drawer = self.profile.drawer.as_ref().filter(|_| open_drawer);
         Ok(PrintJob {
             name: doc.job_name(),
-            bytes: escpos::encode(&self.profile, &lines)?,
+            bytes: escpos::encode_with(&self.profile, &lines, drawer)?,
         })
     }
 
     /// Prints a document.
     pub fn print(&mut self, doc: &Document) -> Result<PrintedDocument, PrintError> {
-        let job = self.render(doc)?;
+        self.print_with(doc, false)
+    }
+
+    /// Prints a document, opening the cash drawer first when `open_drawer` and the
+    /// model has a drawer port.
+    pub fn print_with(
+        &mut self,
+        doc: &Document,
+        open_drawer: bool,
+    ) -> Result<PrintedDocument, PrintError> {
+        let job = self.render(doc, open_drawer)?;
+        self.send(job)
+    }
+
+    /// Sends a rendered job and waits for the printer to confirm it.
+    pub fn send(&mut self, job: PrintJob) -> Result<PrintedDocument, PrintError> {
         let printout = decode::decode(&job.bytes, &self.profile)?;
         self.transport.send(&job)?;
-        Ok(PrintedDocument { job, printout })
+        self.confirm()?;
+        Ok(PrintedDocument {
+            job,
+            printout,
+            paper_near_end: self.paper_near_end,
+        })
+    }
+
+    /// After a job: `GS r 1` is answered only once every earlier byte was processed.
+    /// No answer means the printer stopped part-way; the real-time status says why.
+    fn confirm(&mut self) -> Result<(), PrintError> {
+        if !self.profile.features.transmit_status || !self.transport.can_read() {
+            return Ok(());
+        }
+        let answer = self
+            .transport
+            .ask(&BARRIER_REQUEST, self.timeouts.job_done)?;
+        match answer {
+            Some(b) if is_barrier_answer(b) => {
+                self.paper_near_end = b & 0x03 != 0;
+                Ok(())
+            }
+            Some(_) => Err(PrintError::Unconfirmed(StatusReport::problem(
+                Problem::Garbled,
+            ))),
+            None => {
+                let report = self
+                    .status()
+                    .ok()
+                    .flatten()
+                    .filter(|r| !r.is_ready())
+                    .unwrap_or_else(|| StatusReport::problem(Problem::NoAnswer));
+                Err(PrintError::Unconfirmed(report))
+            }
+        }
     }
 }

@@ -35,6 +35,9 @@ pub struct Features {
     pub realtime_status: bool,
     /// Automatic status back (`GS a n`).
     pub auto_status_back: bool,
+    /// Paper sensor status (`GS r 1`), answered in order after the data before it:
+    /// paydesk uses it to know a whole job was processed.
+    pub transmit_status: bool,
 }
 
 /// The cash drawer port: `ESC p m t1 t2`.

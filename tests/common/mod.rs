@@ -2,6 +2,8 @@
 //! real `paydesk` binary, and the real journal file.
 #![allow(dead_code)]
 
+pub mod fake_printer;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

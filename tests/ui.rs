@@ -474,3 +474,85 @@ fn the_default_run_checks_and_delivers_every_payment_to_the_in_process_hub() {
         .unwrap();
     assert_eq!(held, 1);
 }
+
+#[test]
+fn a_serial_printer_is_configured_in_settings_tested_and_used_and_paper_end_asks_the_question() {
+    use common::fake_printer::{Behaviour, FakePrinter};
+    let fake = FakePrinter::serial();
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+
+    click(&mut h, "Settings");
+    h.get_by_label("Printer status: ready");
+    click(&mut h, "Serial port");
+    type_into(&mut h, "Port", &fake.address);
+    click(&mut h, "Use and save these printer settings");
+    h.get_by_label_contains("Printer in use: Generic Generic 80 mm (80 mm) ·");
+    let saved = Config::load(Some(&dir.path().join("config.toml")), None).unwrap();
+    assert_eq!(
+        saved.printer.section.path.as_deref(),
+        Some(fake.address.as_str())
+    );
+    assert!(saved.training, "saving the printer keeps training mode");
+
+    click(&mut h, "Print test page");
+    h.get_by_label("Test page printed: check that every sample line shows the right letters.");
+    let profile = paydesk::printing::profile::PrinterProfile::built_in("generic-80mm").unwrap();
+    let test_page = paydesk::printing::decode::decode(&fake.paper(), &profile).unwrap();
+    let lines: Vec<String> = test_page.lines().map(|l| l.text.clone()).collect();
+    assert!(lines.iter().any(|l| l == "PAYDESK TEST"), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Съешь же ещё этих мягких")),
+        "{lines:?}"
+    );
+    click(&mut h, "Check status");
+    h.get_by_label("Printer status: ready");
+
+    // A payment on the serial printer.
+    fake.clear_paper();
+    click(&mut h, "Cashier");
+    type_into(&mut h, "Operator", "meg");
+    click(&mut h, "MEGAFON — МегаФон");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "500");
+    click(&mut h, "Print pre-receipt (Enter)");
+    click(&mut h, "Customer signed (Enter)");
+    type_into(&mut h, "Cash received", "505");
+    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
+    h.get_by_label("Payment accepted: fiscal receipt No. 1. It is queued for the payment system.");
+    let paper = paydesk::printing::decode::decode(&fake.paper(), &profile)
+        .unwrap()
+        .text();
+    for line in [
+        "Supplier                           ПАО «МегаФон»",
+        "Account                               9031234567",
+        "Payment amount                        500.00 RUB",
+    ] {
+        assert!(paper.contains(line), "{line:?} not on paper:\n{paper}");
+    }
+
+    // The paper runs out in the middle of the next fiscal receipt.
+    click(&mut h, "New payment (Enter)");
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "100");
+    click(&mut h, "Print pre-receipt (Enter)");
+    click(&mut h, "Customer signed (Enter)");
+    type_into(&mut h, "Cash received", "100");
+    fake.set(Behaviour::PaperEndAfter(200));
+    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
+    h.get_by_label_contains("The printer stopped during printing: out of paper");
+    h.get_by_label_contains("Was fiscal receipt No. 2 (МТС, 9031234567, 100.00");
+    let journal =
+        paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
+    let states: Vec<StateName> = journal
+        .all_payments()
+        .unwrap()
+        .iter()
+        .map(|p| p.state.name())
+        .collect();
+    assert_eq!(states, [StateName::Fiscalized, StateName::FiscalPrinting]);
+}

@@ -294,6 +294,11 @@ impl Till {
         Ok(())
     }
 
+    /// True when the printer can report its status.
+    pub fn has_printer_status(&self) -> bool {
+        self.printer.has_status()
+    }
+
     /// The printer's own status; `None` when this model or connection cannot tell.
     pub fn printer_status(&mut self) -> Result<Option<StatusReport>, PrintError> {
         self.printer.status()

@@ -2,7 +2,11 @@
 //! journal fsyncs and printing never block a frame.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::Duration;
+
+/// How often an idle till asks the printer for its status.
+const STATUS_POLL: Duration = Duration::from_secs(5);
 use std::thread::JoinHandle;
 
 use crate::domain::entry::Quote;
@@ -11,10 +15,15 @@ use crate::domain::operator::Catalogue;
 use crate::domain::payment::{Payment, PaymentId, VoidReason};
 use crate::i18n::Lang;
 
-use super::config::Config;
+use super::config::{Config, PrinterConfig};
+use super::messages;
 use super::recovery::{self, Answer, Outcome};
 use super::till::{CheckOutcome, FlowError, OpenError, Step, Till};
 use crate::hub::client::HubClient;
+use crate::printing::decode::Printout;
+use crate::printing::serial::{self, FoundPort};
+use crate::printing::status::StatusReport;
+use crate::printing::usb::{self, FoundUsb};
 
 /// What the UI asks the till to do.
 #[derive(Clone, Debug)]
@@ -31,6 +40,35 @@ pub enum Request {
     Answer(Payment, Answer),
     /// Print documents in this language from now on (no reply).
     SetLanguage(Lang),
+    /// Ask the printer for its status.
+    PrinterStatus,
+    /// Print the test page.
+    PrintTestPage,
+    /// Use another printer from now on.
+    SetPrinter(PrinterConfig),
+    /// List the serial ports and USB devices of this machine.
+    ScanDevices,
+}
+
+/// What the till answers about the printer (settings screen and status bar).
+#[derive(Debug)]
+pub enum PrinterReply {
+    /// The printer's status: `Ok(None)` when it cannot tell, `Err` in words.
+    Status(Result<Option<StatusReport>, String>),
+    /// The status changed while the till was idle (nobody asked).
+    StatusChanged(Result<Option<StatusReport>, String>),
+    /// The test page printed (its decoded paper) or why not, in words.
+    TestPage(Result<Printout, String>),
+    /// The printer in use now ("Epson TM-T20III (80 mm) · /dev/ttyUSB0 …"), or why
+    /// the new settings could not be used (the old printer stays).
+    Changed(Result<String, String>),
+    /// Devices found on this machine.
+    Devices {
+        /// Serial ports.
+        ports: Vec<FoundPort>,
+        /// USB devices.
+        usb: Vec<FoundUsb>,
+    },
 }
 
 /// The terminal's state the status bar and recovery dialog need, sent with every reply.
@@ -71,6 +109,8 @@ pub enum Reply {
         /// Unfinished payments and shift after the step.
         snapshot: Snapshot,
     },
+    /// An answer about the printer.
+    Printer(PrinterReply),
     /// A step failed; `payment` is the payment as the journal has it now.
     Failed {
         /// Why.
@@ -96,12 +136,41 @@ fn snapshot(till: &Till) -> Snapshot {
     }
 }
 
-fn handle(till: &mut Till, request: Request) -> Option<Reply> {
+fn printer_request(till: &mut Till, request: Request, lang: Lang) -> Reply {
+    Reply::Printer(match request {
+        Request::PrinterStatus => PrinterReply::Status(
+            till.printer_status()
+                .map_err(|e| messages::printer(lang, &e)),
+        ),
+        Request::PrintTestPage => PrinterReply::TestPage(
+            till.print_test_page()
+                .map(|p| p.printout)
+                .map_err(|e| messages::printer(lang, &e)),
+        ),
+        Request::SetPrinter(config) => PrinterReply::Changed(
+            till.set_printer(config)
+                .map(|()| till.printer_description())
+                .map_err(|e| e.to_string()),
+        ),
+        Request::ScanDevices => PrinterReply::Devices {
+            ports: serial::list_ports(),
+            usb: usb::list_devices(),
+        },
+        _ => unreachable!("only printer requests"),
+    })
+}
+
+fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
     let id = match &request {
-        Request::SetLanguage(lang) => {
-            till.set_language(*lang);
+        Request::SetLanguage(l) => {
+            till.set_language(*l);
+            *lang = *l;
             return None;
         }
+        Request::PrinterStatus
+        | Request::PrintTestPage
+        | Request::SetPrinter(_)
+        | Request::ScanDevices => return Some(printer_request(till, request, *lang)),
         Request::PrintPreReceipt(_) => None,
         Request::CustomerSigned(id) | Request::Void(id, _) | Request::TakeCash(id, _) => Some(*id),
         Request::Answer(p, _) => Some(p.id()),
@@ -115,7 +184,11 @@ fn handle(till: &mut Till, request: Request) -> Option<Reply> {
         Request::CustomerSigned(id) => till.customer_signed(id).map(|s| (s, false)),
         Request::Void(id, reason) => till.void(id, reason).map(|s| (s, false)),
         Request::TakeCash(id, tendered) => till.take_cash(id, tendered).map(|s| (s, false)),
-        Request::SetLanguage(_) => unreachable!("handled above"),
+        Request::SetLanguage(_)
+        | Request::PrinterStatus
+        | Request::PrintTestPage
+        | Request::SetPrinter(_)
+        | Request::ScanDevices => unreachable!("handled above"),
         Request::Answer(p, a) => recovery::answer(till, &p, a).map(|o| match o {
             Outcome::Moved(step) => (step, false),
             Outcome::ResumeAtCash(payment) => (
@@ -189,9 +262,30 @@ impl TillWorker {
                     printer: till.printer_description(),
                     snapshot: snapshot(&till),
                 });
-                while let Ok(request) = req_rx.recv() {
+                let mut lang = config.lang;
+                let mut last_status: Option<String> = None;
+                loop {
+                    let request = match req_rx.recv_timeout(STATUS_POLL) {
+                        Ok(r) => r,
+                        Err(RecvTimeoutError::Disconnected) => break,
+                        Err(RecvTimeoutError::Timeout) => {
+                            // Idle: watch the printer so the status bar says "out of
+                            // paper" before the cashier starts a payment.
+                            if till.has_printer_status() {
+                                let status = till
+                                    .printer_status()
+                                    .map_err(|e| messages::printer(lang, &e));
+                                let key = format!("{status:?}");
+                                if last_status.as_ref() != Some(&key) {
+                                    last_status = Some(key);
+                                    send(Reply::Printer(PrinterReply::StatusChanged(status)));
+                                }
+                            }
+                            continue;
+                        }
+                    };
                     tracing::debug!(?request, "till request");
-                    let Some(reply) = handle(&mut till, request) else {
+                    let Some(reply) = handle(&mut till, request, &mut lang) else {
                         continue;
                     };
                     if let Reply::Failed { error, .. } = &reply {

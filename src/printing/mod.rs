@@ -28,6 +28,9 @@ use profile::PrinterProfile;
 use status::{BARRIER_REQUEST, Problem, StatusReport, is_barrier_answer, realtime_request};
 use transport::{PrintJob, Timeouts, Transport, TransportError};
 
+/// How long to wait for the job barrier before asking the printer why not.
+const CONFIRM_SLICE: std::time::Duration = std::time::Duration::from_millis(1000);
+
 /// Why a document did not print.
 #[derive(Debug, thiserror::Error)]
 pub enum PrintError {
@@ -190,30 +193,38 @@ impl ReceiptPrinter {
     }
 
     /// After a job: `GS r 1` is answered only once every earlier byte was processed.
-    /// No answer means the printer stopped part-way; the real-time status says why.
+    /// While it is not answered, the real-time status (answered at once even by a
+    /// stopped printer) says whether the printer stopped for a reason the cashier
+    /// can fix, so a paper end is reported in a second, not after the whole timeout.
     fn confirm(&mut self) -> Result<(), PrintError> {
         if !self.profile.features.transmit_status || !self.transport.can_read() {
             return Ok(());
         }
-        let answer = self
-            .transport
-            .ask(&BARRIER_REQUEST, self.timeouts.job_done)?;
-        match answer {
-            Some(b) if is_barrier_answer(b) => {
-                self.paper_near_end = b & 0x03 != 0;
-                Ok(())
+        let deadline = std::time::Instant::now() + self.timeouts.job_done;
+        let slice = self.timeouts.job_done.min(CONFIRM_SLICE);
+        let mut last = StatusReport::problem(Problem::NoAnswer);
+        loop {
+            match self.transport.ask(&BARRIER_REQUEST, slice)? {
+                Some(b) if is_barrier_answer(b) => {
+                    self.paper_near_end = b & 0x03 != 0;
+                    return Ok(());
+                }
+                // A late real-time answer: not ours, ask again.
+                Some(_) => {}
+                None => {
+                    if let Some(report) = self.status().ok().flatten() {
+                        if !report.is_ready() {
+                            return Err(PrintError::Unconfirmed(report));
+                        }
+                        last = report;
+                    }
+                }
             }
-            Some(_) => Err(PrintError::Unconfirmed(StatusReport::problem(
-                Problem::Garbled,
-            ))),
-            None => {
-                let report = self
-                    .status()
-                    .ok()
-                    .flatten()
-                    .filter(|r| !r.is_ready())
-                    .unwrap_or_else(|| StatusReport::problem(Problem::NoAnswer));
-                Err(PrintError::Unconfirmed(report))
+            if std::time::Instant::now() >= deadline {
+                if last.is_ready() {
+                    last = StatusReport::problem(Problem::NoAnswer);
+                }
+                return Err(PrintError::Unconfirmed(last));
             }
         }
     }

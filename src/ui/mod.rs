@@ -13,12 +13,12 @@ use std::process::ExitCode;
 
 use egui::RichText;
 
-use crate::app::config::Config;
+use crate::app::config::{Config, PrinterConfig};
 use crate::app::hub_link::{self, HubLink, LinkError};
 use crate::app::messages;
 use crate::app::sync::{Role, SyncSettings, SyncStatus, SyncThread};
 use crate::app::till::Till;
-use crate::app::worker::{Reply, Request, Snapshot, TillWorker};
+use crate::app::worker::{PrinterReply, Reply, Request, Snapshot, TillWorker};
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
 use crate::domain::payment::StateName;
@@ -137,6 +137,12 @@ pub struct PaydeskApp {
     /// The screen shown.
     pub tab: Tab,
     settings_note: Option<String>,
+    /// The printer part of the settings screen.
+    pub printer_form: settings::PrinterForm,
+    /// Where the last printer settings were saved (for the note once applied).
+    printer_saved_to: Option<PathBuf>,
+    /// The tab shown in the previous frame (entering settings asks the printer).
+    last_tab: Tab,
 }
 
 impl PaydeskApp {
@@ -159,6 +165,7 @@ impl PaydeskApp {
                 ctx.request_repaint_after(std::time::Duration::from_millis(100))
             })
         });
+        let printer_form = settings::PrinterForm::from_config(&config);
         PaydeskApp {
             lang: config.lang,
             config,
@@ -169,6 +176,9 @@ impl PaydeskApp {
             phase: Phase::Opening,
             tab: Tab::Cashier,
             settings_note: None,
+            printer_form,
+            printer_saved_to: None,
+            last_tab: Tab::Cashier,
         }
     }
 
@@ -177,7 +187,7 @@ impl PaydeskApp {
         match &self.phase {
             Phase::Opening => true,
             Phase::Failed(_) => false,
-            Phase::Ready(t) => t.cashier.busy,
+            Phase::Ready(t) => t.cashier.busy || self.printer_form.busy,
         }
     }
 
@@ -217,6 +227,7 @@ impl PaydeskApp {
                 }));
             }
             Reply::OpenFailed(e) => self.phase = Phase::Failed(messages::open(lang, &e)),
+            Reply::Printer(r) => self.printer_reply(r),
             Reply::Done {
                 step,
                 resume_at_cash,
@@ -279,6 +290,110 @@ impl PaydeskApp {
                     )
                 });
             }
+        }
+    }
+
+    fn printer_reply(&mut self, reply: PrinterReply) {
+        let lang = self.lang;
+        let form = &mut self.printer_form;
+        if !matches!(reply, PrinterReply::StatusChanged(_)) {
+            form.busy = false;
+        }
+        match reply {
+            PrinterReply::Status(r) | PrinterReply::StatusChanged(r) => {
+                form.status = Some(match r {
+                    Ok(report) => (
+                        messages::status(lang, report.as_ref()),
+                        report.as_ref().is_some_and(|r| !r.is_ready()),
+                    ),
+                    Err(e) => (e, true),
+                });
+            }
+            PrinterReply::TestPage(r) => {
+                form.note = Some(match r {
+                    Ok(printout) => {
+                        if let Phase::Ready(t) = &mut self.phase {
+                            t.cashier.last_printout = Some(printout);
+                        }
+                        settings::Note::Info(lang.t(T::PrinterTestPrinted).to_string())
+                    }
+                    Err(e) => settings::Note::Error(e),
+                });
+            }
+            PrinterReply::Changed(r) => match r {
+                Ok(printer) => {
+                    let path = self
+                        .printer_saved_to
+                        .take()
+                        .unwrap_or_else(|| self.config.save_path.clone());
+                    form.note = Some(settings::Note::Info(lang.fill(
+                        T::PrinterApplied,
+                        &[("printer", &printer), ("path", &path.display())],
+                    )));
+                    if let Phase::Ready(t) = &mut self.phase {
+                        t.printer = printer;
+                    }
+                    form.status = None;
+                    self.printer_request(Request::PrinterStatus);
+                }
+                Err(e) => form.note = Some(settings::Note::Error(e)),
+            },
+            PrinterReply::Devices { ports, usb } => {
+                form.ports = ports;
+                form.usb = usb;
+            }
+        }
+    }
+
+    fn printer_request(&mut self, request: Request) {
+        if self.worker.send(request) {
+            self.printer_form.busy = true;
+        }
+    }
+
+    fn settings_action(&mut self, action: settings::Action) {
+        let lang = self.lang;
+        match action {
+            settings::Action::SetLanguage(l) => {
+                self.lang = l;
+                self.worker.send(Request::SetLanguage(l));
+                self.settings_note = None;
+            }
+            settings::Action::Save => {
+                self.settings_note = Some(match self.config.save_language(self.lang) {
+                    Ok(p) => lang.fill(T::SettingsSaved, &[("path", &p.display())]),
+                    Err(e) => lang.fill(
+                        T::SettingsSaveFailed,
+                        &[("path", &self.config.save_path.display()), ("detail", &e)],
+                    ),
+                });
+            }
+            settings::Action::ApplyPrinter => {
+                let draft = self.printer_form.draft.clone();
+                let checked =
+                    PrinterConfig::from_section(&draft, self.config.printer.profiles_dir.clone())
+                        .and_then(|pc| {
+                            self.config
+                                .save_printer(&draft)
+                                .map(|path| (pc, path))
+                                .map_err(|e| e.to_string())
+                        });
+                match checked {
+                    Ok((pc, path)) => {
+                        self.config.printer = pc.clone();
+                        self.printer_saved_to = Some(path);
+                        self.printer_form.note = None;
+                        self.printer_request(Request::SetPrinter(pc));
+                    }
+                    Err(e) => self.printer_form.note = Some(settings::Note::Error(e)),
+                }
+            }
+            settings::Action::PrintTestPage => {
+                self.printer_form.note = None;
+                self.printer_request(Request::PrintTestPage);
+            }
+            settings::Action::CheckStatus => self.printer_request(Request::PrinterStatus),
+            settings::Action::Scan => self.printer_request(Request::ScanDevices),
         }
     }
 
@@ -345,8 +460,14 @@ impl PaydeskApp {
                 ui.separator();
                 ui.label(lang.fill(T::StatusJournal, &[("path", &t.journal_path.display())]));
                 ui.separator();
-                let printer = lang.fill(T::StatusVirtualPrinter, &[("printer", &t.printer)]);
-                ui.label(lang.fill(T::StatusPrinter, &[("printer", &printer)]));
+                ui.label(lang.fill(T::StatusPrinter, &[("printer", &t.printer)]));
+                if let Some((status, true)) = &self.printer_form.status {
+                    ui.label(
+                        RichText::new(lang.fill(T::StatusPrinterProblem, &[("status", status)]))
+                            .strong()
+                            .color(style::error_color(ui)),
+                    );
+                }
             } else {
                 ui.label(lang.fill(
                     T::StatusJournal,
@@ -502,16 +623,17 @@ impl eframe::App for PaydeskApp {
                     ui.label(RichText::new(reason.as_str()).heading());
                 });
             }
-            (Phase::Ready(t), Tab::Settings) => {
-                let printer = t.printer.clone();
+            (Phase::Ready(_), Tab::Settings) => {
                 egui::CentralPanel::default().show(ui, |ui| {
-                    settings_actions = settings::show(
-                        ui,
-                        lang,
-                        &self.config,
-                        &printer,
-                        self.settings_note.as_deref(),
-                    );
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        settings_actions = settings::show(
+                            ui,
+                            lang,
+                            &self.config,
+                            &mut self.printer_form,
+                            self.settings_note.as_deref(),
+                        );
+                    });
                 });
             }
             (Phase::Ready(t), Tab::Cashier) => {
@@ -570,22 +692,14 @@ impl eframe::App for PaydeskApp {
             self.send(Request::Answer(p, a));
         }
         for a in settings_actions {
-            match a {
-                settings::Action::SetLanguage(l) => {
-                    self.lang = l;
-                    self.worker.send(Request::SetLanguage(l));
-                    self.settings_note = None;
-                }
-                settings::Action::Save => {
-                    self.settings_note = Some(match self.config.save_language(self.lang) {
-                        Ok(p) => self.lang.fill(T::SettingsSaved, &[("path", &p.display())]),
-                        Err(e) => self.lang.fill(
-                            T::SettingsSaveFailed,
-                            &[("path", &self.config.save_path.display()), ("detail", &e)],
-                        ),
-                    });
-                }
-            }
+            self.settings_action(a);
         }
+        // Entering settings: ask the printer how it is and what is plugged in.
+        if self.tab == Tab::Settings && self.last_tab != Tab::Settings && self.terminal().is_some()
+        {
+            self.worker.send(Request::ScanDevices);
+            self.printer_request(Request::PrinterStatus);
+        }
+        self.last_tab = self.tab;
     }
 }

@@ -1,17 +1,361 @@
-//! The settings screen: language (live), what the terminal is configured with.
+//! The settings screen: language (live) and the receipt printer — model, connection
+//! (with the ports and USB devices found on this machine), test page, live status.
 
 use egui::RichText;
 
-use crate::app::config::Config;
+use crate::app::config::{Config, ConnectionKind, PrinterSection};
 use crate::i18n::{Lang, T};
+use crate::printing::profile::{BAUD_RATES, FlowControl, Parity, PrinterProfile, ProfileLibrary};
+use crate::printing::serial::FoundPort;
+use crate::printing::usb::FoundUsb;
+
+use super::style;
 
 /// What the settings screen asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Switch the language now.
     SetLanguage(Lang),
     /// Write the language into the config file.
     Save,
+    /// Check, save and use the printer settings being edited.
+    ApplyPrinter,
+    /// Print the test page on the printer in use.
+    PrintTestPage,
+    /// Ask the printer in use for its status.
+    CheckStatus,
+    /// List ports and USB devices again.
+    Scan,
+}
+
+/// A message under the printer settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// It worked.
+    Info(String),
+    /// It did not.
+    Error(String),
+}
+
+/// The printer settings being edited and what the till last said.
+#[derive(Clone, Debug, Default)]
+pub struct PrinterForm {
+    /// The `[printer]` section as edited (not in force until applied).
+    pub draft: PrinterSection,
+    /// Profiles on this machine.
+    pub profiles: ProfileLibrary,
+    /// Serial ports found.
+    pub ports: Vec<FoundPort>,
+    /// USB devices found.
+    pub usb: Vec<FoundUsb>,
+    /// The last status, in words, and whether it is a problem.
+    pub status: Option<(String, bool)>,
+    /// The last result of apply / test page.
+    pub note: Option<Note>,
+    /// A printer request is with the till.
+    pub busy: bool,
+}
+
+impl PrinterForm {
+    /// The form for the printer in force.
+    pub fn from_config(config: &Config) -> PrinterForm {
+        let mut draft = config.printer.section.clone();
+        draft.profile = Some(config.printer.profile.clone());
+        draft.connection = Some(config.printer.kind);
+        PrinterForm {
+            draft,
+            profiles: ProfileLibrary::load(Some(&config.printer.profiles_dir)),
+            ..PrinterForm::default()
+        }
+    }
+
+    fn profile(&self) -> Option<PrinterProfile> {
+        self.profiles
+            .get(self.draft.profile.as_deref().unwrap_or("generic-80mm"))
+            .ok()
+    }
+}
+
+fn kind_label(lang: Lang, k: ConnectionKind) -> &'static str {
+    lang.t(match k {
+        ConnectionKind::Virtual => T::PrinterConnVirtual,
+        ConnectionKind::Serial => T::PrinterConnSerial,
+        ConnectionKind::Usb => T::PrinterConnUsb,
+        ConnectionKind::File => T::PrinterConnFile,
+        ConnectionKind::Tcp => T::PrinterConnTcp,
+    })
+}
+
+/// A labelled one-line text field bound to an optional string.
+fn text_row(ui: &mut egui::Ui, label: &str, id: &str, value: &mut Option<String>, hint: &str) {
+    let l = ui.label(label);
+    let mut text = value.clone().unwrap_or_default();
+    let r = ui
+        .add(
+            egui::TextEdit::singleline(&mut text)
+                .id_salt(("printer-field", id))
+                .hint_text(hint)
+                .desired_width(320.0),
+        )
+        .labelled_by(l.id);
+    if r.changed() {
+        *value = (!text.trim().is_empty()).then(|| text.trim().to_string());
+    }
+    ui.end_row();
+}
+
+/// A labelled drop-down bound to an optional value with a default.
+fn choice_row<V: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut Option<V>,
+    default: V,
+    options: &[(V, String)],
+) {
+    let l = ui.label(label);
+    let current = value.unwrap_or(default);
+    let shown = options
+        .iter()
+        .find(|(v, _)| *v == current)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_default();
+    egui::ComboBox::from_id_salt(("printer-choice", label))
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for (v, text) in options {
+                if ui.selectable_label(*v == current, text).clicked() {
+                    *value = Some(*v);
+                }
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    ui.end_row();
+}
+
+fn printer_section(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    form: &mut PrinterForm,
+    actions: &mut Vec<Action>,
+) {
+    ui.heading(lang.t(T::SettingsPrinter));
+    ui.add_space(4.0);
+    let status = form
+        .status
+        .clone()
+        .unwrap_or_else(|| (lang.t(T::PrinterStatusUnknown).to_string(), false));
+    let text = RichText::new(lang.fill(T::PrinterStatusLabel, &[("status", &status.0)]));
+    ui.label(if status.1 {
+        text.color(style::error_color(ui)).strong()
+    } else {
+        text
+    });
+    ui.add_space(4.0);
+    let profile = form.profile();
+    egui::Grid::new("printer-settings")
+        .num_columns(2)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            let l = ui.label(lang.t(T::PrinterProfileLabel));
+            let current = form.draft.profile.clone().unwrap_or_default();
+            let shown = profile
+                .as_ref()
+                .map(|p| p.title())
+                .unwrap_or(current.clone());
+            egui::ComboBox::from_id_salt("printer-profile")
+                .selected_text(shown)
+                .width(320.0)
+                .show_ui(ui, |ui| {
+                    for p in form.profiles.all() {
+                        if ui.selectable_label(p.id == current, p.title()).clicked() {
+                            form.draft.profile = Some(p.id.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+
+            ui.label(lang.t(T::PrinterConnection));
+            ui.horizontal(|ui| {
+                let kind = form.draft.connection.unwrap_or_default();
+                for k in ConnectionKind::ALL {
+                    if ui
+                        .selectable_label(kind == k, kind_label(lang, k))
+                        .clicked()
+                    {
+                        form.draft.connection = Some(k);
+                    }
+                }
+            });
+            ui.end_row();
+
+            match form.draft.connection.unwrap_or_default() {
+                ConnectionKind::Virtual => {}
+                ConnectionKind::Serial => {
+                    text_row(
+                        ui,
+                        lang.t(T::PrinterPort),
+                        "path",
+                        &mut form.draft.path,
+                        "/dev/ttyUSB0",
+                    );
+                    ui.label(lang.t(T::PrinterPortsFound));
+                    ui.horizontal_wrapped(|ui| {
+                        if form.ports.is_empty() {
+                            ui.label(lang.t(T::PrinterNoneFound));
+                        }
+                        for port in &form.ports {
+                            let text = format!("{} {}", port.path, port.description);
+                            if ui.button(text.trim()).clicked() {
+                                form.draft.path = Some(port.path.clone());
+                            }
+                        }
+                    });
+                    ui.end_row();
+                    let base = profile.as_ref().and_then(|p| p.serial).unwrap_or_default();
+                    let bauds: Vec<(u32, String)> =
+                        BAUD_RATES.iter().map(|b| (*b, b.to_string())).collect();
+                    choice_row(
+                        ui,
+                        lang.t(T::PrinterBaud),
+                        &mut form.draft.baud,
+                        base.baud,
+                        &bauds,
+                    );
+                    choice_row(
+                        ui,
+                        lang.t(T::PrinterDataBits),
+                        &mut form.draft.data_bits,
+                        base.data_bits,
+                        &[(7, "7".into()), (8, "8".into())],
+                    );
+                    choice_row(
+                        ui,
+                        lang.t(T::PrinterParity),
+                        &mut form.draft.parity,
+                        base.parity,
+                        &[
+                            (Parity::None, "none".into()),
+                            (Parity::Odd, "odd".into()),
+                            (Parity::Even, "even".into()),
+                        ],
+                    );
+                    choice_row(
+                        ui,
+                        lang.t(T::PrinterStopBits),
+                        &mut form.draft.stop_bits,
+                        base.stop_bits,
+                        &[(1, "1".into()), (2, "2".into())],
+                    );
+                    choice_row(
+                        ui,
+                        lang.t(T::PrinterFlow),
+                        &mut form.draft.flow_control,
+                        base.flow_control,
+                        &[
+                            (FlowControl::None, "none".into()),
+                            (FlowControl::RtsCts, "RTS/CTS".into()),
+                            (FlowControl::XonXoff, "XON/XOFF".into()),
+                        ],
+                    );
+                }
+                ConnectionKind::Usb => {
+                    text_row(
+                        ui,
+                        lang.t(T::PrinterUsbId),
+                        "usb",
+                        &mut form.draft.usb,
+                        "04b8:0e28",
+                    );
+                    ui.label(lang.t(T::PrinterUsbFound));
+                    ui.vertical(|ui| {
+                        if form.usb.is_empty() {
+                            ui.label(lang.t(T::PrinterNoneFound));
+                        }
+                        for d in &form.usb {
+                            let text = format!("{} {}", d.id(), d.name);
+                            if ui.button(text.trim()).clicked() {
+                                form.draft.usb = Some(d.id());
+                            }
+                        }
+                    });
+                    ui.end_row();
+                }
+                ConnectionKind::File => {
+                    text_row(
+                        ui,
+                        lang.t(T::PrinterDeviceFile),
+                        "file",
+                        &mut form.draft.path,
+                        "/dev/usb/lp0",
+                    );
+                }
+                ConnectionKind::Tcp => {
+                    text_row(
+                        ui,
+                        lang.t(T::PrinterAddress),
+                        "address",
+                        &mut form.draft.address,
+                        "192.168.1.50:9100",
+                    );
+                }
+            }
+        });
+    let has_drawer = profile.as_ref().is_some_and(|p| p.drawer.is_some());
+    let mut drawer = form.draft.open_drawer.unwrap_or(true);
+    ui.add_enabled_ui(has_drawer, |ui| {
+        if ui
+            .checkbox(&mut drawer, lang.t(T::PrinterOpenDrawer))
+            .changed()
+        {
+            form.draft.open_drawer = Some(drawer);
+        }
+    });
+    if !has_drawer {
+        ui.label(RichText::new(lang.t(T::PrinterNoDrawer)).weak());
+    }
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.add_enabled_ui(!form.busy, |ui| {
+            if ui.button(lang.t(T::PrinterApply)).clicked() {
+                actions.push(Action::ApplyPrinter);
+            }
+            if ui.button(lang.t(T::PrinterTestPage)).clicked() {
+                actions.push(Action::PrintTestPage);
+            }
+            if ui.button(lang.t(T::PrinterCheck)).clicked() {
+                actions.push(Action::CheckStatus);
+            }
+            if ui.button(lang.t(T::PrinterScan)).clicked() {
+                actions.push(Action::Scan);
+            }
+        });
+        if form.busy {
+            ui.spinner();
+        }
+    });
+    match &form.note {
+        Some(Note::Info(t)) => {
+            ui.label(t.as_str());
+        }
+        Some(Note::Error(t)) => {
+            ui.label(RichText::new(t.as_str()).color(style::error_color(ui)));
+        }
+        None => {}
+    }
+    if let Some(dir) = &form.profiles.user_dir {
+        ui.label(
+            RichText::new(lang.fill(T::PrinterProfilesFolder, &[("dir", &dir.display())])).weak(),
+        );
+    }
+    if !form.profiles.errors.is_empty() {
+        ui.label(RichText::new(lang.t(T::PrinterBrokenProfiles)).color(style::error_color(ui)));
+        for e in &form.profiles.errors {
+            ui.label(RichText::new(e.to_string()).color(style::error_color(ui)));
+        }
+    }
 }
 
 /// Draws the settings screen.
@@ -19,49 +363,55 @@ pub fn show(
     ui: &mut egui::Ui,
     lang: Lang,
     config: &Config,
-    printer: &str,
+    form: &mut PrinterForm,
     note: Option<&str>,
 ) -> Vec<Action> {
     let mut actions = Vec::new();
-    ui.heading(lang.t(T::TabSettings));
-    ui.add_space(8.0);
-    ui.label(RichText::new(lang.t(T::SettingsLanguage)).strong());
-    ui.horizontal(|ui| {
-        for l in Lang::ALL {
-            // Each button's own name is the language's name (no labelled_by here).
-            if ui.selectable_label(l == lang, l.native_name()).clicked() && l != lang {
-                actions.push(Action::SetLanguage(l));
+    // Two columns: the terminal on the left, the printer on the right, so the whole
+    // screen fits a 1024×768 till without scrolling for the common cases.
+    ui.columns(2, |cols| {
+        let ui = &mut cols[0];
+        ui.heading(lang.t(T::TabSettings));
+        ui.add_space(8.0);
+        ui.label(RichText::new(lang.t(T::SettingsLanguage)).strong());
+        ui.horizontal(|ui| {
+            for l in Lang::ALL {
+                // Each button's own name is the language's name (no labelled_by here).
+                if ui.selectable_label(l == lang, l.native_name()).clicked() && l != lang {
+                    actions.push(Action::SetLanguage(l));
+                }
             }
-        }
-    });
-    ui.add_space(8.0);
-    if ui.button(lang.t(T::SettingsSave)).clicked() {
-        actions.push(Action::Save);
-    }
-    if let Some(n) = note {
-        ui.label(n);
-    }
-    ui.add_space(16.0);
-    egui::Grid::new("settings-facts")
-        .num_columns(2)
-        .spacing([24.0, 6.0])
-        .show(ui, |ui| {
-            ui.label(lang.t(T::SettingsConfigFile));
-            ui.label(match &config.source {
-                Some(p) => p.display().to_string(),
-                None => format!(
-                    "{} ({})",
-                    lang.t(T::SettingsNoConfigFile),
-                    config.save_path.display()
-                ),
-            });
-            ui.end_row();
-            ui.label(lang.t(T::SettingsShop));
-            ui.label(format!("{} · {}", config.shop.name, config.shop.tax_id));
-            ui.end_row();
-            ui.label(lang.t(T::SettingsPrinter));
-            ui.label(format!("{printer} — {}", lang.t(T::SettingsVirtualPrinter)));
-            ui.end_row();
         });
+        ui.add_space(8.0);
+        if ui.button(lang.t(T::SettingsSave)).clicked() {
+            actions.push(Action::Save);
+        }
+        if let Some(n) = note {
+            ui.label(n);
+        }
+        ui.add_space(16.0);
+        egui::Grid::new("settings-facts")
+            .num_columns(2)
+            .spacing([24.0, 6.0])
+            .show(ui, |ui| {
+                ui.label(lang.t(T::SettingsConfigFile));
+                ui.add(
+                    egui::Label::new(match &config.source {
+                        Some(p) => p.display().to_string(),
+                        None => format!(
+                            "{} ({})",
+                            lang.t(T::SettingsNoConfigFile),
+                            config.save_path.display()
+                        ),
+                    })
+                    .wrap(),
+                );
+                ui.end_row();
+                ui.label(lang.t(T::SettingsShop));
+                ui.label(format!("{} · {}", config.shop.name, config.shop.tax_id));
+                ui.end_row();
+            });
+        printer_section(&mut cols[1], lang, form, &mut actions);
+    });
     actions
 }

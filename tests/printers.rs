@@ -424,3 +424,55 @@ fn a_network_printer_nobody_answers_at_is_named() {
     assert!(till.print_pre_receipt(&q).is_err());
     assert!(till.journal().all_payments().unwrap().is_empty());
 }
+
+#[test]
+fn a_device_file_printer_gets_the_documents_and_cannot_be_asked_for_status() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file stands in for /dev/usb/lp0 (the kernel's printer file takes writes the
+    // same way; it exists only while the printer is plugged in).
+    let lp = dir.path().join("lp0");
+    std::fs::write(&lp, b"").unwrap();
+    let profile = "generic-80mm";
+    let mut till = Till::open(&config(
+        dir.path(),
+        "ru",
+        &format!(
+            "profile = \"{profile}\"\nconnection = \"file\"\npath = {:?}",
+            lp.display().to_string()
+        ),
+    ))
+    .unwrap();
+    assert!(
+        till.printer_status().unwrap().is_none(),
+        "a device file cannot answer"
+    );
+    let q = quote(&till, "MTS", "9031234567", "100");
+    let step = till.print_pre_receipt(&q).unwrap();
+    let job = step.printed.unwrap().job;
+    let received = std::fs::read(&lp).unwrap();
+    assert_eq!(received, job.bytes);
+    let p = PrinterProfile::built_in(profile).unwrap();
+    assert!(lines(&decode(&received, &p).unwrap()).contains("ПРЕДВАРИТЕЛЬНЫЙ ЧЕК"));
+
+    // A device file that is not there: named, and nothing is journaled.
+    let missing = dir.path().join("lp9");
+    till.set_printer(
+        paydesk::app::config::PrinterConfig::from_section(
+            &paydesk::app::config::PrinterSection {
+                profile: Some(profile.into()),
+                connection: Some(paydesk::app::config::ConnectionKind::File),
+                path: Some(missing.display().to_string()),
+                ..Default::default()
+            },
+            dir.path().join("printer-profiles"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let before = till.journal().all_payments().unwrap().len();
+    let err = till.print_pre_receipt(&q).unwrap_err();
+    let message = paydesk::app::messages::flow(paydesk::i18n::Lang::En, &err, false);
+    assert!(message.contains("lp9"), "{message}");
+    // The file is opened before anything is journaled.
+    assert_eq!(till.journal().all_payments().unwrap().len(), before);
+}

@@ -36,6 +36,14 @@ impl Transport for DeviceFileTransport {
         f.flush().map_err(|e| TransportError::io(what, e))
     }
 
+    fn probe(&mut self) -> Result<(), TransportError> {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.path)
+            .map(drop)
+            .map_err(|e| TransportError::io(self.path.display().to_string(), e))
+    }
+
     fn ask(&mut self, _request: &[u8], _timeout: Duration) -> Result<Option<u8>, TransportError> {
         Ok(None)
     }

@@ -148,6 +148,9 @@ impl ReceiptPrinter {
     /// Asks the printer before a document: `NotReady` (nothing sent) when it says it
     /// cannot print or does not answer. A printer that cannot tell is assumed ready.
     pub fn check_ready(&mut self) -> Result<(), PrintError> {
+        if !self.transport.can_read() {
+            self.transport.probe()?;
+        }
         match self.status()? {
             Some(r) if !r.is_ready() => Err(PrintError::NotReady(r)),
             _ => Ok(()),

@@ -98,6 +98,11 @@ pub trait Transport: Send {
     /// Sends `request` and waits up to `timeout` for a one-byte answer (`None`: no
     /// answer in time). Stale bytes waiting from earlier questions are dropped first.
     fn ask(&mut self, request: &[u8], timeout: Duration) -> Result<Option<u8>, TransportError>;
+    /// For a transport that cannot ask: checks the device can be opened at all, so a
+    /// missing printer is found before a document is started.
+    fn probe(&mut self) -> Result<(), TransportError> {
+        Ok(())
+    }
     /// False when this transport cannot read from the printer at all (then status
     /// cannot be known and is not asked).
     fn can_read(&self) -> bool {

@@ -488,7 +488,7 @@ fn a_serial_printer_is_configured_in_settings_tested_and_used_and_paper_end_asks
     click(&mut h, "Serial port");
     type_into(&mut h, "Port", &fake.address);
     click(&mut h, "Use and save these printer settings");
-    h.get_by_label_contains("Printer in use: Generic Generic 80 mm (80 mm) ·");
+    h.get_by_label_contains("Printer in use: Generic 80 mm (80 mm) ·");
     let saved = Config::load(Some(&dir.path().join("config.toml")), None).unwrap();
     assert_eq!(
         saved.printer.section.path.as_deref(),

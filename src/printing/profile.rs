@@ -420,7 +420,11 @@ impl PrinterProfile {
 
     /// "Epson TM-T20III (80 mm)".
     pub fn title(&self) -> String {
-        format!("{} {} ({} mm)", self.vendor, self.name, self.paper_width_mm)
+        if self.name.starts_with(&self.vendor) {
+            format!("{} ({} mm)", self.name, self.paper_width_mm)
+        } else {
+            format!("{} {} ({} mm)", self.vendor, self.name, self.paper_width_mm)
+        }
     }
 }
 

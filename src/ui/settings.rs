@@ -153,6 +153,18 @@ fn printer_section(
     });
     ui.add_space(4.0);
     let profile = form.profile();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(lang.t(T::PrinterConnection));
+        let kind = form.draft.connection.unwrap_or_default();
+        for k in ConnectionKind::ALL {
+            if ui
+                .selectable_label(kind == k, kind_label(lang, k))
+                .clicked()
+            {
+                form.draft.connection = Some(k);
+            }
+        }
+    });
     egui::Grid::new("printer-settings")
         .num_columns(2)
         .spacing([16.0, 6.0])
@@ -175,20 +187,6 @@ fn printer_section(
                 })
                 .response
                 .labelled_by(l.id);
-            ui.end_row();
-
-            ui.label(lang.t(T::PrinterConnection));
-            ui.horizontal(|ui| {
-                let kind = form.draft.connection.unwrap_or_default();
-                for k in ConnectionKind::ALL {
-                    if ui
-                        .selectable_label(kind == k, kind_label(lang, k))
-                        .clicked()
-                    {
-                        form.draft.connection = Some(k);
-                    }
-                }
-            });
             ui.end_row();
 
             match form.draft.connection.unwrap_or_default() {
@@ -317,7 +315,7 @@ fn printer_section(
         ui.label(RichText::new(lang.t(T::PrinterNoDrawer)).weak());
     }
     ui.add_space(6.0);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.add_enabled_ui(!form.busy, |ui| {
             if ui.button(lang.t(T::PrinterApply)).clicked() {
                 actions.push(Action::ApplyPrinter);
@@ -338,16 +336,22 @@ fn printer_section(
     });
     match &form.note {
         Some(Note::Info(t)) => {
-            ui.label(t.as_str());
+            ui.add(egui::Label::new(t.as_str()).wrap());
         }
         Some(Note::Error(t)) => {
-            ui.label(RichText::new(t.as_str()).color(style::error_color(ui)));
+            ui.add(
+                egui::Label::new(RichText::new(t.as_str()).color(style::error_color(ui))).wrap(),
+            );
         }
         None => {}
     }
     if let Some(dir) = &form.profiles.user_dir {
-        ui.label(
-            RichText::new(lang.fill(T::PrinterProfilesFolder, &[("dir", &dir.display())])).weak(),
+        ui.add(
+            egui::Label::new(
+                RichText::new(lang.fill(T::PrinterProfilesFolder, &[("dir", &dir.display())]))
+                    .weak(),
+            )
+            .wrap(),
         );
     }
     if !form.profiles.errors.is_empty() {

@@ -39,7 +39,7 @@ fn config(dir: &Path, lang: &str, printer_toml: &str) -> Config {
         format!(
             "training = true\nlanguage = \"{lang}\"\ncurrency = \"{currency}\"\ntimezone = \"{tz}\"\n\
              [shop]\n{shop}\n[journal]\npath = {:?}\n[printer]\n{printer_toml}\n\
-             status_timeout_ms = 300\nwrite_timeout_ms = 1000\njob_timeout_ms = 1500\n",
+             status_timeout_ms = 2000\nwrite_timeout_ms = 2000\njob_timeout_ms = 4000\n",
             dir.join("journal.sqlite").display().to_string()
         ),
     )

@@ -487,6 +487,8 @@ fn a_serial_printer_is_configured_in_settings_tested_and_used_and_paper_end_asks
     h.get_by_label("Printer status: ready");
     click(&mut h, "Serial port");
     type_into(&mut h, "Port", &fake.address);
+    // Generous for a loaded CI machine (the fake printer is a thread, not hardware).
+    h.state_mut().printer_form.draft.status_timeout_ms = Some(3000);
     click(&mut h, "Use and save these printer settings");
     h.get_by_label_contains("Printer in use: Generic 80 mm (80 mm) ·");
     let saved = Config::load(Some(&dir.path().join("config.toml")), None).unwrap();

@@ -187,7 +187,7 @@ impl PaydeskApp {
         match &self.phase {
             Phase::Opening => true,
             Phase::Failed(_) => false,
-            Phase::Ready(t) => t.cashier.busy || self.printer_form.busy,
+            Phase::Ready(t) => t.cashier.busy || self.printer_form.busy(),
         }
     }
 
@@ -297,7 +297,7 @@ impl PaydeskApp {
         let lang = self.lang;
         let form = &mut self.printer_form;
         if !matches!(reply, PrinterReply::StatusChanged(_)) {
-            form.busy = false;
+            form.pending = form.pending.saturating_sub(1);
         }
         match reply {
             PrinterReply::Status(r) | PrinterReply::StatusChanged(r) => {
@@ -347,7 +347,7 @@ impl PaydeskApp {
 
     fn printer_request(&mut self, request: Request) {
         if self.worker.send(request) {
-            self.printer_form.busy = true;
+            self.printer_form.pending += 1;
         }
     }
 
@@ -697,7 +697,7 @@ impl eframe::App for PaydeskApp {
         // Entering settings: ask the printer how it is and what is plugged in.
         if self.tab == Tab::Settings && self.last_tab != Tab::Settings && self.terminal().is_some()
         {
-            self.worker.send(Request::ScanDevices);
+            self.printer_request(Request::ScanDevices);
             self.printer_request(Request::PrinterStatus);
         }
         self.last_tab = self.tab;

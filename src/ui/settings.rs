@@ -52,8 +52,8 @@ pub struct PrinterForm {
     pub status: Option<(String, bool)>,
     /// The last result of apply / test page.
     pub note: Option<Note>,
-    /// A printer request is with the till.
-    pub busy: bool,
+    /// Printer requests with the till, not answered yet.
+    pub pending: usize,
 }
 
 impl PrinterForm {
@@ -67,6 +67,11 @@ impl PrinterForm {
             profiles: ProfileLibrary::load(Some(&config.printer.profiles_dir)),
             ..PrinterForm::default()
         }
+    }
+
+    /// True while a printer request is with the till.
+    pub fn busy(&self) -> bool {
+        self.pending > 0
     }
 
     fn profile(&self) -> Option<PrinterProfile> {
@@ -316,7 +321,7 @@ fn printer_section(
     }
     ui.add_space(6.0);
     ui.horizontal_wrapped(|ui| {
-        ui.add_enabled_ui(!form.busy, |ui| {
+        ui.add_enabled_ui(!form.busy(), |ui| {
             if ui.button(lang.t(T::PrinterApply)).clicked() {
                 actions.push(Action::ApplyPrinter);
             }
@@ -330,7 +335,7 @@ fn printer_section(
                 actions.push(Action::Scan);
             }
         });
-        if form.busy {
+        if form.busy() {
             ui.spinner();
         }
     });

@@ -66,6 +66,40 @@ fn pay_prints_both_documents_decoded_from_their_bytes() {
 }
 
 #[test]
+fn out_writes_the_bytes_the_text_and_the_paper_image_of_each_document() {
+    let shop = Shop::new();
+    let o = shop
+        .paydesk()
+        .args(["pay", "--operator", "MTS", "--account", "9031234567"])
+        .args(["--amount", "100", "--tendered", "100", "--customer-signed"])
+        .arg("--out")
+        .arg(shop.paper_dir())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    let dir = shop.paper_dir();
+    let profile = paydesk::printing::profile::PrinterProfile::built_in("generic-80mm").unwrap();
+    let bytes = std::fs::read(dir.join("fiscal-receipt-1.escpos")).unwrap();
+    let printout = paydesk::printing::decode::decode(&bytes, &profile).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("fiscal-receipt-1.txt")).unwrap(),
+        printout.text()
+    );
+    // The image is the profile's printable width (576 dots) and shows every glyph.
+    let svg = std::fs::read_to_string(dir.join("fiscal-receipt-1.svg")).unwrap();
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"576\""),
+        "{svg}"
+    );
+    let glyphs: usize = printout
+        .lines()
+        .map(|l| l.text.chars().filter(|c| *c != ' ').count())
+        .sum();
+    assert_eq!(svg.matches("<text ").count(), glyphs);
+    assert!(dir.join("pre-receipt-1.svg").exists());
+}
+
+#[test]
 fn a_refused_signature_voids_the_payment_after_the_pre_receipt() {
     let shop = Shop::new();
     let o = shop

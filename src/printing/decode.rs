@@ -45,6 +45,8 @@ pub struct Printout {
     pub items: Vec<PaperItem>,
     /// Characters per line of the profile (for rendering alignment).
     pub columns: usize,
+    /// Printable width of the profile in dots (for the paper image).
+    pub dots: u32,
     /// How many bytes were decoded.
     pub bytes: usize,
 }
@@ -111,6 +113,7 @@ pub fn decode(bytes: &[u8], profile: &PrinterProfile) -> Result<Printout, Decode
     let mut out = Printout {
         items: Vec::new(),
         columns: profile.columns(),
+        dots: u32::from(profile.printable_dots),
         bytes: bytes.len(),
     };
     let mut st = State::reset();

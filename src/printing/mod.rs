@@ -12,6 +12,7 @@ pub mod decode;
 pub mod device_file;
 pub mod escpos;
 pub mod layout;
+pub mod paper;
 pub mod profile;
 pub mod serial;
 pub mod status;

@@ -115,8 +115,9 @@ pub trait Transport: Send {
 pub type PaperLog = Arc<Mutex<Vec<(PrintJob, Printout)>>>;
 
 /// A printer that is only a screen: it decodes each job back to text, keeps it, and
-/// optionally writes `<job>.txt` (the decoded paper) and `<job>.escpos` (the bytes)
-/// into a folder. It always has paper.
+/// optionally writes `<job>.txt` (the decoded paper), `<job>.svg` (the paper image at
+/// the profile's width) and `<job>.escpos` (the bytes) into a folder. It always has
+/// paper.
 pub struct VirtualPrinter {
     profile: PrinterProfile,
     output_dir: Option<PathBuf>,
@@ -138,7 +139,7 @@ impl VirtualPrinter {
         self.log.clone()
     }
 
-    fn write_files(dir: &Path, job: &PrintJob, text: &str) -> std::io::Result<()> {
+    fn write_files(dir: &Path, job: &PrintJob, printout: &Printout) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         let mut stem = job.name.clone();
         let mut copy = 1;
@@ -147,7 +148,11 @@ impl VirtualPrinter {
             stem = format!("{}-{copy}", job.name);
         }
         std::fs::write(dir.join(format!("{stem}.escpos")), &job.bytes)?;
-        std::fs::write(dir.join(format!("{stem}.txt")), text)
+        std::fs::write(
+            dir.join(format!("{stem}.svg")),
+            super::paper::render(printout).to_svg(),
+        )?;
+        std::fs::write(dir.join(format!("{stem}.txt")), printout.text())
     }
 }
 
@@ -164,7 +169,7 @@ impl Transport for VirtualPrinter {
             TransportError::Refused(format!("the printer would print garbage: {e}"))
         })?;
         if let Some(dir) = &self.output_dir {
-            VirtualPrinter::write_files(dir, job, &printout.text()).map_err(|source| {
+            VirtualPrinter::write_files(dir, job, &printout).map_err(|source| {
                 TransportError::Io {
                     what: format!("writing {} into {}", job.name, dir.display()),
                     source,

@@ -1,73 +1,82 @@
-//! The on-screen paper: a decoded printout, line by line, as the printer shows it.
+//! The on-screen paper: the decoded printout laid on the printer's dot grid
+//! ([`crate::printing::paper`]) and painted at the profile's width, scaled to the panel.
+//! Screen readers and UI tests get the paper's text as the widget's label.
 
-use egui::{Align, FontFamily, FontId, Layout, RichText};
+use egui::{Align2, Color32, FontFamily, FontId, Sense, Stroke, Vec2};
 
-use crate::printing::decode::{PaperItem, Printout};
-use crate::printing::layout::{Align as PaperAlign, Size};
+use crate::printing::decode::Printout;
+use crate::printing::paper::{self, Mark};
 
 use super::style::MONO_BOLD;
 
-/// Shows a printout on a white "paper" strip.
+/// DejaVu Sans Mono's advance width as a share of the font size.
+const MONO_ADVANCE: f32 = 0.602;
+
+/// Paints a printout on a paper strip as wide as the panel allows (never wider than
+/// one screen point per dot).
 pub fn show(ui: &mut egui::Ui, printout: &Printout) {
-    let base = 14.0;
-    let columns_width = ui.fonts_mut(|f| {
-        f.layout_no_wrap(
-            "M".repeat(printout.columns),
-            FontId::monospace(base),
-            egui::Color32::BLACK,
-        )
-        .size()
-        .x
-    });
-    egui::Frame::new()
-        .fill(egui::Color32::from_rgb(0xFD, 0xFD, 0xF8))
-        .stroke(egui::Stroke::new(1.0, egui::Color32::GRAY))
-        .inner_margin(12.0)
-        .show(ui, |ui| {
-            ui.set_width(columns_width);
-            ui.spacing_mut().item_spacing.y = 0.0;
-            for (i, item) in printout.items.iter().enumerate() {
-                ui.push_id(i, |ui| match item {
-                    PaperItem::Line(line) => {
-                        let family = if line.bold {
-                            FontFamily::Name(MONO_BOLD.into())
-                        } else {
-                            FontFamily::Monospace
-                        };
-                        // Large is double width and height: twice the size fits its half
-                        // of the columns. Tall keeps the width: same size, more height.
-                        let size = match line.size {
-                            Size::Normal | Size::Tall => base,
-                            Size::Large => base * 2.0,
-                        };
-                        if line.size == Size::Tall {
-                            ui.add_space(base * 0.5);
-                        }
-                        let text = RichText::new(if line.text.is_empty() {
-                            " "
-                        } else {
-                            &line.text
-                        })
-                        .font(FontId::new(size, family))
-                        .color(egui::Color32::BLACK);
-                        let layout = match line.align {
-                            PaperAlign::Left => Layout::top_down(Align::Min),
-                            PaperAlign::Center => Layout::top_down(Align::Center),
-                        };
-                        ui.with_layout(layout, |ui| {
-                            ui.add(egui::Label::new(text).extend());
-                        });
-                        if line.size == Size::Tall {
-                            ui.add_space(base * 0.5);
-                        }
-                    }
-                    PaperItem::Cut { .. } => {
-                        ui.add_space(6.0);
-                        ui.separator();
-                        ui.add_space(6.0);
-                    }
-                    PaperItem::DrawerKick { .. } => {}
-                });
+    let image = paper::render(printout);
+    let margin = 12.0;
+    let available = (ui.available_width() - 2.0 * margin).max(100.0);
+    let scale = (available / image.width as f32).min(1.0);
+    let size = Vec2::new(
+        image.width as f32 * scale + 2.0 * margin,
+        image.height as f32 * scale + 2.0 * margin,
+    );
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+    let text = printout.text();
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
+    let painter = ui.painter_at(rect);
+    painter.rect(
+        rect,
+        0.0,
+        Color32::from_rgb(0xFD, 0xFD, 0xF8),
+        Stroke::new(1.0, Color32::GRAY),
+        egui::StrokeKind::Inside,
+    );
+    let origin = rect.min + Vec2::splat(margin);
+    for mark in &image.marks {
+        match mark {
+            Mark::Glyph {
+                x,
+                y,
+                w,
+                h,
+                ch,
+                bold,
+            } => {
+                let family = if *bold {
+                    FontFamily::Name(MONO_BOLD.into())
+                } else {
+                    FontFamily::Monospace
+                };
+                // The glyph fills its cell's width; a double-height cell keeps the
+                // width's size and sits at the cell's bottom, as thermal heads print.
+                let font = FontId::new(*w as f32 * scale / MONO_ADVANCE, family);
+                let pos = origin
+                    + Vec2::new(
+                        (*x as f32 + *w as f32 / 2.0) * scale,
+                        (*y + *h) as f32 * scale,
+                    );
+                painter.text(
+                    pos,
+                    Align2::CENTER_BOTTOM,
+                    ch.to_string(),
+                    font,
+                    Color32::BLACK,
+                );
             }
-        });
+            Mark::Cut { y, partial } => {
+                let y = origin.y + *y as f32 * scale;
+                let dash = if *partial { 6.0 } else { 3.0 };
+                painter.extend(egui::Shape::dashed_line(
+                    &[egui::pos2(rect.min.x, y), egui::pos2(rect.max.x, y)],
+                    Stroke::new(1.0, Color32::GRAY),
+                    dash,
+                    3.0,
+                ));
+            }
+            Mark::DrawerKick { .. } => {}
+        }
+    }
 }

@@ -95,7 +95,16 @@ fn out_writes_the_bytes_the_text_and_the_paper_image_of_each_document() {
         .lines()
         .map(|l| l.text.chars().filter(|c| *c != ' ').count())
         .sum();
-    assert_eq!(svg.matches("<text ").count(), glyphs);
+    // One text per glyph, plus the label inside the QR code's square.
+    assert_eq!(svg.matches("<text ").count(), glyphs + 1);
+    let id = shop.journal().all_payments().unwrap()[0].id();
+    assert!(
+        printout
+            .text()
+            .contains(&format!("[QR: paydesk:TRAIN-01:1:{id}]")),
+        "{}",
+        printout.text()
+    );
     assert!(dir.join("pre-receipt-1.svg").exists());
 }
 

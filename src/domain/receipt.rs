@@ -38,6 +38,9 @@ pub enum Block {
     Signature(String),
     /// Empty lines.
     Feed(u8),
+    /// A QR code with this text, centred at the end of the document, on printers
+    /// that print QR codes (others print nothing for it: its content is also text).
+    Qr(String),
 }
 
 /// Which document it is.
@@ -250,6 +253,11 @@ pub fn fiscal_receipt(
     b.push(ctx.field(T::DocPaymentId, d.id.to_string()));
     b.push(Block::Feed(1));
     b.push(Block::Centered(l.t(T::DocThanks).to_string()));
+    // What support scans to find the payment: terminal, receipt number, payment id.
+    b.push(Block::Qr(format!(
+        "paydesk:{}:{}:{}",
+        d.terminal_id, fiscal.receipt_no, d.id
+    )));
     Ok(Document {
         kind: DocumentKind::FiscalReceipt,
         number: fiscal.receipt_no,

@@ -15,6 +15,8 @@ pub struct PrintedLine {
     pub text: String,
     /// Bold at the start of the line.
     pub bold: bool,
+    /// Underlined at the start of the line (`ESC - n`).
+    pub underline: bool,
     /// Character size.
     pub size: Size,
     /// Justification.
@@ -30,6 +32,13 @@ pub enum PaperItem {
     Cut {
         /// A partial cut.
         partial: bool,
+    },
+    /// A QR code (`GS ( k`), shown as a marked block with its content.
+    Qr {
+        /// What it encodes.
+        data: String,
+        /// Module size in dots (`GS ( k … 67 n`).
+        module: u8,
     },
     /// The cash drawer was kicked.
     DrawerKick {
@@ -89,6 +98,9 @@ pub enum DecodeError {
 struct State {
     page: CodePage,
     bold: bool,
+    underline: bool,
+    qr_data: Option<String>,
+    qr_module: u8,
     size: Size,
     align: Align,
     line: String,
@@ -100,6 +112,9 @@ impl State {
         State {
             page: CodePage::PC437,
             bold: false,
+            underline: false,
+            qr_data: None,
+            qr_module: 3,
             size: Size::Normal,
             align: Align::Left,
             line: String::new(),
@@ -128,6 +143,7 @@ pub fn decode(bytes: &[u8], profile: &PrinterProfile) -> Result<Printout, Decode
         out.items.push(PaperItem::Line(PrintedLine {
             text: std::mem::take(&mut st.line),
             bold: st.line_bold.take().unwrap_or(st.bold),
+            underline: st.underline,
             size: st.size,
             align: st.align,
         }));
@@ -155,6 +171,10 @@ pub fn decode(bytes: &[u8], profile: &PrinterProfile) -> Result<Printout, Decode
                     }
                     b'E' => {
                         st.bold = arg(i, 2)? & 1 == 1;
+                        i += 3;
+                    }
+                    b'-' => {
+                        st.underline = matches!(arg(i, 2)?, 1 | 2 | b'1' | b'2');
                         i += 3;
                     }
                     b'a' => {
@@ -210,6 +230,47 @@ pub fn decode(bytes: &[u8], profile: &PrinterProfile) -> Result<Printout, Decode
                             }
                         };
                         i += 3;
+                    }
+                    b'(' => {
+                        // GS ( k pL pH cn fn …: length-prefixed 2D code functions.
+                        if arg(i, 2)? != b'k' {
+                            return Err(DecodeError::UnknownCommand {
+                                offset: i,
+                                bytes: bytes[i..i + 3].to_vec(),
+                            });
+                        }
+                        let n = usize::from(arg(i, 3)?) + 256 * usize::from(arg(i, 4)?);
+                        let end = i + 5 + n;
+                        if end > bytes.len() {
+                            return Err(DecodeError::Truncated { offset: i });
+                        }
+                        match &bytes[i + 5..end] {
+                            // QR: store the data.
+                            [0x31, 0x50, 0x30, data @ ..] => {
+                                st.qr_data = Some(String::from_utf8_lossy(data).into_owned());
+                            }
+                            // QR: module size.
+                            [0x31, 0x43, size] => st.qr_module = *size,
+                            // QR: print what was stored.
+                            [0x31, 0x51, 0x30] => {
+                                if !st.line.is_empty() {
+                                    flush(&mut st, &mut out);
+                                }
+                                out.items.push(PaperItem::Qr {
+                                    data: st.qr_data.take().unwrap_or_default(),
+                                    module: st.qr_module,
+                                });
+                            }
+                            // QR: model, error correction.
+                            [0x31, 0x41, ..] | [0x31, 0x45, _] => {}
+                            _ => {
+                                return Err(DecodeError::UnknownCommand {
+                                    offset: i,
+                                    bytes: bytes[i..end.min(i + 8)].to_vec(),
+                                });
+                            }
+                        }
+                        i = end;
                     }
                     b'V' => {
                         // Epson: m = 0/48 full, 1/49 partial (3 bytes); m = 65 full,
@@ -312,6 +373,13 @@ impl Printout {
                     s.push_str(&"~".repeat(self.columns));
                     s.push('\n');
                 }
+                PaperItem::Qr { data, .. } => {
+                    let shown = format!("[QR: {data}]");
+                    let pad = self.columns.saturating_sub(shown.chars().count()) / 2;
+                    s.push_str(&" ".repeat(pad));
+                    s.push_str(&shown);
+                    s.push('\n');
+                }
                 PaperItem::DrawerKick { .. } => {}
             }
         }
@@ -340,6 +408,31 @@ mod tests {
         let texts: Vec<&str> = out.lines().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["Привет", "Łódź"]);
         assert_eq!(out.items.last(), Some(&PaperItem::Cut { partial: true }));
+    }
+
+    #[test]
+    fn qr_codes_and_underline_decode() {
+        // ESC - 1 "U" LF ESC - 0, then a QR the escpos crate encodes.
+        let mut bytes = vec![0x1B, b'@', 0x1B, b'-', 1, b'U', b'\n', 0x1B, b'-', 0];
+        let p = profile();
+        let mut job = crate::printing::escpos::JobEncoder::new(&p).unwrap();
+        job.qr("paydesk:T-01:17:abc").unwrap();
+        let qr = job.finish().unwrap();
+        bytes.extend_from_slice(&qr[2..]);
+        let out = decode(&bytes, &p).unwrap();
+        let first = out.lines().next().unwrap();
+        assert!(first.underline && first.text == "U");
+        assert!(out.items.contains(&PaperItem::Qr {
+            data: "paydesk:T-01:17:abc".into(),
+            module: crate::printing::escpos::QR_MODULE_DOTS,
+        }));
+        assert!(out.text().contains("[QR: paydesk:T-01:17:abc]"));
+        // A 2D-code function the decoder does not know is refused.
+        let unknown = [0x1D, b'(', b'k', 3, 0, 0x30, 0x41, 0];
+        assert!(matches!(
+            decode(&unknown, &p),
+            Err(DecodeError::UnknownCommand { .. })
+        ));
     }
 
     #[test]

@@ -150,6 +150,26 @@ impl<'p> JobEncoder<'p> {
         self.line(line)
     }
 
+    /// Adds a centred QR code (model 2, 6-dot modules, error correction M).
+    pub fn qr(&mut self, data: &str) -> Result<(), EncodeError> {
+        use escpos::utils::{QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+        self.set_style(Style {
+            align: Align::Center,
+            ..Style::default()
+        })?;
+        self.printer
+            .qrcode_option(
+                data,
+                QRCodeOption::new(
+                    QRCodeModel::Model2,
+                    QR_MODULE_DOTS,
+                    QRCodeCorrectionLevel::M,
+                ),
+            )
+            .map_err(cmd_err)?;
+        Ok(())
+    }
+
     /// Adds one line.
     pub fn line(&mut self, line: &Line) -> Result<(), EncodeError> {
         self.set_style(line.style)?;
@@ -185,14 +205,19 @@ impl<'p> JobEncoder<'p> {
 
 /// Encodes laid-out lines as one job.
 pub fn encode(profile: &PrinterProfile, lines: &[Line]) -> Result<Vec<u8>, EncodeError> {
-    encode_with(profile, lines, None)
+    encode_with(profile, lines, None, None)
 }
 
-/// Encodes laid-out lines as one job that first opens the cash drawer, if given.
+/// The size of one QR module in dots.
+pub const QR_MODULE_DOTS: u8 = 6;
+
+/// Encodes laid-out lines as one job that first opens the cash drawer, if given,
+/// and ends with a QR code, if given.
 pub fn encode_with(
     profile: &PrinterProfile,
     lines: &[Line],
     drawer: Option<&Drawer>,
+    qr: Option<&str>,
 ) -> Result<Vec<u8>, EncodeError> {
     let mut job = JobEncoder::new(profile)?;
     if let Some(d) = drawer {
@@ -200,6 +225,9 @@ pub fn encode_with(
     }
     for line in lines {
         job.line(line)?;
+    }
+    if let Some(data) = qr {
+        job.qr(data)?;
     }
     job.finish()
 }

@@ -202,6 +202,8 @@ pub fn layout(doc: &Document, columns: usize, pages: &[CodePage]) -> Vec<Line> {
                     push("_".repeat(columns), Style::default());
                 }
             }
+            // Encoded by the printer itself after the text (`ReceiptPrinter::render`).
+            Block::Qr(_) => {}
             Block::Feed(n) => {
                 for _ in 0..*n {
                     push(String::new(), Style::default());

@@ -162,9 +162,17 @@ impl ReceiptPrinter {
     pub fn render(&self, doc: &Document, open_drawer: bool) -> Result<PrintJob, PrintError> {
         let lines = layout::layout(doc, self.profile.columns(), &self.profile.pages());
         let drawer = self.profile.drawer.as_ref().filter(|_| open_drawer);
+        let qr = doc
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                crate::domain::receipt::Block::Qr(data) => Some(data.as_str()),
+                _ => None,
+            })
+            .filter(|_| self.profile.features.qr_code);
         Ok(PrintJob {
             name: doc.job_name(),
-            bytes: escpos::encode_with(&self.profile, &lines, drawer)?,
+            bytes: escpos::encode_with(&self.profile, &lines, drawer, qr)?,
         })
     }
 

@@ -40,6 +40,18 @@ pub enum Mark {
         /// Partial cut.
         partial: bool,
     },
+    /// A QR code's square, marked with what it encodes (the modules are the
+    /// printer's business; their count follows from the data's length).
+    Qr {
+        /// Left edge.
+        x: u32,
+        /// Top edge.
+        y: u32,
+        /// Side in dots.
+        size: u32,
+        /// What it encodes.
+        data: String,
+    },
     /// The drawer was kicked here (not printed; shown so the preview says so).
     DrawerKick {
         /// Where.
@@ -103,6 +115,16 @@ pub fn render(p: &Printout) -> PaperImage {
                 });
                 y += CUT_SPACE;
             }
+            PaperItem::Qr { data, module } => {
+                let size = qr_modules(data.len()) * u32::from(*module).max(1);
+                marks.push(Mark::Qr {
+                    x: width.saturating_sub(size) / 2,
+                    y,
+                    size,
+                    data: data.clone(),
+                });
+                y += size + (LINE_PITCH - CELL_HEIGHT);
+            }
             PaperItem::DrawerKick { pin } => marks.push(Mark::DrawerKick { y, pin: *pin }),
         }
     }
@@ -112,6 +134,20 @@ pub fn render(p: &Printout) -> PaperImage {
         cell,
         marks,
     }
+}
+
+/// Modules per side of a model 2 QR code holding `bytes` bytes at error correction M
+/// (byte mode capacities of versions 1–15; longer data is drawn as version 15).
+pub fn qr_modules(bytes: usize) -> u32 {
+    const CAPACITY_M: [usize; 15] = [
+        14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412,
+    ];
+    let version = CAPACITY_M
+        .iter()
+        .position(|c| bytes <= *c)
+        .unwrap_or(CAPACITY_M.len() - 1) as u32
+        + 1;
+    17 + 4 * version
 }
 
 fn escape(c: char) -> String {
@@ -155,6 +191,15 @@ impl PaperImage {
                     w = self.width,
                     dash = if *partial { "6 3" } else { "2 2" }
                 )),
+                Mark::Qr { x, y, size, data } => {
+                    s.push_str(&format!(
+                        "<rect x=\"{x}\" y=\"{y}\" width=\"{size}\" height=\"{size}\" fill=\"none\" stroke=\"#000\" stroke-width=\"4\"/>\n\
+                         <text x=\"{cx}\" y=\"{cy}\" font-family=\"DejaVu Sans Mono, monospace\" font-size=\"20\" text-anchor=\"middle\">QR</text>\n<!-- {d} -->\n",
+                        cx = x + size / 2,
+                        cy = y + size / 2,
+                        d = data.replace("--", "- -"),
+                    ));
+                }
                 Mark::DrawerKick { .. } => {}
             }
         }

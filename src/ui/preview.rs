@@ -76,6 +76,25 @@ pub fn show(ui: &mut egui::Ui, printout: &Printout) {
                     3.0,
                 ));
             }
+            Mark::Qr { x, y, size, .. } => {
+                let r = egui::Rect::from_min_size(
+                    origin + Vec2::new(*x as f32, *y as f32) * scale,
+                    Vec2::splat(*size as f32 * scale),
+                );
+                painter.rect_stroke(
+                    r,
+                    0.0,
+                    Stroke::new(2.0, Color32::BLACK),
+                    egui::StrokeKind::Inside,
+                );
+                painter.text(
+                    r.center(),
+                    Align2::CENTER_CENTER,
+                    "QR",
+                    FontId::monospace((r.width() / 4.0).max(8.0)),
+                    Color32::BLACK,
+                );
+            }
             Mark::DrawerKick { .. } => {}
         }
     }

@@ -476,3 +476,33 @@ fn a_device_file_printer_gets_the_documents_and_cannot_be_asked_for_status() {
     // The file is opened before anything is journaled.
     assert_eq!(till.journal().all_payments().unwrap().len(), before);
 }
+
+#[test]
+fn a_network_printer_refuses_with_its_cover_open_and_a_vanishing_one_leaves_fiscal_printing() {
+    let fake = FakePrinter::tcp();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = "citizen-ct-s310ii";
+    let mut till = Till::open(&config(dir.path(), "ru", &tcp(&fake, profile))).unwrap();
+    fake.set_cover_open(true);
+    let q = quote(&till, "MTS", "9031234567", "100");
+    match till.print_pre_receipt(&q) {
+        Err(FlowError::Print(PrintError::NotReady(r))) => {
+            assert_eq!(r.problems, vec![Problem::CoverOpen])
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(till.journal().all_payments().unwrap().is_empty());
+    fake.set_cover_open(false);
+    let id = signed(&mut till, &q);
+    fake.set(Behaviour::VanishAfter(150));
+    let err = till
+        .take_cash(id, Money::parse("100").unwrap())
+        .unwrap_err();
+    assert!(matches!(err, FlowError::Print(_)), "{err:?}");
+    let p = till.payment(id).unwrap();
+    assert_eq!(p.state.name(), StateName::FiscalPrinting);
+    assert_eq!(
+        recovery::question(&p),
+        Some(Question::FiscalPrinted { n: 1 })
+    );
+}

@@ -316,3 +316,84 @@ pub fn check(lang: Lang, outcome: &CheckOutcome, operator: &str, account: &str) 
         CheckOutcome::NotConfigured => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printer_failures_say_what_happened_and_what_to_do() {
+        let io = |kind: std::io::ErrorKind| TransportError::Io {
+            what: "/dev/ttyUSB0".into(),
+            source: kind.into(),
+        };
+        // (error, words the English message must contain)
+        let cases: Vec<(PrintError, &[&str])> = vec![
+            (
+                PrintError::NotReady(StatusReport::problem(Problem::PaperEnd)),
+                &["cannot print", "out of paper", "Nothing was printed"],
+            ),
+            (
+                PrintError::NotReady(StatusReport::problem(Problem::NoAnswer)),
+                &["does not answer", "Settings"],
+            ),
+            (
+                PrintError::Unconfirmed(StatusReport::problem(Problem::CoverOpen)),
+                &["stopped during printing", "cover is open", "partly printed"],
+            ),
+            (
+                PrintError::Transport(TransportError::PermissionDenied {
+                    what: "USB 04b8:0e28".into(),
+                }),
+                &[
+                    "USB 04b8:0e28",
+                    "60-paydesk-printers.rules",
+                    "udevadm",
+                    "dialout",
+                ],
+            ),
+            (
+                PrintError::Transport(TransportError::NotFound {
+                    what: "/dev/ttyUSB0".into(),
+                    detail: "gone".into(),
+                }),
+                &["not found at /dev/ttyUSB0", "plugged in"],
+            ),
+            (
+                PrintError::Transport(TransportError::Stalled {
+                    what: "/dev/ttyUSB0".into(),
+                    sent: 512,
+                    total: 1100,
+                }),
+                &["after 512 of 1100 bytes", "partly printed"],
+            ),
+            (
+                PrintError::Transport(io(std::io::ErrorKind::BrokenPipe)),
+                &["connection to the printer broke", "partly printed"],
+            ),
+        ];
+        for (error, words) in cases {
+            let text = printer(Lang::En, &error);
+            for w in words {
+                assert!(text.contains(w), "{text:?} should say {w:?}");
+            }
+            // Every language has its own words for it.
+            assert_ne!(printer(Lang::Ru, &error), text);
+            assert_ne!(printer(Lang::Pl, &error), text);
+        }
+        assert_eq!(
+            status(
+                Lang::En,
+                Some(&StatusReport {
+                    problems: vec![],
+                    paper_near_end: true
+                })
+            ),
+            "ready. Paper is running out: have a new roll ready."
+        );
+        assert_eq!(
+            status(Lang::En, None),
+            "this printer or connection cannot report its status"
+        );
+    }
+}

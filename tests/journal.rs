@@ -242,3 +242,115 @@ fn verify_catches_a_row_edited_with_plain_sql() {
         out(&o).0
     );
 }
+
+#[test]
+fn the_audit_chain_finds_the_first_event_changed_or_removed_outside_paydesk() {
+    let shop = Shop::new();
+    for amount in ["100", "200", "300"] {
+        assert!(shop.pay(amount).status.success());
+    }
+    let verify = || {
+        let o = shop.paydesk().args(["journal", "verify"]).output().unwrap();
+        (o.status.code(), out(&o).0)
+    };
+    assert_eq!(verify().0, Some(0), "{}", verify().1);
+    let events: i64 = raw(&shop)
+        .query_row("SELECT COUNT(*) FROM payment_events", [], |r| r.get(0))
+        .unwrap();
+    assert!(events >= 15);
+
+    // Somebody lifts the append-only triggers and edits an event's actor.
+    let db = raw(&shop);
+    db.execute_batch(
+        "DROP TRIGGER payment_events_no_update; DROP TRIGGER payment_events_no_delete;",
+    )
+    .unwrap();
+    let original: String = db
+        .query_row("SELECT actor FROM payment_events WHERE seq = 8", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    db.execute(
+        "UPDATE payment_events SET actor = 'nobody' WHERE seq = 8",
+        [],
+    )
+    .unwrap();
+    let (code, text) = verify();
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("audit chain broken: event 8 (")
+            && text.contains("was changed outside paydesk"),
+        "{text}"
+    );
+    db.execute(
+        "UPDATE payment_events SET actor = ?1 WHERE seq = 8",
+        [&original],
+    )
+    .unwrap();
+    assert_eq!(verify().0, Some(0), "{}", verify().1);
+
+    // An event removed from the middle: the next one no longer follows.
+    db.execute("DELETE FROM payment_events WHERE seq = 5", [])
+        .unwrap();
+    let (code, text) = verify();
+    assert_eq!(code, Some(1));
+    assert!(text.contains("event 6 does not follow event 4"), "{text}");
+
+    // The newest events removed: the chain ends before its head.
+    let shop2 = Shop::new();
+    assert!(shop2.pay("100").status.success());
+    let db2 = rusqlite::Connection::open(shop2.journal_path()).unwrap();
+    db2.execute_batch(
+        "DROP TRIGGER payment_events_no_delete;
+         DELETE FROM payment_events WHERE seq = (SELECT MAX(seq) FROM payment_events);",
+    )
+    .unwrap();
+    let o = shop2
+        .paydesk()
+        .args(["journal", "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        out(&o).0.contains("the newest events were removed"),
+        "{}",
+        out(&o).0
+    );
+}
+
+#[test]
+fn a_journal_from_before_the_audit_chain_is_chained_when_opened() {
+    let shop = Shop::new();
+    assert!(shop.pay("100").status.success());
+    // Make it look like a version-2 journal: no chain columns' values, no head.
+    let db = raw(&shop);
+    db.execute_batch(
+        "DROP TRIGGER payment_events_no_update;
+         UPDATE payment_events SET prev_hash = NULL, hash = NULL;
+         DROP TABLE chain_head;
+         ALTER TABLE payment_events DROP COLUMN prev_hash;
+         ALTER TABLE payment_events DROP COLUMN hash;
+         CREATE TRIGGER payment_events_no_update BEFORE UPDATE ON payment_events
+             BEGIN SELECT RAISE(ABORT, 'payment_events is append-only'); END;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    drop(db);
+    let o = shop.paydesk().args(["journal", "verify"]).output().unwrap();
+    assert!(o.status.success(), "{}", out(&o).0);
+    let j = shop.journal();
+    assert_eq!(j.schema_version().unwrap(), SCHEMA_VERSION);
+    let unchained: i64 = raw(&shop)
+        .query_row(
+            "SELECT COUNT(*) FROM payment_events WHERE hash IS NULL OR prev_hash IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unchained, 0);
+    // Events stay append-only after the migration.
+    assert!(
+        raw(&shop)
+            .execute("UPDATE payment_events SET actor = 'x' WHERE seq = 1", [])
+            .is_err()
+    );
+}

@@ -91,11 +91,8 @@ fn event_row(
     e: &DeliveryEvent,
     actor: &str,
 ) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO payment_events (payment_id, at, kind, data, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, now, e.kind(), serde_json::to_string(e).expect("events serialise"), actor],
-    )?;
-    Ok(())
+    let data = serde_json::to_string(e).expect("events serialise");
+    super::chain::append(tx, id, now, e.kind(), &data, actor)
 }
 
 fn status_of(s: &str) -> Option<HubStatus> {

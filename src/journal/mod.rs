@@ -9,6 +9,7 @@
 //!   them, so they are gapless and monotonic per terminal even with several processes.
 //! - `payment_events` is append-only (triggers refuse UPDATE and DELETE).
 
+pub mod chain;
 mod delivery;
 mod schema;
 mod verify;
@@ -296,6 +297,11 @@ impl Journal {
         }
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             tx.execute_batch(sql).map_err(|e| classify(&path, e))?;
+            if i == 2 {
+                chain::backfill(&tx).map_err(|e| classify(&path, e))?;
+                tx.execute_batch(schema::EVENTS_APPEND_ONLY)
+                    .map_err(|e| classify(&path, e))?;
+            }
             tx.pragma_update(None, "user_version", i as u32 + 1)
                 .map_err(|e| classify(&path, e))?;
         }
@@ -460,9 +466,13 @@ impl Journal {
         if payment.state == PaymentState::Draft {
             insert_row(&tx, &next, &now_s).map_err(c)?;
             let created = serde_json::to_string(&payment.details).expect("details serialise");
-            tx.execute(
-                "INSERT INTO payment_events (payment_id, at, kind, data, actor) VALUES (?1, ?2, 'created', ?3, ?4)",
-                params![id, timestamp(payment.details.created_at), created, actor],
+            chain::append(
+                &tx,
+                &id,
+                &timestamp(payment.details.created_at),
+                "created",
+                &created,
+                actor,
             )
             .map_err(c)?;
         } else {
@@ -472,11 +482,8 @@ impl Journal {
             }
         }
         for e in &events {
-            tx.execute(
-                "INSERT INTO payment_events (payment_id, at, kind, data, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, now_s, e.kind(), serde_json::to_string(e).expect("events serialise"), actor],
-            )
-            .map_err(c)?;
+            let data = serde_json::to_string(e).expect("events serialise");
+            chain::append(&tx, &id, &now_s, e.kind(), &data, actor).map_err(c)?;
         }
         crashpoint::hit("journal.before_commit");
         tx.commit().map_err(c)?;

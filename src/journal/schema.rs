@@ -113,4 +113,23 @@ pub(super) const MIGRATIONS: &[&str] = &[
         epoch      INTEGER NOT NULL CHECK (epoch > 0)
     ) STRICT;
     "#,
+    // 3: the audit chain (each event carries the previous event's hash). The
+    // update trigger is lifted while `chain::backfill` hashes the existing events and
+    // put back right after (see `Journal::migrate`).
+    r#"
+    ALTER TABLE payment_events ADD COLUMN prev_hash TEXT;
+    ALTER TABLE payment_events ADD COLUMN hash TEXT;
+    CREATE TABLE chain_head (
+        id   INTEGER PRIMARY KEY CHECK (id = 1),
+        seq  INTEGER NOT NULL,
+        hash TEXT NOT NULL
+    ) STRICT;
+    DROP TRIGGER payment_events_no_update;
+    "#,
 ];
+
+/// Put back after migration 3's backfill.
+pub(super) const EVENTS_APPEND_ONLY: &str = r#"
+    CREATE TRIGGER payment_events_no_update BEFORE UPDATE ON payment_events
+        BEGIN SELECT RAISE(ABORT, 'payment_events is append-only'); END;
+"#;

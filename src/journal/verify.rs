@@ -26,6 +26,8 @@ impl VerifyReport {
 }
 
 /// Checks, beyond `PRAGMA integrity_check`:
+/// - the audit chain ([`super::chain`]): the first event edited or removed outside
+///   paydesk;
 /// - each payment's events start with `created` carrying the row's details and replay
 ///   through the state machine to exactly the row's state;
 /// - per terminal, pre-receipt and fiscal receipt numbers are 1..=N with no gap and no
@@ -33,6 +35,10 @@ impl VerifyReport {
 pub(super) fn verify(journal: &Journal) -> Result<VerifyReport, JournalError> {
     journal.integrity_check()?;
     let mut report = VerifyReport::default();
+    // The audit chain first: its first break is the place to look.
+    if let Some(b) = super::chain::check(&journal.conn).map_err(|e| journal.err(e))? {
+        report.problems.push(format!("audit chain broken: {b}"));
+    }
     let payments = journal.all_payments();
     let payments = match payments {
         Ok(p) => p,

@@ -1,0 +1,243 @@
+//! The audit chain: every journal event carries the hash of the event before it, so
+//! an event edited or removed outside paydesk breaks the chain at a findable place.
+//!
+//! `hash = SHA-256(prev_hash ‖ seq ‖ payment_id ‖ at ‖ kind ‖ data ‖ actor)`, fields
+//! separated by a newline, hex-encoded; the first event's `prev_hash` is 64 zeros.
+//! `chain_head` keeps the last link, so removing the newest events is caught too. The
+//! chain has no secret: it shows careless or hidden edits, not an attacker who
+//! recomputes every hash (that needs a key kept off the till, a later step).
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+/// The `prev_hash` of the first event.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The hash of one event given the hash before it.
+pub fn link(
+    prev: &str,
+    seq: i64,
+    payment_id: &str,
+    at: &str,
+    kind: &str,
+    data: &str,
+    actor: &str,
+) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    for (i, part) in [prev, &seq.to_string(), payment_id, at, kind, data, actor]
+        .iter()
+        .enumerate()
+    {
+        if i > 0 {
+            ctx.update(b"\n");
+        }
+        ctx.update(part.as_bytes());
+    }
+    ctx.finish()
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn head(tx: &Transaction) -> rusqlite::Result<(i64, String)> {
+    Ok(tx
+        .query_row("SELECT seq, hash FROM chain_head WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?
+        .unwrap_or((0, GENESIS.to_string())))
+}
+
+/// Appends one event to the journal and the chain (inside the caller's transaction).
+pub fn append(
+    tx: &Transaction,
+    payment_id: &str,
+    at: &str,
+    kind: &str,
+    data: &str,
+    actor: &str,
+) -> rusqlite::Result<()> {
+    let (last, prev) = head(tx)?;
+    let seq = last.max(tx.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM payment_events",
+        [],
+        |r| r.get::<_, i64>(0),
+    )?) + 1;
+    let hash = link(&prev, seq, payment_id, at, kind, data, actor);
+    tx.execute(
+        "INSERT INTO payment_events (seq, payment_id, at, kind, data, actor, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![seq, payment_id, at, kind, data, actor, prev, hash],
+    )?;
+    tx.execute(
+        "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        params![seq, hash],
+    )?;
+    Ok(())
+}
+
+/// Chains the events written before the chain existed (migration 3), in order.
+pub fn backfill(tx: &Transaction) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, String, String, String, String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT seq, payment_id, at, kind, data, actor FROM payment_events ORDER BY seq",
+        )?;
+        stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?
+    };
+    let mut prev = GENESIS.to_string();
+    let mut last = 0;
+    for (seq, payment_id, at, kind, data, actor) in rows {
+        let hash = link(&prev, seq, &payment_id, &at, &kind, &data, &actor);
+        tx.execute(
+            "UPDATE payment_events SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
+            params![prev, hash, seq],
+        )?;
+        prev = hash;
+        last = seq;
+    }
+    tx.execute(
+        "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?1, ?2)",
+        params![last, prev],
+    )?;
+    Ok(())
+}
+
+/// Where the chain breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Break {
+    /// The event's content no longer matches its hash: it was edited.
+    Edited {
+        /// The event.
+        seq: i64,
+        /// Its payment.
+        payment_id: String,
+        /// Its kind.
+        kind: String,
+    },
+    /// The event does not follow the one before it: events between were removed
+    /// (or the previous one's hash was changed).
+    Unlinked {
+        /// The first event after the gap.
+        seq: i64,
+        /// The event before it that is still there (0: none).
+        after: i64,
+    },
+    /// The newest events were removed: the chain ends before its recorded head.
+    TailRemoved {
+        /// The last event there is.
+        last: i64,
+        /// The last event the head says was written.
+        head: i64,
+    },
+}
+
+impl std::fmt::Display for Break {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Break::Edited {
+                seq,
+                payment_id,
+                kind,
+            } => write!(
+                f,
+                "event {seq} ({kind} of payment {payment_id}) was changed outside paydesk"
+            ),
+            Break::Unlinked { seq, after } => write!(
+                f,
+                "event {seq} does not follow event {after}: events between them were removed or changed outside paydesk"
+            ),
+            Break::TailRemoved { last, head } => write!(
+                f,
+                "the journal ends at event {last} but event {head} was written: the newest events were removed outside paydesk"
+            ),
+        }
+    }
+}
+
+/// Walks the chain from the first event; the first break, if any.
+pub fn check(conn: &rusqlite::Connection) -> rusqlite::Result<Option<Break>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, payment_id, at, kind, data, actor, prev_hash, hash FROM payment_events ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut prev = GENESIS.to_string();
+    let mut prev_seq = 0i64;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let payment_id: String = r.get(1)?;
+        let kind: String = r.get(3)?;
+        let prev_hash: Option<String> = r.get(6)?;
+        let hash: Option<String> = r.get(7)?;
+        if seq != prev_seq + 1 || prev_hash.as_deref() != Some(prev.as_str()) {
+            return Ok(Some(Break::Unlinked {
+                seq,
+                after: prev_seq,
+            }));
+        }
+        let expected = link(
+            &prev,
+            seq,
+            &payment_id,
+            &r.get::<_, String>(2)?,
+            &kind,
+            &r.get::<_, String>(4)?,
+            &r.get::<_, String>(5)?,
+        );
+        if hash.as_deref() != Some(expected.as_str()) {
+            return Ok(Some(Break::Edited {
+                seq,
+                payment_id,
+                kind,
+            }));
+        }
+        prev = expected;
+        prev_seq = seq;
+    }
+    let head: Option<(i64, String)> = conn
+        .query_row("SELECT seq, hash FROM chain_head WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    match head {
+        Some((seq, hash)) if seq != prev_seq || hash != prev => Ok(Some(Break::TailRemoved {
+            last: prev_seq,
+            head: seq,
+        })),
+        _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_depends_on_every_field() {
+        let base = link(GENESIS, 1, "p", "t", "k", "d", "a");
+        assert_eq!(base.len(), 64);
+        for other in [
+            link("1", 1, "p", "t", "k", "d", "a"),
+            link(GENESIS, 2, "p", "t", "k", "d", "a"),
+            link(GENESIS, 1, "q", "t", "k", "d", "a"),
+            link(GENESIS, 1, "p", "u", "k", "d", "a"),
+            link(GENESIS, 1, "p", "t", "l", "d", "a"),
+            link(GENESIS, 1, "p", "t", "k", "e", "a"),
+            link(GENESIS, 1, "p", "t", "k", "d", "b"),
+            // Moving the separator between fields changes the hash too.
+            link(GENESIS, 1, "p\nt", "", "k", "d", "a"),
+        ] {
+            assert_ne!(other, base);
+        }
+    }
+}

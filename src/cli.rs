@@ -53,6 +53,12 @@ pub enum Command {
     /// Deliver fiscalized payments to the hub. Runs until stopped (SIGTERM, Ctrl-C);
     /// only the process holding the journal's sync lease pushes, others wait.
     Sync(SyncArgs),
+    /// Reports for managers: text, CSV or XLSX.
+    Report {
+        /// Which report.
+        #[command(subcommand)]
+        command: crate::report::command::ReportCommand,
+    },
 }
 
 /// `paydesk sync …`
@@ -155,6 +161,7 @@ pub fn main() -> ExitCode {
         }) => verify(config),
         Some(Command::Recovery(args)) => recovery_cmd(config, args),
         Some(Command::Sync(args)) => sync_cmd(config, args),
+        Some(Command::Report { command }) => crate::report::command::run(config, command),
     }
 }
 

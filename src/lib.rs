@@ -12,4 +12,5 @@ pub mod hub;
 pub mod i18n;
 pub mod journal;
 pub mod printing;
+pub mod report;
 pub mod ui;

@@ -11,6 +11,7 @@
 
 pub mod chain;
 mod delivery;
+pub mod report;
 mod schema;
 mod verify;
 

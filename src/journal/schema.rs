@@ -126,6 +126,11 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ) STRICT;
     DROP TRIGGER payment_events_no_update;
     "#,
+    // 4: the payments report by operator over a period (the period alone uses
+    // payments_created_at).
+    r#"
+    CREATE INDEX payments_operator_created ON payments (operator_code, created_at);
+    "#,
 ];
 
 /// Put back after migration 3's backfill.

@@ -1,0 +1,212 @@
+//! The payments report's query: a period (always: it is what the index serves), and
+//! optionally an operator, part of an account number and a status. Rows come straight
+//! from SQL into plain values; totals are summed from the very rows shown, so they
+//! always match.
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+
+use crate::domain::money::Money;
+
+use super::{Journal, JournalError, timestamp};
+
+/// Which payments by their state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Fiscal receipt printed (the shop took the money).
+    Accepted,
+    /// Voided before money was taken.
+    Voided,
+    /// Left between two steps (the recovery question is pending).
+    Unfinished,
+    /// Accepted and not yet delivered to the hub.
+    Undelivered,
+    /// The hub says it was credited.
+    Completed,
+    /// The hub says it failed.
+    Failed,
+    /// Flagged as stuck.
+    Stuck,
+}
+
+impl StatusFilter {
+    /// Every filter with its word (CLI and settings).
+    pub const ALL: [(StatusFilter, &'static str); 7] = [
+        (StatusFilter::Accepted, "accepted"),
+        (StatusFilter::Voided, "voided"),
+        (StatusFilter::Unfinished, "unfinished"),
+        (StatusFilter::Undelivered, "undelivered"),
+        (StatusFilter::Completed, "completed"),
+        (StatusFilter::Failed, "failed"),
+        (StatusFilter::Stuck, "stuck"),
+    ];
+
+    fn sql(self) -> &'static str {
+        match self {
+            StatusFilter::Accepted => "state = 'fiscalized'",
+            StatusFilter::Voided => "state = 'voided'",
+            StatusFilter::Unfinished => "state NOT IN ('fiscalized', 'voided')",
+            StatusFilter::Undelivered => "state = 'fiscalized' AND delivery = 'queued'",
+            StatusFilter::Completed => "hub_status = 'completed'",
+            StatusFilter::Failed => "hub_status = 'failed'",
+            StatusFilter::Stuck => "stuck = 1",
+        }
+    }
+}
+
+/// What the manager asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentsFilter {
+    /// From (inclusive).
+    pub from: DateTime<Utc>,
+    /// To (exclusive).
+    pub to: DateTime<Utc>,
+    /// Operator code.
+    pub operator: Option<String>,
+    /// Digits the account number contains (a full number or any part of it).
+    pub account: Option<String>,
+    /// State.
+    pub status: Option<StatusFilter>,
+}
+
+/// One row of the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportRow {
+    /// The payment id.
+    pub id: String,
+    /// When it was started.
+    pub created_at: DateTime<Utc>,
+    /// Pre-receipt number.
+    pub pre_receipt_no: Option<u64>,
+    /// Fiscal receipt number.
+    pub fiscal_receipt_no: Option<u64>,
+    /// Operator code.
+    pub operator_code: String,
+    /// Operator name.
+    pub operator: String,
+    /// The principal (legal entity).
+    pub legal_entity: String,
+    /// Account number.
+    pub account: String,
+    /// Amount.
+    pub amount: Money,
+    /// Fee.
+    pub fee: Money,
+    /// Amount + fee.
+    pub total: Money,
+    /// The journal state (`fiscalized`, `voided`, …).
+    pub state: String,
+    /// The hub's status, if delivered.
+    pub hub_status: Option<String>,
+    /// Who took it.
+    pub cashier: String,
+    /// The terminal.
+    pub terminal_id: String,
+}
+
+/// Sums of a report's rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Rows.
+    pub count: u64,
+    /// Sum of amounts.
+    pub amount: Money,
+    /// Sum of fees.
+    pub fee: Money,
+    /// Sum of totals.
+    pub total: Money,
+}
+
+impl Totals {
+    /// The sums of `rows`.
+    pub fn of(rows: &[ReportRow]) -> Totals {
+        let minor = |f: fn(&ReportRow) -> Money| -> Money {
+            Money::from_minor(rows.iter().map(|r| f(r).minor()).sum()).unwrap_or_default()
+        };
+        Totals {
+            count: rows.len() as u64,
+            amount: minor(|r| r.amount),
+            fee: minor(|r| r.fee),
+            total: minor(|r| r.total),
+        }
+    }
+}
+
+/// The SQL and its parameters for a filter (also used by `EXPLAIN QUERY PLAN` tests
+/// and the benchmark).
+pub fn payments_sql(f: &PaymentsFilter) -> (String, Vec<Value>) {
+    let mut sql = String::from(
+        "SELECT id, created_at, pre_receipt_no, fiscal_receipt_no, operator_code, operator_name, \
+         legal_entity, account, amount_minor, fee_minor, total_minor, state, hub_status, cashier, \
+         terminal_id FROM payments WHERE created_at >= ?1 AND created_at < ?2",
+    );
+    let mut params = vec![Value::Text(timestamp(f.from)), Value::Text(timestamp(f.to))];
+    if let Some(op) = &f.operator {
+        params.push(Value::Text(op.clone()));
+        sql.push_str(&format!(" AND operator_code = ?{}", params.len()));
+    }
+    if let Some(acc) = &f.account {
+        // Digits only (validated by the caller): no LIKE wildcards to escape.
+        params.push(Value::Text(format!("%{acc}%")));
+        sql.push_str(&format!(" AND account LIKE ?{}", params.len()));
+    }
+    if let Some(s) = f.status {
+        sql.push_str(" AND ");
+        sql.push_str(s.sql());
+    }
+    sql.push_str(" ORDER BY created_at, id");
+    (sql, params)
+}
+
+impl Journal {
+    /// The payments report's rows, oldest first.
+    pub fn payments_report(&self, f: &PaymentsFilter) -> Result<Vec<ReportRow>, JournalError> {
+        let (sql, params) = payments_sql(f);
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let money = |m: i64| Money::from_minor(m).unwrap_or_default();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params), |r| {
+                let created: String = r.get(1)?;
+                Ok(ReportRow {
+                    id: r.get(0)?,
+                    created_at: DateTime::parse_from_rfc3339(&created)
+                        .map(|t| t.with_timezone(&Utc))
+                        .unwrap_or_default(),
+                    pre_receipt_no: r.get::<_, Option<i64>>(2)?.map(|n| n as u64),
+                    fiscal_receipt_no: r.get::<_, Option<i64>>(3)?.map(|n| n as u64),
+                    operator_code: r.get(4)?,
+                    operator: r.get(5)?,
+                    legal_entity: r.get(6)?,
+                    account: r.get(7)?,
+                    amount: money(r.get(8)?),
+                    fee: money(r.get(9)?),
+                    total: money(r.get(10)?),
+                    state: r.get(11)?,
+                    hub_status: r.get(12)?,
+                    cashier: r.get(13)?,
+                    terminal_id: r.get(14)?,
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    /// `EXPLAIN QUERY PLAN` of the report's query, one line per step.
+    pub fn payments_report_plan(&self, f: &PaymentsFilter) -> Result<Vec<String>, JournalError> {
+        let (sql, params) = payments_sql(f);
+        let mut stmt = self
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params), |r| {
+                r.get::<_, String>(3)
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+}

@@ -1,0 +1,237 @@
+//! `paydesk report …`: reports for managers and scripts.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::app::config::Config;
+use crate::app::messages;
+use crate::i18n::{Lang, T};
+use crate::journal::report::{PaymentsFilter, StatusFilter};
+use crate::journal::{Journal, OpenOptions};
+
+/// `paydesk report …`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Payments in a period, optionally by operator, part of an account number and
+    /// status, with totals.
+    Payments(PaymentsArgs),
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A text listing with totals.
+    Text,
+    /// CSV (comma, dot decimals), with a totals line.
+    Csv,
+    /// An Excel workbook (needs --out).
+    Xlsx,
+}
+
+/// `paydesk report payments …`
+#[derive(Debug, Args)]
+pub struct PaymentsArgs {
+    /// From: `YYYY-MM-DD` or `YYYY-MM-DD HH:MM` in the shop's time zone.
+    #[arg(long)]
+    pub from: String,
+    /// To: a date includes that whole day; a date and time is exclusive.
+    #[arg(long)]
+    pub to: String,
+    /// Operator code (see `paydesk operators`).
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// The account number, or any part of it (digits).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// accepted, voided, unfinished, undelivered, completed, failed or stuck.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Exit code for input the user must correct.
+const EXIT_BAD_INPUT: u8 = 2;
+
+fn bad(msg: String) -> ExitCode {
+    eprintln!("paydesk: {msg}");
+    ExitCode::from(EXIT_BAD_INPUT)
+}
+
+/// A date or date-time in the shop's zone; `end` makes a bare date mean the end of
+/// that day (the next midnight).
+pub fn parse_when(text: &str, tz: Tz, end: bool) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    let naive = if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        let d = if end {
+            d.checked_add_days(Days::new(1))?
+        } else {
+            d
+        };
+        d.and_hms_opt(0, 0, 0)?
+    } else {
+        [
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())?
+    };
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Checks the arguments into a filter, or says what is wrong.
+pub fn filter(
+    args: &PaymentsArgs,
+    lang: Lang,
+    tz: Tz,
+    operators: &[String],
+) -> Result<PaymentsFilter, String> {
+    let when = |v: &str, end: bool| {
+        parse_when(v, tz, end).ok_or_else(|| lang.fill(T::ErrReportDate, &[("value", &v)]))
+    };
+    let from = when(&args.from, false)?;
+    let to = when(&args.to, true)?;
+    if to <= from {
+        return Err(lang.fill(T::ErrReportRange, &[("from", &args.from), ("to", &args.to)]));
+    }
+    let operator = match &args.operator {
+        None => None,
+        Some(op) => Some(
+            operators
+                .iter()
+                .find(|o| o.eq_ignore_ascii_case(op.trim()))
+                .cloned()
+                .ok_or_else(|| {
+                    lang.fill(
+                        T::ErrReportOperator,
+                        &[("value", op), ("known", &operators.join(", "))],
+                    )
+                })?,
+        ),
+    };
+    let account = match &args.account {
+        None => None,
+        Some(a) => {
+            let digits: String = a.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+            if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+                return Err(lang.fill(T::ErrReportAccount, &[("value", a)]));
+            }
+            Some(digits)
+        }
+    };
+    let status = match &args.status {
+        None => None,
+        Some(s) => Some(
+            StatusFilter::ALL
+                .iter()
+                .find(|(_, w)| w.eq_ignore_ascii_case(s.trim()))
+                .map(|(f, _)| *f)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = StatusFilter::ALL.iter().map(|(_, w)| *w).collect();
+                    lang.fill(
+                        T::ErrReportStatus,
+                        &[("value", s), ("known", &known.join(", "))],
+                    )
+                })?,
+        ),
+    };
+    Ok(PaymentsFilter {
+        from,
+        to,
+        operator,
+        account,
+        status,
+    })
+}
+
+/// Runs `paydesk report …`.
+pub fn run(config: Config, command: ReportCommand) -> ExitCode {
+    let lang = config.lang;
+    let ReportCommand::Payments(args) = command;
+    let journal = match Journal::open(
+        &config.journal_path,
+        &OpenOptions {
+            busy_timeout: config.busy_timeout,
+        },
+    ) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("paydesk: {}", messages::journal(lang, &e));
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut operators: Vec<String> = journal
+        .catalogue()
+        .ok()
+        .flatten()
+        .map(|c| {
+            c.operators
+                .iter()
+                .map(|o| o.code.as_str().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    if operators.is_empty() {
+        operators = crate::app::till::demo_catalogue(config.currency.code())
+            .operators
+            .iter()
+            .map(|o| o.code.as_str().to_string())
+            .collect();
+    }
+    let f = match filter(&args, lang, config.tz, &operators) {
+        Ok(f) => f,
+        Err(msg) => return bad(msg),
+    };
+    if args.format == Format::Xlsx && args.out.is_none() {
+        return bad(lang.t(T::ErrReportXlsxNeedsOut).to_string());
+    }
+    let rows = match journal.payments_report(&f) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("paydesk: {}", messages::journal(lang, &e));
+            return ExitCode::FAILURE;
+        }
+    };
+    let written = match args.format {
+        Format::Xlsx => {
+            let path = args.out.as_ref().expect("checked above");
+            super::xlsx(&rows, lang, config.tz, path).map_err(|e| e.to_string())
+        }
+        Format::Csv | Format::Text => {
+            let text = if args.format == Format::Csv {
+                super::csv(&rows, lang, config.tz)
+            } else {
+                super::text(&rows, lang, config.tz, &config.currency, 48)
+            };
+            match &args.out {
+                Some(path) => {
+                    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+                }
+                None => {
+                    print!("{text}");
+                    Ok(())
+                }
+            }
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("paydesk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

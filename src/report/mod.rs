@@ -1,0 +1,242 @@
+//! Reports for shift managers, as text, CSV and XLSX: the payments report now (shift
+//! X/Z and the monthly settlement join it). The rows come from
+//! [`crate::journal::report`]; this module only presents them.
+
+pub mod command;
+
+use std::path::Path;
+
+use chrono::DateTime;
+use chrono::Utc;
+use chrono_tz::Tz;
+
+use crate::i18n::{Currency, Lang, T};
+use crate::journal::report::{ReportRow, Totals};
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The XLSX writer failed.
+    #[error("cannot write {path}: {message}")]
+    Xlsx {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+fn local(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn number(n: Option<u64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// The column titles, in the report's language.
+pub fn headers(lang: Lang) -> [&'static str; 11] {
+    [
+        lang.t(T::ReportDateTime),
+        lang.t(T::ReportPreReceipt),
+        lang.t(T::ReportReceipt),
+        lang.t(T::ReportOperator),
+        lang.t(T::ReportAccount),
+        lang.t(T::ReportAmount),
+        lang.t(T::ReportFee),
+        lang.t(T::ReportTotal),
+        lang.t(T::ReportState),
+        lang.t(T::ReportHubStatus),
+        lang.t(T::ReportCashier),
+    ]
+}
+
+/// The payments report as CSV (RFC 4180, comma, dot decimals, shop-local times), with
+/// a totals line.
+pub fn csv(rows: &[ReportRow], lang: Lang, tz: Tz) -> String {
+    fn field(s: &str) -> String {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &[String]| {
+        let cells: Vec<String> = cells.iter().map(|c| field(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    };
+    line(
+        &mut out,
+        &headers(lang)
+            .iter()
+            .map(|h| h.to_string())
+            .collect::<Vec<_>>(),
+    );
+    for r in rows {
+        line(
+            &mut out,
+            &[
+                local(r.created_at, tz),
+                number(r.pre_receipt_no),
+                number(r.fiscal_receipt_no),
+                r.operator.clone(),
+                r.account.clone(),
+                r.amount.to_string(),
+                r.fee.to_string(),
+                r.total.to_string(),
+                r.state.clone(),
+                r.hub_status.clone().unwrap_or_default(),
+                r.cashier.clone(),
+            ],
+        );
+    }
+    let t = Totals::of(rows);
+    line(
+        &mut out,
+        &[
+            lang.t(T::ReportTotals).to_string(),
+            t.count.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            t.amount.to_string(),
+            t.fee.to_string(),
+            t.total.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ],
+    );
+    out
+}
+
+/// The payments report as plain text `columns` wide (a terminal or the receipt
+/// printer): one block per payment, then the totals.
+pub fn text(rows: &[ReportRow], lang: Lang, tz: Tz, currency: &Currency, columns: usize) -> String {
+    let pair = |label: &str, value: &str| -> String {
+        let used = label.chars().count() + value.chars().count();
+        if used < columns {
+            format!("{label}{}{value}\n", " ".repeat(columns - used))
+        } else {
+            format!("{label}\n{value:>columns$}\n")
+        }
+    };
+    let mut s = String::new();
+    for r in rows {
+        s.push_str(&pair(
+            &local(r.created_at, tz),
+            &number(r.fiscal_receipt_no),
+        ));
+        s.push_str(&pair(&r.operator, &r.account));
+        s.push_str(&pair(
+            format!("{} {}", r.state, r.hub_status.as_deref().unwrap_or("")).trim(),
+            &lang.money_with(r.total, currency),
+        ));
+        s.push_str(&"-".repeat(columns));
+        s.push('\n');
+    }
+    let t = Totals::of(rows);
+    s.push_str(&pair(lang.t(T::ReportCount), &t.count.to_string()));
+    s.push_str(&pair(
+        lang.t(T::ReportAmount),
+        &lang.money_with(t.amount, currency),
+    ));
+    s.push_str(&pair(
+        lang.t(T::ReportFee),
+        &lang.money_with(t.fee, currency),
+    ));
+    s.push_str(&pair(
+        lang.t(T::ReportTotal),
+        &lang.money_with(t.total, currency),
+    ));
+    s
+}
+
+/// The payments report as an XLSX file: real date-time and number cells, a totals row.
+pub fn xlsx(rows: &[ReportRow], lang: Lang, tz: Tz, path: &Path) -> Result<(), ExportError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(lang.t(T::ReportSheetPayments))
+        .map_err(err)?;
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    let money = Format::new().set_num_format("#,##0.00");
+    for (c, h) in headers(lang).iter().enumerate() {
+        sheet
+            .write_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        let t = ExcelDateTime::from_timestamp(
+            r.created_at
+                .with_timezone(&tz)
+                .naive_local()
+                .and_utc()
+                .timestamp(),
+        )
+        .map_err(err)?;
+        sheet
+            .write_datetime_with_format(row, 0, &t, &date)
+            .map_err(err)?;
+        if let Some(n) = r.pre_receipt_no {
+            sheet.write_number(row, 1, n as f64).map_err(err)?;
+        }
+        if let Some(n) = r.fiscal_receipt_no {
+            sheet.write_number(row, 2, n as f64).map_err(err)?;
+        }
+        sheet.write(row, 3, &r.operator).map_err(err)?;
+        sheet.write(row, 4, &r.account).map_err(err)?;
+        for (c, m) in [(5, r.amount), (6, r.fee), (7, r.total)] {
+            let v: f64 = m.decimal().to_string().parse().unwrap_or_default();
+            sheet
+                .write_number_with_format(row, c, v, &money)
+                .map_err(err)?;
+        }
+        sheet.write(row, 8, &r.state).map_err(err)?;
+        sheet
+            .write(row, 9, r.hub_status.as_deref().unwrap_or(""))
+            .map_err(err)?;
+        sheet.write(row, 10, &r.cashier).map_err(err)?;
+    }
+    let last = rows.len() as u32 + 1;
+    let t = Totals::of(rows);
+    sheet
+        .write_with_format(last, 0, lang.t(T::ReportTotals), &bold)
+        .map_err(err)?;
+    sheet.write_number(last, 1, t.count as f64).map_err(err)?;
+    for (c, m) in [(5, t.amount), (6, t.fee), (7, t.total)] {
+        let v: f64 = m.decimal().to_string().parse().unwrap_or_default();
+        sheet
+            .write_number_with_format(last, c, v, &money)
+            .map_err(err)?;
+    }
+    sheet.set_column_width(0, 20).map_err(err)?;
+    sheet.set_column_width(3, 24).map_err(err)?;
+    sheet.set_column_width(4, 16).map_err(err)?;
+    book.save(path).map_err(err)
+}
+
+/// The text the central office asks for to re-conduct or correct a payment: date,
+/// account, operator, amount, receipt number (and terminal, to find it).
+pub fn correction_request(r: &ReportRow, lang: Lang, tz: Tz, currency: &Currency) -> String {
+    lang.fill(
+        T::ReportCorrectionRequest,
+        &[
+            ("date", &local(r.created_at, tz)),
+            ("account", &r.account),
+            ("operator", &r.operator),
+            ("amount", &lang.money_with(r.amount, currency)),
+            ("receipt", &number(r.fiscal_receipt_no)),
+            ("terminal", &r.terminal_id),
+        ],
+    )
+}

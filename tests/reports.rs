@@ -1,0 +1,411 @@
+//! The payments report on a generated journal (real SQLite file): rows and totals
+//! against a plain in-memory filter of the same payments for random filters, the
+//! query plans, and the CSV and XLSX exports read back.
+
+mod common;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use paydesk::app::till::demo_catalogue;
+use paydesk::domain::entry::{self, PaymentInput};
+use paydesk::domain::money::Money;
+use paydesk::domain::payment::{
+    OperatorSnapshot, Payment, PaymentDetails, PaymentEvent, PaymentId, StateName, VoidReason,
+};
+use paydesk::i18n::{Currency, Lang};
+use paydesk::journal::report::{PaymentsFilter, ReportRow, StatusFilter, Totals};
+use paydesk::journal::{Journal, OpenOptions};
+use proptest::prelude::*;
+use proptest::test_runner::{Config as PropConfig, TestRunner};
+
+const OPERATORS: [&str; 4] = ["MTS", "BEELINE", "MEGAFON", "DOMRU"];
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 10, 1, 6, 0, 0).unwrap()
+}
+
+/// `n` payments over 30 days, one every ~7 hours: accepted, voided or left unfinished.
+fn generate(path: &std::path::Path, n: usize) -> (Journal, Vec<Payment>) {
+    let mut j = Journal::open(path, &OpenOptions::default()).unwrap();
+    let catalogue = demo_catalogue("RUB");
+    let mut payments = Vec::new();
+    for i in 0..n {
+        let op = OPERATORS[i % OPERATORS.len()];
+        let account = match op {
+            "DOMRU" => format!(
+                "{:012}",
+                100_000_000_000u64 + (i as u64 * 7919) % 900_000_000_000
+            ),
+            _ => format!("9{:09}", (i as u64 * 104_729) % 1_000_000_000),
+        };
+        let q = entry::validate(
+            &catalogue,
+            &PaymentInput {
+                operator_code: Some(op.into()),
+                account,
+                amount: format!("{}", 50 + (i * 37) % 5000),
+            },
+            Money::parse("15000").unwrap(),
+        )
+        .unwrap();
+        let details = PaymentDetails {
+            id: PaymentId::new(),
+            terminal_id: "T-01".into(),
+            operator: OperatorSnapshot {
+                code: q.operator.code.clone(),
+                name: q.operator.name.clone(),
+                tax_id: q.operator.tax_id.clone(),
+                legal_entity: q.operator.legal_entity.clone(),
+            },
+            account: q.account.clone(),
+            amount: q.amount,
+            fee: q.fee,
+            total: q.total,
+            created_at: start() + Duration::minutes(i as i64 * 431),
+            cashier: ["Анна", "Борис"][i % 2].into(),
+        };
+        let mut p = j.start_pre_receipt(&details, "test").unwrap();
+        p = j
+            .record(&p, PaymentEvent::PreReceiptPrinted, "test")
+            .unwrap();
+        match i % 10 {
+            0 => {
+                p = j
+                    .record(
+                        &p,
+                        PaymentEvent::Voided {
+                            reason: VoidReason::CustomerRefused,
+                        },
+                        "test",
+                    )
+                    .unwrap()
+            }
+            1 => {}
+            _ => {
+                p = j.record(&p, PaymentEvent::CustomerSigned, "test").unwrap();
+                p = j.take_cash(&p, q.total, true, "test").unwrap();
+                p = j.record(&p, PaymentEvent::FiscalPrinted, "test").unwrap();
+            }
+        }
+        payments.push(p);
+    }
+    (j, payments)
+}
+
+/// The same filter, written the obvious way over the payments in memory.
+fn by_hand(payments: &[Payment], f: &PaymentsFilter) -> Vec<String> {
+    let mut rows: Vec<&Payment> = payments
+        .iter()
+        .filter(|p| p.details.created_at >= f.from && p.details.created_at < f.to)
+        .filter(|p| {
+            f.operator
+                .as_deref()
+                .is_none_or(|o| p.details.operator.code.as_str() == o)
+        })
+        .filter(|p| {
+            f.account
+                .as_deref()
+                .is_none_or(|a| p.details.account.contains(a))
+        })
+        .filter(|p| match f.status {
+            None => true,
+            Some(StatusFilter::Accepted) => p.state.name() == StateName::Fiscalized,
+            Some(StatusFilter::Voided) => p.state.name() == StateName::Voided,
+            Some(StatusFilter::Unfinished) => {
+                !matches!(p.state.name(), StateName::Fiscalized | StateName::Voided)
+            }
+            Some(other) => panic!("not modelled: {other:?}"),
+        })
+        .collect();
+    rows.sort_by_key(|p| (p.details.created_at, p.id().to_string()));
+    rows.iter().map(|p| p.id().to_string()).collect()
+}
+
+#[test]
+fn rows_and_totals_match_a_plain_filter_for_random_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, payments) = generate(&dir.path().join("j.sqlite"), 120);
+    let accounts: Vec<String> = payments.iter().map(|p| p.details.account.clone()).collect();
+    let filters = (
+        0i64..720,
+        1i64..720,
+        proptest::option::of(0usize..OPERATORS.len()),
+        proptest::option::of((0usize..accounts.len(), 0usize..8, 1usize..5)),
+        proptest::option::of(0usize..3),
+    );
+    let mut runner = TestRunner::new(PropConfig {
+        cases: 200,
+        ..PropConfig::default()
+    });
+    runner
+        .run(&filters, |(from_h, len_h, op, acc, status)| {
+            let f = PaymentsFilter {
+                from: start() + Duration::hours(from_h),
+                to: start() + Duration::hours(from_h + len_h),
+                operator: op.map(|i| OPERATORS[i].to_string()),
+                // Any part of some real account number.
+                account: acc.map(|(i, at, len)| {
+                    let a = &accounts[i];
+                    let at = at.min(a.len() - 1);
+                    a[at..(at + len).min(a.len())].to_string()
+                }),
+                status: status.map(|s| StatusFilter::ALL[s].0),
+            };
+            let rows = journal.payments_report(&f).unwrap();
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            prop_assert_eq!(&ids, &by_hand(&payments, &f));
+            let t = Totals::of(&rows);
+            let sum = |m: fn(&ReportRow) -> Money| rows.iter().map(|r| m(r).minor()).sum::<i64>();
+            prop_assert_eq!(t.count as usize, rows.len());
+            prop_assert_eq!(t.amount.minor(), sum(|r| r.amount));
+            prop_assert_eq!(t.fee.minor(), sum(|r| r.fee));
+            prop_assert_eq!(t.total.minor(), t.amount.minor() + t.fee.minor());
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn every_report_query_uses_an_index_not_a_scan_of_payments() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _) = generate(&dir.path().join("j.sqlite"), 20);
+    let base = PaymentsFilter {
+        from: start(),
+        to: start() + Duration::days(7),
+        operator: None,
+        account: None,
+        status: None,
+    };
+    let cases = [
+        (base.clone(), "payments_created_at"),
+        (
+            PaymentsFilter {
+                operator: Some("MTS".into()),
+                ..base.clone()
+            },
+            "payments_operator_created",
+        ),
+        (
+            PaymentsFilter {
+                account: Some("4567".into()),
+                status: Some(StatusFilter::Accepted),
+                ..base.clone()
+            },
+            "payments_created_at",
+        ),
+        (
+            PaymentsFilter {
+                operator: Some("DOMRU".into()),
+                account: Some("1000".into()),
+                status: Some(StatusFilter::Unfinished),
+                ..base.clone()
+            },
+            "payments_operator_created",
+        ),
+    ];
+    for (f, index) in cases {
+        let plan = journal.payments_report_plan(&f).unwrap().join(" | ");
+        assert!(
+            plan.contains(&format!("USING INDEX {index}")),
+            "{f:?}: {plan}"
+        );
+        assert!(!plan.contains("SCAN payments"), "{f:?}: {plan}");
+    }
+}
+
+#[test]
+fn csv_and_xlsx_read_back_equal_the_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _) = generate(&dir.path().join("j.sqlite"), 40);
+    let f = PaymentsFilter {
+        from: start(),
+        to: start() + Duration::days(30),
+        operator: None,
+        account: None,
+        status: None,
+    };
+    let rows = journal.payments_report(&f).unwrap();
+    assert_eq!(rows.len(), 40);
+    let tz = chrono_tz::Europe::Moscow;
+
+    // CSV, parsed by a real CSV reader.
+    let text = paydesk::report::csv(&rows, Lang::Ru, tz);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[0], "Дата и время");
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), rows.len() + 1, "rows and the totals line");
+    for (rec, row) in records.iter().zip(&rows) {
+        assert_eq!(
+            &rec[0],
+            row.created_at
+                .with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        );
+        assert_eq!(&rec[3], row.operator);
+        assert_eq!(&rec[4], row.account);
+        assert_eq!(Money::parse(&rec[5]).unwrap(), row.amount);
+        assert_eq!(&rec[7], row.total.to_string());
+    }
+    let totals = records.last().unwrap();
+    let t = Totals::of(&rows);
+    assert_eq!(&totals[1], t.count.to_string());
+    assert_eq!(&totals[7], t.total.to_string());
+
+    // XLSX, read back with calamine: numbers are numbers, dates are dates.
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let path = dir.path().join("payments.xlsx");
+    paydesk::report::xlsx(&rows, Lang::Ru, tz, &path).unwrap();
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let sheet = book.worksheet_range("Платежи").unwrap();
+    assert_eq!(sheet.height(), rows.len() + 2);
+    for (i, row) in rows.iter().enumerate() {
+        let r = i + 1;
+        match sheet.get((r, 0)) {
+            Some(Data::DateTime(d)) => {
+                // Excel's serial date: days since 1899-12-30, shop-local.
+                let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap();
+                let local = row.created_at.with_timezone(&tz).naive_local();
+                let expected = (local - epoch).num_seconds() as f64 / 86_400.0;
+                assert!(
+                    (d.as_f64() - expected).abs() < 1e-6,
+                    "row {r}: {} vs {expected}",
+                    d.as_f64()
+                );
+            }
+            other => panic!("row {r}: date cell is {other:?}"),
+        }
+        assert_eq!(sheet.get((r, 4)), Some(&Data::String(row.account.clone())));
+        match sheet.get((r, 7)) {
+            Some(Data::Float(v)) => assert_eq!(format!("{v:.2}"), row.total.to_string()),
+            other => panic!("row {r}: total cell is {other:?}"),
+        }
+    }
+    match sheet.get((rows.len() + 1, 7)) {
+        Some(Data::Float(v)) => assert_eq!(format!("{v:.2}"), t.total.to_string()),
+        other => panic!("totals cell is {other:?}"),
+    }
+
+    // A line as the central office asks for it.
+    let line = paydesk::report::correction_request(&rows[2], Lang::Ru, tz, &Currency::default());
+    assert!(line.starts_with("Платёж от 2026-10-01"), "{line}");
+    assert!(
+        line.contains(&format!("счёт {}", rows[2].account)),
+        "{line}"
+    );
+    assert!(line.contains("чек № "), "{line}");
+}
+
+#[test]
+fn the_report_command_explains_bad_input_and_prints_totals() {
+    let shop = common::Shop::new();
+    for amount in ["100", "250"] {
+        assert!(shop.pay(amount).status.success());
+    }
+    let today = Utc::now().format("%Y-%m-%d").to_string();
+    let o = shop
+        .paydesk()
+        .args(["report", "payments", "--from", &today, "--to", &today])
+        .args(["--account", "4567", "--status", "accepted"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = common::out(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Payments                                       2"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("350.00"), "{stdout}");
+
+    let csv_path = shop.path().join("r.csv");
+    let o = shop
+        .paydesk()
+        .args([
+            "report", "payments", "--from", &today, "--to", &today, "--format", "csv", "--out",
+        ])
+        .arg(&csv_path)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read_to_string(&csv_path).unwrap().lines().count(),
+        4
+    );
+
+    // (arguments, words of the message); every one exits 2 and writes nothing.
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--from", "2026-13-01", "--to", "2026-12-01"],
+            "2026-13-01 is not a date",
+        ),
+        (
+            &["--from", "yesterday", "--to", "2026-12-01"],
+            "yesterday is not a date",
+        ),
+        (
+            &["--from", "2026-12-02", "--to", "2026-12-01"],
+            "--to must come after --from",
+        ),
+        (
+            &[
+                "--from",
+                "2026-12-01",
+                "--to",
+                "2026-12-01",
+                "--operator",
+                "ACME",
+            ],
+            "There is no operator ACME; known: MTS",
+        ),
+        (
+            &[
+                "--from",
+                "2026-12-01",
+                "--to",
+                "2026-12-01",
+                "--account",
+                "90x",
+            ],
+            "90x is not (part of) an account number",
+        ),
+        (
+            &[
+                "--from",
+                "2026-12-01",
+                "--to",
+                "2026-12-01",
+                "--status",
+                "lost",
+            ],
+            "There is no status lost",
+        ),
+        (
+            &[
+                "--from",
+                "2026-12-01",
+                "--to",
+                "2026-12-01",
+                "--format",
+                "xlsx",
+            ],
+            "needs a file",
+        ),
+    ];
+    for (args, words) in cases {
+        let o = shop
+            .paydesk()
+            .args(["report", "payments"])
+            .args(*args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = common::out(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
+        assert!(stdout.is_empty());
+    }
+}

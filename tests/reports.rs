@@ -409,3 +409,91 @@ fn the_report_command_explains_bad_input_and_prints_totals() {
         assert!(stdout.is_empty());
     }
 }
+
+#[test]
+fn the_monthly_settlement_sums_each_principal_and_lists_what_the_hub_has_not_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, payments) = generate(&dir.path().join("j.sqlite"), 120);
+    let tz = chrono_tz::Europe::Moscow;
+    let mut months = Vec::new();
+    for month in ["2026-10", "2026-11"] {
+        let (from, to) = paydesk::report::command::month_range(month, tz).unwrap();
+        let lines = journal.settlement(from, to).unwrap();
+        // By hand: accepted payments of the month, per legal entity.
+        let mut expected: std::collections::BTreeMap<String, (u64, i64, i64)> = Default::default();
+        for p in payments.iter().filter(|p| {
+            p.state.name() == StateName::Fiscalized
+                && p.details.created_at >= from
+                && p.details.created_at < to
+        }) {
+            let e = expected
+                .entry(p.details.operator.legal_entity.clone())
+                .or_default();
+            e.0 += 1;
+            e.1 += p.details.amount.minor();
+            e.2 += p.details.fee.minor();
+        }
+        let got: std::collections::BTreeMap<String, (u64, i64, i64)> = lines
+            .iter()
+            .map(|l| {
+                (
+                    l.legal_entity.clone(),
+                    (l.count, l.collected.minor(), l.fees.minor()),
+                )
+            })
+            .collect();
+        assert_eq!(got, expected, "{month}");
+        assert!(!expected.is_empty(), "{month} has payments");
+        // No hub in this journal: every accepted payment is unconfirmed.
+        let unconfirmed = journal.unconfirmed(from, to).unwrap();
+        assert_eq!(
+            unconfirmed.len() as u64,
+            lines.iter().map(|l| l.unconfirmed).sum::<u64>()
+        );
+        months.push(paydesk::report::SettlementMonth {
+            month: month.into(),
+            lines,
+            unconfirmed,
+        });
+    }
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let path = dir.path().join("settlement.xlsx");
+    paydesk::report::settlement_xlsx(&months, Lang::Ru, tz, &path).unwrap();
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        vec!["2026-10".to_string(), "2026-11".to_string()]
+    );
+    for m in &months {
+        let sheet = book.worksheet_range(&m.month).unwrap();
+        for (i, l) in m.lines.iter().enumerate() {
+            assert_eq!(
+                sheet.get((i + 1, 0)),
+                Some(&Data::String(l.legal_entity.clone()))
+            );
+            assert_eq!(sheet.get((i + 1, 1)), Some(&Data::Float(l.count as f64)));
+            match sheet.get((i + 1, 2)) {
+                Some(Data::Float(v)) => assert_eq!(format!("{v:.2}"), l.collected.to_string()),
+                other => panic!("{other:?}"),
+            }
+        }
+        let listed = (0..sheet.height())
+            .filter(|r| {
+                m.unconfirmed
+                    .iter()
+                    .any(|u| sheet.get((*r, 2)) == Some(&Data::String(u.account.clone())))
+            })
+            .count();
+        assert!(listed >= 1 && !m.unconfirmed.is_empty(), "{}", m.month);
+    }
+
+    let shop = common::Shop::new();
+    let o = shop
+        .paydesk()
+        .args(["report", "settlement", "--month", "2026-13", "--out"])
+        .arg(shop.path().join("s.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(common::out(&o).1.contains("2026-13 is not a month"));
+}

@@ -210,3 +210,73 @@ impl Journal {
         Ok(rows)
     }
 }
+
+/// One principal's line of the monthly settlement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettlementLine {
+    /// The principal (an operator's legal entity).
+    pub legal_entity: String,
+    /// Accepted payments.
+    pub count: u64,
+    /// Cash collected on its behalf (the payments' amounts).
+    pub collected: Money,
+    /// The shop's fees on those payments.
+    pub fees: Money,
+    /// Of those, not yet confirmed (completed) by the hub.
+    pub unconfirmed: u64,
+}
+
+impl Journal {
+    /// The settlement for a period (a month): accepted payments per principal.
+    pub fn settlement(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<SettlementLine>, JournalError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT legal_entity, COUNT(*), SUM(amount_minor), SUM(fee_minor),
+                        SUM(CASE WHEN hub_status = 'completed' THEN 0 ELSE 1 END)
+                 FROM payments
+                 WHERE created_at >= ?1 AND created_at < ?2 AND state = 'fiscalized'
+                 GROUP BY legal_entity ORDER BY legal_entity",
+            )
+            .map_err(|e| self.err(e))?;
+        let money = |m: i64| Money::from_minor(m).unwrap_or_default();
+        let lines = stmt
+            .query_map([timestamp(from), timestamp(to)], |r| {
+                Ok(SettlementLine {
+                    legal_entity: r.get(0)?,
+                    count: r.get::<_, i64>(1)? as u64,
+                    collected: money(r.get(2)?),
+                    fees: money(r.get(3)?),
+                    unconfirmed: r.get::<_, i64>(4)? as u64,
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(lines)
+    }
+
+    /// Accepted payments of a period the hub has not confirmed yet (for the
+    /// settlement's list).
+    pub fn unconfirmed(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ReportRow>, JournalError> {
+        let rows = self.payments_report(&PaymentsFilter {
+            from,
+            to,
+            operator: None,
+            account: None,
+            status: Some(StatusFilter::Accepted),
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.hub_status.as_deref() != Some("completed"))
+            .collect())
+    }
+}

@@ -19,6 +19,64 @@ pub enum ReportCommand {
     /// Payments in a period, optionally by operator, part of an account number and
     /// status, with totals.
     Payments(PaymentsArgs),
+    /// The monthly agent settlement per principal, as XLSX: one sheet per month.
+    Settlement(SettlementArgs),
+}
+
+/// `paydesk report settlement …`
+#[derive(Debug, Args)]
+pub struct SettlementArgs {
+    /// A month, `YYYY-MM`; repeat for several (one sheet each).
+    #[arg(long, required = true)]
+    pub month: Vec<String>,
+    /// The XLSX file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// The first instant of a month and of the next one, in the shop's zone.
+pub fn month_range(text: &str, tz: Tz) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let first = NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d").ok()?;
+    if text.trim().len() != 7 {
+        return None;
+    }
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    let at = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    Some((at(first)?, at(next)?))
+}
+
+fn settlement(config: &Config, journal: &Journal, args: &SettlementArgs) -> ExitCode {
+    let lang = config.lang;
+    let mut months = Vec::new();
+    for m in &args.month {
+        let Some((from, to)) = month_range(m, config.tz) else {
+            return bad(lang.fill(T::ErrReportMonth, &[("value", m)]));
+        };
+        let lines = journal.settlement(from, to);
+        let unconfirmed = journal.unconfirmed(from, to);
+        match (lines, unconfirmed) {
+            (Ok(lines), Ok(unconfirmed)) => months.push(super::SettlementMonth {
+                month: m.trim().to_string(),
+                lines,
+                unconfirmed,
+            }),
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("paydesk: {}", messages::journal(lang, &e));
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    match super::settlement_xlsx(&months, lang, config.tz, &args.out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("paydesk: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Output formats.
@@ -160,7 +218,6 @@ pub fn filter(
 /// Runs `paydesk report …`.
 pub fn run(config: Config, command: ReportCommand) -> ExitCode {
     let lang = config.lang;
-    let ReportCommand::Payments(args) = command;
     let journal = match Journal::open(
         &config.journal_path,
         &OpenOptions {
@@ -172,6 +229,10 @@ pub fn run(config: Config, command: ReportCommand) -> ExitCode {
             eprintln!("paydesk: {}", messages::journal(lang, &e));
             return ExitCode::FAILURE;
         }
+    };
+    let args = match command {
+        ReportCommand::Payments(args) => args,
+        ReportCommand::Settlement(args) => return settlement(&config, &journal, &args),
     };
     let mut operators: Vec<String> = journal
         .catalogue()

@@ -240,3 +240,105 @@ pub fn correction_request(r: &ReportRow, lang: Lang, tz: Tz, currency: &Currency
         ],
     )
 }
+
+/// One month of the settlement: its name (`2026-10`) and what it holds.
+pub struct SettlementMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Per principal.
+    pub lines: Vec<crate::journal::report::SettlementLine>,
+    /// Accepted payments the hub has not confirmed yet.
+    pub unconfirmed: Vec<ReportRow>,
+}
+
+/// The monthly agent settlement as XLSX: one sheet per month, a line per principal,
+/// totals, then the payments not yet confirmed by the hub.
+pub fn settlement_xlsx(
+    months: &[SettlementMonth],
+    lang: Lang,
+    tz: Tz,
+    path: &Path,
+) -> Result<(), ExportError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let to_f64 = |m: crate::domain::money::Money| -> f64 {
+        m.decimal().to_string().parse().unwrap_or_default()
+    };
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    for m in months {
+        let sheet = book.add_worksheet();
+        sheet.set_name(&m.month).map_err(err)?;
+        let heads = [
+            lang.t(T::SettlementPrincipal),
+            lang.t(T::ReportCount),
+            lang.t(T::SettlementCollected),
+            lang.t(T::ReportFee),
+            lang.t(T::SettlementUnconfirmed),
+        ];
+        for (c, h) in heads.iter().enumerate() {
+            sheet
+                .write_with_format(0, c as u16, *h, &bold)
+                .map_err(err)?;
+        }
+        let mut row = 1;
+        for l in &m.lines {
+            sheet.write(row, 0, &l.legal_entity).map_err(err)?;
+            sheet.write_number(row, 1, l.count as f64).map_err(err)?;
+            sheet
+                .write_number_with_format(row, 2, to_f64(l.collected), &money)
+                .map_err(err)?;
+            sheet
+                .write_number_with_format(row, 3, to_f64(l.fees), &money)
+                .map_err(err)?;
+            sheet
+                .write_number(row, 4, l.unconfirmed as f64)
+                .map_err(err)?;
+            row += 1;
+        }
+        let sum = |f: fn(&crate::journal::report::SettlementLine) -> i64| -> i64 {
+            m.lines.iter().map(f).sum()
+        };
+        sheet
+            .write_with_format(row, 0, lang.t(T::ReportTotals), &bold)
+            .map_err(err)?;
+        sheet
+            .write_number(row, 1, sum(|l| l.count as i64) as f64)
+            .map_err(err)?;
+        let minor = |v: i64| to_f64(crate::domain::money::Money::from_minor(v).unwrap_or_default());
+        sheet
+            .write_number_with_format(row, 2, minor(sum(|l| l.collected.minor())), &money)
+            .map_err(err)?;
+        sheet
+            .write_number_with_format(row, 3, minor(sum(|l| l.fees.minor())), &money)
+            .map_err(err)?;
+        sheet
+            .write_number(row, 4, sum(|l| l.unconfirmed as i64) as f64)
+            .map_err(err)?;
+        row += 2;
+        sheet
+            .write_with_format(row, 0, lang.t(T::SettlementUnconfirmedList), &bold)
+            .map_err(err)?;
+        row += 1;
+        for r in &m.unconfirmed {
+            sheet.write(row, 0, &r.legal_entity).map_err(err)?;
+            sheet.write(row, 1, local(r.created_at, tz)).map_err(err)?;
+            sheet.write(row, 2, &r.account).map_err(err)?;
+            sheet
+                .write_number_with_format(row, 3, to_f64(r.amount), &money)
+                .map_err(err)?;
+            sheet
+                .write(row, 4, r.hub_status.as_deref().unwrap_or("—"))
+                .map_err(err)?;
+            row += 1;
+        }
+        sheet.set_column_width(0, 36).map_err(err)?;
+        sheet.set_column_width(1, 20).map_err(err)?;
+        sheet.set_column_width(2, 16).map_err(err)?;
+    }
+    book.save(path).map_err(err)
+}

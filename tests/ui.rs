@@ -558,3 +558,75 @@ fn a_serial_printer_is_configured_in_settings_tested_and_used_and_paper_end_asks
         .collect();
     assert_eq!(states, [StateName::Fiscalized, StateName::FiscalPrinting]);
 }
+
+#[test]
+fn the_payments_report_filters_rows_and_totals_copies_a_request_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    {
+        let mut till = paydesk::app::till::Till::open(&config).unwrap();
+        for (account, amount) in [
+            ("9031234567", "100"),
+            ("9161112233", "250"),
+            ("9267654321", "40"),
+        ] {
+            let q = paydesk::domain::entry::validate(
+                till.catalogue(),
+                &paydesk::domain::entry::PaymentInput {
+                    operator_code: Some("MTS".into()),
+                    account: account.into(),
+                    amount: amount.into(),
+                },
+                till.max_payment(),
+            )
+            .unwrap();
+            let id = till.print_pre_receipt(&q).unwrap().payment.id();
+            till.customer_signed(id).unwrap();
+            till.take_cash(id, q.total).unwrap();
+        }
+    }
+    let mut h = app(config.clone());
+    click(&mut h, "Reports");
+    click(&mut h, "Show (Enter)");
+    h.get_by_label(&format!(
+        "Payments: 3 · amount 390.00{NBSP}₽ · fees 0.00{NBSP}₽ · total 390.00{NBSP}₽"
+    ));
+    h.get_by_label("9161112233");
+
+    // Part of a number finds the one payment.
+    type_into(&mut h, "Account (or part)", "1122");
+    click(&mut h, "Show (Enter)");
+    h.get_by_label(&format!(
+        "Payments: 1 · amount 250.00{NBSP}₽ · fees 0.00{NBSP}₽ · total 250.00{NBSP}₽"
+    ));
+    assert!(h.query_by_label("9031234567").is_none());
+
+    click(&mut h, "Copy request");
+    h.get_by_label_contains("Copied: Payment of ");
+    h.get_by_label_contains("account 9161112233, operator МТС, amount 250.00");
+
+    click(&mut h, "Export XLSX");
+    h.get_by_label_contains("Written to ");
+    let written: Vec<_> = std::fs::read_dir(dir.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let path = written[0].clone();
+    assert!(path.extension().is_some_and(|e| e == "xlsx"), "{path:?}");
+    h.get_by_label_contains(&path.display().to_string());
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let sheet = book.worksheet_range("Payments").unwrap();
+    assert_eq!(sheet.height(), 3, "header, the row, totals");
+    assert_eq!(sheet.get((1, 4)), Some(&Data::String("9161112233".into())));
+
+    // A bad date is explained, the rows stay.
+    let from = h.get_by_label("From");
+    from.focus();
+    h.run();
+    h.get_by_label("From").type_text("x");
+    h.run();
+    click(&mut h, "Show (Enter)");
+    h.get_by_label_contains("is not a date");
+}

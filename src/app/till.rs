@@ -257,6 +257,11 @@ impl Till {
         self.docs.lang = lang;
     }
 
+    /// The shop's time zone.
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.docs.tz
+    }
+
     /// The operator catalogue in force.
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue

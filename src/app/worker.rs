@@ -20,6 +20,7 @@ use super::messages;
 use super::recovery::{self, Answer, Outcome};
 use super::till::{CheckOutcome, FlowError, OpenError, Step, Till};
 use crate::hub::client::HubClient;
+use crate::journal::report::{PaymentsFilter, ReportRow};
 use crate::printing::decode::Printout;
 use crate::printing::serial::{self, FoundPort};
 use crate::printing::status::StatusReport;
@@ -48,6 +49,19 @@ pub enum Request {
     SetPrinter(PrinterConfig),
     /// List the serial ports and USB devices of this machine.
     ScanDevices,
+    /// Run the payments report.
+    Report(PaymentsFilter),
+    /// Write the payments report to a file.
+    ExportReport(PaymentsFilter, ExportFormat, PathBuf),
+}
+
+/// Report file formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// CSV.
+    Csv,
+    /// XLSX.
+    Xlsx,
 }
 
 /// What the till answers about the printer (settings screen and status bar).
@@ -111,6 +125,10 @@ pub enum Reply {
     },
     /// An answer about the printer.
     Printer(PrinterReply),
+    /// The payments report's rows, or why not (in words).
+    Report(Result<Vec<ReportRow>, String>),
+    /// Where the report was written, or why not (in words).
+    Exported(Result<PathBuf, String>),
     /// A step failed; `payment` is the payment as the journal has it now.
     Failed {
         /// Why.
@@ -171,6 +189,37 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::PrintTestPage
         | Request::SetPrinter(_)
         | Request::ScanDevices => return Some(printer_request(till, request, *lang)),
+        Request::Report(f) => {
+            return Some(Reply::Report(
+                till.journal()
+                    .payments_report(f)
+                    .map_err(|e| messages::journal(*lang, &e)),
+            ));
+        }
+        Request::ExportReport(f, format, path) => {
+            let written = till
+                .journal()
+                .payments_report(f)
+                .map_err(|e| messages::journal(*lang, &e))
+                .and_then(|rows| {
+                    if let Some(dir) = path.parent() {
+                        std::fs::create_dir_all(dir)
+                            .map_err(|e| format!("{}: {e}", dir.display()))?;
+                    }
+                    match format {
+                        ExportFormat::Csv => {
+                            std::fs::write(path, crate::report::csv(&rows, *lang, till.time_zone()))
+                                .map_err(|e| format!("{}: {e}", path.display()))
+                        }
+                        ExportFormat::Xlsx => {
+                            crate::report::xlsx(&rows, *lang, till.time_zone(), path)
+                                .map_err(|e| e.to_string())
+                        }
+                    }
+                })
+                .map(|()| path.clone());
+            return Some(Reply::Exported(written));
+        }
         Request::PrintPreReceipt(_) => None,
         Request::CustomerSigned(id) | Request::Void(id, _) | Request::TakeCash(id, _) => Some(*id),
         Request::Answer(p, _) => Some(p.id()),
@@ -188,7 +237,9 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::PrinterStatus
         | Request::PrintTestPage
         | Request::SetPrinter(_)
-        | Request::ScanDevices => unreachable!("handled above"),
+        | Request::ScanDevices
+        | Request::Report(_)
+        | Request::ExportReport(..) => unreachable!("handled above"),
         Request::Answer(p, a) => recovery::answer(till, &p, a).map(|o| match o {
             Outcome::Moved(step) => (step, false),
             Outcome::ResumeAtCash(payment) => (

@@ -5,6 +5,7 @@
 pub mod cashier;
 pub mod preview;
 pub mod recovery;
+pub mod reports;
 pub mod settings;
 pub mod style;
 
@@ -76,6 +77,8 @@ pub fn run(config: Config) -> ExitCode {
 pub enum Tab {
     /// Taking payments.
     Cashier,
+    /// Reports for managers.
+    Reports,
     /// Language and configuration.
     Settings,
 }
@@ -143,6 +146,8 @@ pub struct PaydeskApp {
     printer_saved_to: Option<PathBuf>,
     /// The tab shown in the previous frame (entering settings asks the printer).
     last_tab: Tab,
+    /// The reports screen.
+    pub reports: reports::ReportsState,
 }
 
 impl PaydeskApp {
@@ -166,6 +171,7 @@ impl PaydeskApp {
             })
         });
         let printer_form = settings::PrinterForm::from_config(&config);
+        let tz = config.tz;
         PaydeskApp {
             lang: config.lang,
             config,
@@ -179,6 +185,7 @@ impl PaydeskApp {
             printer_form,
             printer_saved_to: None,
             last_tab: Tab::Cashier,
+            reports: reports::ReportsState::today(tz),
         }
     }
 
@@ -187,7 +194,7 @@ impl PaydeskApp {
         match &self.phase {
             Phase::Opening => true,
             Phase::Failed(_) => false,
-            Phase::Ready(t) => t.cashier.busy || self.printer_form.busy(),
+            Phase::Ready(t) => t.cashier.busy || self.printer_form.busy() || self.reports.busy,
         }
     }
 
@@ -228,6 +235,27 @@ impl PaydeskApp {
             }
             Reply::OpenFailed(e) => self.phase = Phase::Failed(messages::open(lang, &e)),
             Reply::Printer(r) => self.printer_reply(r),
+            Reply::Report(r) => {
+                self.reports.busy = false;
+                match r {
+                    Ok(rows) => {
+                        self.reports.rows = rows;
+                        self.reports.sort_rows();
+                        self.reports.note = None;
+                    }
+                    Err(e) => self.reports.note = Some((e, true)),
+                }
+            }
+            Reply::Exported(r) => {
+                self.reports.busy = false;
+                self.reports.note = Some(match r {
+                    Ok(p) => (
+                        lang.fill(T::ReportExported, &[("path", &p.display())]),
+                        false,
+                    ),
+                    Err(e) => (e, true),
+                });
+            }
             Reply::Done {
                 step,
                 resume_at_cash,
@@ -341,6 +369,40 @@ impl PaydeskApp {
             PrinterReply::Devices { ports, usb } => {
                 form.ports = ports;
                 form.usb = usb;
+            }
+        }
+    }
+
+    fn report_action(&mut self, ctx: &egui::Context, action: reports::Action) {
+        let lang = self.lang;
+        match action {
+            reports::Action::Show(f) => {
+                self.reports.shown = Some(f.clone());
+                self.reports.busy = self.worker.send(Request::Report(f));
+            }
+            reports::Action::Export(f, format) => {
+                let ext = match format {
+                    crate::app::worker::ExportFormat::Csv => "csv",
+                    crate::app::worker::ExportFormat::Xlsx => "xlsx",
+                };
+                let name = format!(
+                    "payments-{}-{}.{ext}",
+                    f.from.with_timezone(&self.config.tz).format("%Y%m%d-%H%M"),
+                    f.to.with_timezone(&self.config.tz).format("%Y%m%d-%H%M"),
+                );
+                let dir = self
+                    .config
+                    .journal_path
+                    .parent()
+                    .map(|d| d.join("reports"))
+                    .unwrap_or_else(|| PathBuf::from("reports"));
+                self.reports.busy =
+                    self.worker
+                        .send(Request::ExportReport(f, format, dir.join(name)));
+            }
+            reports::Action::Copy(text) => {
+                ctx.copy_text(text.clone());
+                self.reports.note = Some((lang.fill(T::ReportCopied, &[("text", &text)]), false));
             }
         }
     }
@@ -596,6 +658,7 @@ impl eframe::App for PaydeskApp {
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.selectable_value(&mut self.tab, Tab::Cashier, lang.t(T::TabCashier));
+                ui.selectable_value(&mut self.tab, Tab::Reports, lang.t(T::TabReports));
                 ui.selectable_value(&mut self.tab, Tab::Settings, lang.t(T::TabSettings));
             });
         });
@@ -603,6 +666,7 @@ impl eframe::App for PaydeskApp {
 
         let mut cashier_actions = Vec::new();
         let mut settings_actions = Vec::new();
+        let mut report_actions = Vec::new();
         let mut answer = None;
         match (&mut self.phase, self.tab) {
             (Phase::Opening, _) => {
@@ -621,6 +685,17 @@ impl eframe::App for PaydeskApp {
                     );
                     ui.add_space(8.0);
                     ui.label(RichText::new(reason.as_str()).heading());
+                });
+            }
+            (Phase::Ready(t), Tab::Reports) => {
+                let view = reports::View {
+                    lang,
+                    tz: self.config.tz,
+                    currency: &self.config.currency,
+                    catalogue: &t.catalogue,
+                };
+                egui::CentralPanel::default().show(ui, |ui| {
+                    report_actions = reports::show(ui, &mut self.reports, &view);
                 });
             }
             (Phase::Ready(_), Tab::Settings) => {
@@ -693,6 +768,9 @@ impl eframe::App for PaydeskApp {
         }
         for a in settings_actions {
             self.settings_action(a);
+        }
+        for a in report_actions {
+            self.report_action(ui.ctx(), a);
         }
         // Entering settings: ask the printer how it is and what is plugged in.
         if self.tab == Tab::Settings && self.last_tab != Tab::Settings && self.terminal().is_some()

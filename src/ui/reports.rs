@@ -1,0 +1,387 @@
+//! The payments report screen: a period, an operator, part of an account number and a
+//! status; a virtualised, sortable table (only visible rows are laid out, so a million
+//! rows stay fast); totals of exactly the rows shown; export to CSV and XLSX; a line
+//! per payment copied as the central office's correction request.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use egui::RichText;
+use egui_extras::{Column, TableBuilder};
+
+use crate::domain::operator::Catalogue;
+use crate::i18n::{Currency, Lang, T};
+use crate::journal::report::{PaymentsFilter, ReportRow, StatusFilter, Totals};
+use crate::report::command::parse_when;
+
+use super::style;
+
+/// Table columns a manager can sort by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortBy {
+    /// Date and time.
+    #[default]
+    Time,
+    /// Fiscal receipt number.
+    Receipt,
+    /// Operator name.
+    Operator,
+    /// Account number.
+    Account,
+    /// Amount.
+    Amount,
+}
+
+/// What the report screen asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Run the report with this filter.
+    Show(PaymentsFilter),
+    /// Write the rows of this filter to a file.
+    Export(PaymentsFilter, crate::app::worker::ExportFormat),
+    /// Put this text on the clipboard.
+    Copy(String),
+}
+
+/// The report screen's state.
+#[derive(Clone, Debug, Default)]
+pub struct ReportsState {
+    /// From, as typed.
+    pub from: String,
+    /// To, as typed.
+    pub to: String,
+    /// Operator code.
+    pub operator: Option<String>,
+    /// Part of an account number, as typed.
+    pub account: String,
+    /// Status.
+    pub status: Option<StatusFilter>,
+    /// Rows of the last run, in the chosen order.
+    pub rows: Vec<ReportRow>,
+    /// The filter the rows are for.
+    pub shown: Option<PaymentsFilter>,
+    /// Sort column and direction (true: ascending).
+    pub sort: (SortBy, bool),
+    /// A message (error or result of export/copy).
+    pub note: Option<(String, bool)>,
+    /// A request is with the till.
+    pub busy: bool,
+}
+
+impl ReportsState {
+    /// Today in the shop's zone, all statuses.
+    pub fn today(tz: Tz) -> ReportsState {
+        let today = Utc::now().with_timezone(&tz).format("%Y-%m-%d").to_string();
+        ReportsState {
+            from: today.clone(),
+            to: today,
+            sort: (SortBy::Time, true),
+            ..ReportsState::default()
+        }
+    }
+
+    /// Orders the rows as chosen.
+    pub fn sort_rows(&mut self) {
+        let (by, asc) = self.sort;
+        self.rows.sort_by(|a, b| {
+            let o = match by {
+                SortBy::Time => a.created_at.cmp(&b.created_at),
+                SortBy::Receipt => a.fiscal_receipt_no.cmp(&b.fiscal_receipt_no),
+                SortBy::Operator => a.operator.cmp(&b.operator),
+                SortBy::Account => a.account.cmp(&b.account),
+                SortBy::Amount => a.amount.cmp(&b.amount),
+            }
+            .then_with(|| a.id.cmp(&b.id));
+            if asc { o } else { o.reverse() }
+        });
+    }
+
+    fn filter(&self, lang: Lang, tz: Tz) -> Result<PaymentsFilter, String> {
+        let when = |v: &str, end: bool| -> Result<DateTime<Utc>, String> {
+            parse_when(v, tz, end).ok_or_else(|| lang.fill(T::ErrReportDate, &[("value", &v)]))
+        };
+        let from = when(&self.from, false)?;
+        let to = when(&self.to, true)?;
+        if to <= from {
+            return Err(lang.fill(T::ErrReportRange, &[("from", &self.from), ("to", &self.to)]));
+        }
+        let digits: String = self
+            .account
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .collect();
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(lang.fill(T::ErrReportAccount, &[("value", &self.account)]));
+        }
+        Ok(PaymentsFilter {
+            from,
+            to,
+            operator: self.operator.clone(),
+            account: (!digits.is_empty()).then_some(digits),
+            status: self.status,
+        })
+    }
+}
+
+fn status_word(lang: Lang, s: Option<StatusFilter>) -> &'static str {
+    lang.t(match s {
+        None => T::ReportStatusAll,
+        Some(StatusFilter::Accepted) => T::ReportStatusAccepted,
+        Some(StatusFilter::Voided) => T::ReportStatusVoided,
+        Some(StatusFilter::Unfinished) => T::ReportStatusUnfinished,
+        Some(StatusFilter::Undelivered) => T::ReportStatusUndelivered,
+        Some(StatusFilter::Completed) => T::ReportStatusCompleted,
+        Some(StatusFilter::Failed) => T::ReportStatusFailed,
+        Some(StatusFilter::Stuck) => T::ReportStatusStuck,
+    })
+}
+
+/// What the screen needs to know besides its state.
+pub struct View<'a> {
+    /// Language.
+    pub lang: Lang,
+    /// Shop time zone.
+    pub tz: Tz,
+    /// Currency.
+    pub currency: &'a Currency,
+    /// Operators for the filter.
+    pub catalogue: &'a Catalogue,
+}
+
+fn field(ui: &mut egui::Ui, label: &str, id: &str, value: &mut String, width: f32) -> bool {
+    let l = ui.label(label);
+    let r = ui
+        .add(
+            egui::TextEdit::singleline(value)
+                .id_salt(("report-field", id))
+                .desired_width(width),
+        )
+        .labelled_by(l.id);
+    r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+/// Draws the report screen.
+pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
+    let lang = v.lang;
+    let mut actions = Vec::new();
+    let mut run = false;
+    ui.heading(lang.t(T::ReportTitle));
+    ui.horizontal_wrapped(|ui| {
+        run |= field(ui, lang.t(T::ReportFrom), "from", &mut s.from, 150.0);
+        run |= field(ui, lang.t(T::ReportTo), "to", &mut s.to, 150.0);
+        let l = ui.label(lang.t(T::ReportOperator));
+        let shown = s
+            .operator
+            .as_deref()
+            .and_then(|c| v.catalogue.operators.iter().find(|o| o.code.as_str() == c))
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| lang.t(T::ReportAllOperators).to_string());
+        egui::ComboBox::from_id_salt("report-operator")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(s.operator.is_none(), lang.t(T::ReportAllOperators))
+                    .clicked()
+                {
+                    s.operator = None;
+                }
+                for o in &v.catalogue.operators {
+                    let code = o.code.as_str().to_string();
+                    if ui
+                        .selectable_label(s.operator.as_deref() == Some(&code), &o.name)
+                        .clicked()
+                    {
+                        s.operator = Some(code);
+                    }
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        run |= field(
+            ui,
+            lang.t(T::ReportAccountPart),
+            "account",
+            &mut s.account,
+            140.0,
+        );
+        let l = ui.label(lang.t(T::ReportState));
+        egui::ComboBox::from_id_salt("report-status")
+            .selected_text(status_word(lang, s.status))
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(s.status.is_none(), status_word(lang, None))
+                    .clicked()
+                {
+                    s.status = None;
+                }
+                for (f, _) in StatusFilter::ALL {
+                    if ui
+                        .selectable_label(s.status == Some(f), status_word(lang, Some(f)))
+                        .clicked()
+                    {
+                        s.status = Some(f);
+                    }
+                }
+            })
+            .response
+            .labelled_by(l.id);
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.add_enabled_ui(!s.busy, |ui| {
+            run |= ui.button(lang.t(T::ReportShow)).clicked();
+            for (format, t) in [
+                (crate::app::worker::ExportFormat::Csv, T::ReportExportCsv),
+                (crate::app::worker::ExportFormat::Xlsx, T::ReportExportXlsx),
+            ] {
+                if ui.button(lang.t(t)).clicked() {
+                    match s.filter(lang, v.tz) {
+                        Ok(f) => actions.push(Action::Export(f, format)),
+                        Err(e) => s.note = Some((e, true)),
+                    }
+                }
+            }
+        });
+        if s.busy {
+            ui.spinner();
+        }
+    });
+    if run {
+        match s.filter(lang, v.tz) {
+            Ok(f) => actions.push(Action::Show(f)),
+            Err(e) => s.note = Some((e, true)),
+        }
+    }
+    if let Some((note, error)) = &s.note {
+        let text = RichText::new(note.as_str());
+        ui.add(
+            egui::Label::new(if *error {
+                text.color(style::error_color(ui))
+            } else {
+                text
+            })
+            .wrap(),
+        );
+    }
+    let t = Totals::of(&s.rows);
+    ui.label(
+        RichText::new(lang.fill(
+            T::ReportTotalsLine,
+            &[
+                ("count", &t.count),
+                ("amount", &lang.money_with(t.amount, v.currency)),
+                ("fee", &lang.money_with(t.fee, v.currency)),
+                ("total", &lang.money_with(t.total, v.currency)),
+            ],
+        ))
+        .strong(),
+    );
+    ui.separator();
+    table(ui, s, v, &mut actions);
+    actions
+}
+
+fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Action>) {
+    let lang = v.lang;
+    let heads: [(Option<SortBy>, T); 10] = [
+        (Some(SortBy::Time), T::ReportDateTime),
+        (None, T::ReportPreReceipt),
+        (Some(SortBy::Receipt), T::ReportReceipt),
+        (Some(SortBy::Operator), T::ReportOperator),
+        (Some(SortBy::Account), T::ReportAccount),
+        (Some(SortBy::Amount), T::ReportAmount),
+        (None, T::ReportFee),
+        (None, T::ReportHubStatus),
+        (None, T::ReportCashier),
+        (None, T::ReportCopyColumn),
+    ];
+    let mut resort = None;
+    TableBuilder::new(ui)
+        .id_salt("payments-report")
+        .striped(true)
+        .resizable(true)
+        .column(Column::auto().at_least(150.0))
+        .columns(Column::auto().at_least(60.0), 2)
+        .column(Column::auto().at_least(120.0))
+        .column(Column::auto().at_least(110.0))
+        .columns(Column::auto().at_least(90.0), 2)
+        .columns(Column::auto().at_least(90.0), 2)
+        .column(Column::remainder())
+        .header(24.0, |mut header| {
+            for (sort, t) in heads {
+                header.col(|ui| match sort {
+                    Some(by) => {
+                        let arrow = match s.sort {
+                            (b, true) if b == by => " ▲",
+                            (b, false) if b == by => " ▼",
+                            _ => "",
+                        };
+                        if ui
+                            .button(RichText::new(format!("{}{arrow}", lang.t(t))).strong())
+                            .clicked()
+                        {
+                            resort = Some(by);
+                        }
+                    }
+                    None => {
+                        ui.strong(lang.t(t));
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(24.0, s.rows.len(), |mut row| {
+                let r = &s.rows[row.index()];
+                let n = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+                row.col(|ui| {
+                    ui.label(
+                        r.created_at
+                            .with_timezone(&v.tz)
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string(),
+                    );
+                });
+                row.col(|ui| {
+                    ui.label(n(r.pre_receipt_no));
+                });
+                row.col(|ui| {
+                    ui.label(n(r.fiscal_receipt_no));
+                });
+                row.col(|ui| {
+                    ui.label(&r.operator);
+                });
+                row.col(|ui| {
+                    ui.label(&r.account);
+                });
+                row.col(|ui| {
+                    ui.label(lang.money(r.amount));
+                });
+                row.col(|ui| {
+                    ui.label(lang.money(r.fee));
+                });
+                row.col(|ui| {
+                    ui.label(r.hub_status.as_deref().unwrap_or("—"));
+                });
+                row.col(|ui| {
+                    ui.label(&r.cashier);
+                });
+                row.col(|ui| {
+                    if ui
+                        .button(lang.t(T::ReportCopy))
+                        .on_hover_text(lang.t(T::ReportCopyHint))
+                        .clicked()
+                    {
+                        actions.push(Action::Copy(crate::report::correction_request(
+                            r, lang, v.tz, v.currency,
+                        )));
+                    }
+                });
+            });
+        });
+    if let Some(by) = resort {
+        s.sort = if s.sort.0 == by {
+            (by, !s.sort.1)
+        } else {
+            (by, true)
+        };
+        s.sort_rows();
+    }
+}

@@ -778,6 +778,14 @@ impl eframe::App for PaydeskApp {
             self.printer_request(Request::ScanDevices);
             self.printer_request(Request::PrinterStatus);
         }
+        // Entering reports: show the current filter's rows (today by default).
+        if self.tab == Tab::Reports
+            && self.last_tab != Tab::Reports
+            && self.terminal().is_some()
+            && let Ok(f) = self.reports.current_filter(lang, self.config.tz)
+        {
+            self.report_action(ui.ctx(), reports::Action::Show(f));
+        }
         self.last_tab = self.tab;
     }
 }

@@ -95,6 +95,11 @@ impl ReportsState {
         });
     }
 
+    /// The filter the fields describe, or what is wrong with them.
+    pub fn current_filter(&self, lang: Lang, tz: Tz) -> Result<PaymentsFilter, String> {
+        self.filter(lang, tz)
+    }
+
     fn filter(&self, lang: Lang, tz: Tz) -> Result<PaymentsFilter, String> {
         let when = |v: &str, end: bool| -> Result<DateTime<Utc>, String> {
             parse_when(v, tz, end).ok_or_else(|| lang.fill(T::ErrReportDate, &[("value", &v)]))
@@ -275,13 +280,16 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
         .strong(),
     );
     ui.separator();
-    table(ui, s, v, &mut actions);
+    // A narrow screen scrolls sideways; the table scrolls its rows itself.
+    egui::ScrollArea::horizontal()
+        .id_salt("report-sideways")
+        .show(ui, |ui| table(ui, s, v, &mut actions));
     actions
 }
 
 fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Action>) {
     let lang = v.lang;
-    let heads: [(Option<SortBy>, T); 10] = [
+    let heads: [(Option<SortBy>, T); 11] = [
         (Some(SortBy::Time), T::ReportDateTime),
         (None, T::ReportPreReceipt),
         (Some(SortBy::Receipt), T::ReportReceipt),
@@ -289,22 +297,26 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
         (Some(SortBy::Account), T::ReportAccount),
         (Some(SortBy::Amount), T::ReportAmount),
         (None, T::ReportFee),
+        (None, T::ReportState),
         (None, T::ReportHubStatus),
         (None, T::ReportCashier),
         (None, T::ReportCopyColumn),
     ];
     let mut resort = None;
+    // One line per cell: a long value is cut with "…", never wrapped.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
     TableBuilder::new(ui)
         .id_salt("payments-report")
         .striped(true)
         .resizable(true)
-        .column(Column::auto().at_least(150.0))
-        .columns(Column::auto().at_least(60.0), 2)
-        .column(Column::auto().at_least(120.0))
-        .column(Column::auto().at_least(110.0))
-        .columns(Column::auto().at_least(90.0), 2)
-        .columns(Column::auto().at_least(90.0), 2)
-        .column(Column::remainder())
+        .column(Column::initial(160.0).at_least(120.0))
+        .columns(Column::initial(80.0).at_least(50.0), 2)
+        .column(Column::initial(120.0).at_least(80.0))
+        .column(Column::initial(110.0).at_least(90.0))
+        .column(Column::initial(100.0).at_least(70.0))
+        .column(Column::initial(70.0).at_least(50.0))
+        .columns(Column::initial(100.0).at_least(60.0), 3)
+        .column(Column::remainder().at_least(120.0))
         .header(24.0, |mut header| {
             for (sort, t) in heads {
                 header.col(|ui| match sort {
@@ -322,7 +334,7 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
                         }
                     }
                     None => {
-                        ui.strong(lang.t(t));
+                        ui.add(egui::Label::new(RichText::new(lang.t(t)).strong()).truncate());
                     }
                 });
             }
@@ -356,6 +368,13 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
                 });
                 row.col(|ui| {
                     ui.label(lang.money(r.fee));
+                });
+                row.col(|ui| {
+                    ui.label(lang.t(match r.state.as_str() {
+                        "fiscalized" => T::ReportStatusAccepted,
+                        "voided" => T::ReportStatusVoided,
+                        _ => T::ReportStatusUnfinished,
+                    }));
                 });
                 row.col(|ui| {
                     ui.label(r.hub_status.as_deref().unwrap_or("—"));

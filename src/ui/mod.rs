@@ -239,8 +239,7 @@ impl PaydeskApp {
                 self.reports.busy = false;
                 match r {
                     Ok(rows) => {
-                        self.reports.rows = rows;
-                        self.reports.sort_rows();
+                        self.reports.set_rows(rows);
                         self.reports.note = None;
                     }
                     Err(e) => self.reports.note = Some((e, true)),

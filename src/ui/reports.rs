@@ -55,8 +55,10 @@ pub struct ReportsState {
     pub account: String,
     /// Status.
     pub status: Option<StatusFilter>,
-    /// Rows of the last run, in the chosen order.
+    /// Rows of the last run, in the chosen order (set with [`ReportsState::set_rows`]).
     pub rows: Vec<ReportRow>,
+    /// Their totals, summed once when the rows arrive (not every frame).
+    pub totals: Totals,
     /// The filter the rows are for.
     pub shown: Option<PaymentsFilter>,
     /// Sort column and direction (true: ascending).
@@ -77,6 +79,13 @@ impl ReportsState {
             sort: (SortBy::Time, true),
             ..ReportsState::default()
         }
+    }
+
+    /// Takes a report's rows: sums them once and orders them as chosen.
+    pub fn set_rows(&mut self, rows: Vec<ReportRow>) {
+        self.totals = Totals::of(&rows);
+        self.rows = rows;
+        self.sort_rows();
     }
 
     /// Orders the rows as chosen.
@@ -266,7 +275,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
             .wrap(),
         );
     }
-    let t = Totals::of(&s.rows);
+    let t = s.totals;
     ui.label(
         RichText::new(lang.fill(
             T::ReportTotalsLine,

@@ -331,6 +331,7 @@ fn a_journal_from_before_the_audit_chain_is_chained_when_opened() {
          ALTER TABLE payment_events DROP COLUMN hash;
          CREATE TRIGGER payment_events_no_update BEFORE UPDATE ON payment_events
              BEGIN SELECT RAISE(ABORT, 'payment_events is append-only'); END;
+         DROP INDEX payments_operator_created;
          PRAGMA user_version = 2;",
     )
     .unwrap();
@@ -353,4 +354,31 @@ fn a_journal_from_before_the_audit_chain_is_chained_when_opened() {
             .execute("UPDATE payment_events SET actor = 'x' WHERE seq = 1", [])
             .is_err()
     );
+}
+
+#[test]
+fn several_openers_of_a_new_journal_all_get_it_even_with_a_short_busy_timeout() {
+    // The GUI's till thread and sync thread open the same new file at start: the one
+    // that creates and migrates it must not make the other fail with "locked".
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.sqlite");
+        let openers: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    Journal::open(
+                        &path,
+                        &OpenOptions {
+                            busy_timeout: std::time::Duration::from_millis(1),
+                        },
+                    )
+                    .map(|j| j.schema_version().unwrap())
+                })
+            })
+            .collect();
+        for o in openers {
+            assert_eq!(o.join().unwrap().unwrap(), SCHEMA_VERSION);
+        }
+    }
 }

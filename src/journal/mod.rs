@@ -34,6 +34,10 @@ use crate::domain::payment::{
 pub use delivery::{DeliverySummary, Lease, Outgoing, PushResult};
 pub use verify::VerifyReport;
 
+/// How long opening waits for a sibling that is creating or migrating the same
+/// journal (one-time work at first start or after an upgrade).
+const SETUP_WAIT: Duration = Duration::from_secs(15);
+
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = schema::MIGRATIONS.len() as u32;
 
@@ -213,9 +217,19 @@ impl Journal {
             });
         }
         conn.busy_timeout(options.busy_timeout).map_err(c)?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(c)?;
+        // A brand-new file: a sibling may be switching it to WAL this very moment.
+        let deadline = std::time::Instant::now() + SETUP_WAIT;
+        let mode: String = loop {
+            match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
+                Err(rusqlite::Error::SqliteFailure(f, _))
+                    if f.code == rusqlite::ErrorCode::DatabaseBusy
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                r => break r.map_err(c)?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(JournalError::CannotOpen {
                 path: path.to_path_buf(),
@@ -280,7 +294,29 @@ impl Journal {
         }
     }
 
+    /// Brings the schema up to date. A journal already current needs no write lock. A
+    /// new or older one may be being migrated right now by a sibling (the sync thread,
+    /// another till process): wait for it, up to [`SETUP_WAIT`], instead of failing.
     fn migrate(&mut self) -> Result<(), JournalError> {
+        let version: u32 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if version == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let deadline = std::time::Instant::now() + SETUP_WAIT;
+        loop {
+            match self.migrate_once() {
+                Err(JournalError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                r => return r,
+            }
+        }
+    }
+
+    fn migrate_once(&mut self) -> Result<(), JournalError> {
         let path = self.path.clone();
         let tx = self
             .conn

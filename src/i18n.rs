@@ -363,6 +363,8 @@ texts! {
     ReportStatusCompleted => ["completed", "зачислены", "zaksięgowane"],
     ReportStatusFailed => ["failed", "отклонены", "odrzucone"],
     ReportStatusStuck => ["stuck", "зависли", "utknęły"],
+    ReportPrint => ["Print", "Печать", "Drukuj"],
+    ReportPrinted => ["The report was printed on the receipt printer.", "Отчёт напечатан на чековом принтере.", "Raport wydrukowano na drukarce paragonów."],
     ReportShow => ["Show (Enter)", "Показать (Enter)", "Pokaż (Enter)"],
     ReportExportCsv => ["Export CSV", "Экспорт CSV", "Eksport CSV"],
     ReportExportXlsx => ["Export XLSX", "Экспорт XLSX", "Eksport XLSX"],

@@ -621,6 +621,24 @@ fn the_payments_report_filters_rows_and_totals_copies_a_request_and_exports() {
     assert_eq!(sheet.height(), 3, "header, the row, totals");
     assert_eq!(sheet.get((1, 4)), Some(&Data::String("9161112233".into())));
 
+    // On the receipt printer, in its width.
+    click(&mut h, "Print");
+    h.get_by_label("The report was printed on the receipt printer.");
+    let paper: Vec<String> = h
+        .state()
+        .terminal()
+        .and_then(|t| t.cashier.last_printout.as_ref())
+        .map(|p| p.lines().map(|l| l.text.clone()).collect())
+        .unwrap_or_default();
+    assert!(paper.iter().any(|l| l == "Payments report"), "{paper:?}");
+    assert!(
+        paper
+            .iter()
+            .any(|l| l.starts_with("МТС") && l.ends_with("9161112233")),
+        "{paper:?}"
+    );
+    assert!(paper.iter().all(|l| l.chars().count() <= 48), "{paper:?}");
+
     // A bad date is explained, the rows stay.
     let from = h.get_by_label("From");
     from.focus();

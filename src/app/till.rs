@@ -309,6 +309,17 @@ impl Till {
         self.printer.status()
     }
 
+    /// Prints the payments report of a filter on the receipt printer.
+    pub fn print_report(
+        &mut self,
+        filter: &crate::journal::report::PaymentsFilter,
+    ) -> Result<PrintedDocument, FlowError> {
+        let rows = self.journal.payments_report(filter)?;
+        let doc = crate::report::payments_document(&self.docs, &rows, filter.from, filter.to);
+        self.printer.check_ready()?;
+        Ok(self.print(&doc, false)?)
+    }
+
     /// Prints the test page: every code page's sample, a ruler of the width, the cut.
     pub fn print_test_page(&mut self) -> Result<PrintedDocument, PrintError> {
         self.printer.check_ready()?;

@@ -53,6 +53,8 @@ pub enum Request {
     Report(PaymentsFilter),
     /// Write the payments report to a file.
     ExportReport(PaymentsFilter, ExportFormat, PathBuf),
+    /// Print the payments report on the receipt printer.
+    PrintReport(PaymentsFilter),
 }
 
 /// Report file formats.
@@ -129,6 +131,8 @@ pub enum Reply {
     Report(Result<Vec<ReportRow>, String>),
     /// Where the report was written, or why not (in words).
     Exported(Result<PathBuf, String>),
+    /// The report as printed (the paper), or why not (in words).
+    ReportPrinted(Result<Printout, String>),
     /// A step failed; `payment` is the payment as the journal has it now.
     Failed {
         /// Why.
@@ -196,6 +200,13 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
                     .map_err(|e| messages::journal(*lang, &e)),
             ));
         }
+        Request::PrintReport(f) => {
+            return Some(Reply::ReportPrinted(
+                till.print_report(f)
+                    .map(|p| p.printout)
+                    .map_err(|e| messages::flow(*lang, &e, false)),
+            ));
+        }
         Request::ExportReport(f, format, path) => {
             let written = till
                 .journal()
@@ -239,6 +250,7 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::SetPrinter(_)
         | Request::ScanDevices
         | Request::Report(_)
+        | Request::PrintReport(_)
         | Request::ExportReport(..) => unreachable!("handled above"),
         Request::Answer(p, a) => recovery::answer(till, &p, a).map(|o| match o {
             Outcome::Moved(step) => (step, false),

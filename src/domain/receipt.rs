@@ -51,6 +51,8 @@ pub enum DocumentKind {
     PreReceipt,
     /// The cash receipt.
     FiscalReceipt,
+    /// A report for the shift manager (not a fiscal document).
+    Report,
 }
 
 impl DocumentKind {
@@ -59,6 +61,7 @@ impl DocumentKind {
         match self {
             DocumentKind::PreReceipt => "pre-receipt",
             DocumentKind::FiscalReceipt => "fiscal-receipt",
+            DocumentKind::Report => "report",
         }
     }
 }
@@ -121,7 +124,8 @@ pub struct DocumentContext {
 }
 
 impl DocumentContext {
-    fn money(&self, m: super::money::Money) -> String {
+    /// Money as documents print it: `1 234,50 ₽`.
+    pub fn money(&self, m: super::money::Money) -> String {
         format!(
             "{} {}",
             self.lang.money(m),
@@ -129,11 +133,13 @@ impl DocumentContext {
         )
     }
 
-    fn time(&self, t: DateTime<Utc>) -> String {
+    /// A time as documents print it, in the shop's zone.
+    pub fn time(&self, t: DateTime<Utc>) -> String {
         self.lang.date_time(&t.with_timezone(&self.tz))
     }
 
-    fn header(&self, blocks: &mut Vec<Block>) {
+    /// The shop's name, tax id and address (and the training mark).
+    pub fn header(&self, blocks: &mut Vec<Block>) {
         let l = self.lang;
         blocks.push(Block::Centered(self.shop.name.clone()));
         blocks.push(Block::Centered(

@@ -342,3 +342,64 @@ pub fn settlement_xlsx(
     }
     book.save(path).map_err(err)
 }
+
+/// The payments report as a document for the receipt printer: the shop, the period,
+/// one short block per payment and the totals, in the printer's width.
+pub fn payments_document(
+    ctx: &crate::domain::receipt::DocumentContext,
+    rows: &[ReportRow],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> crate::domain::receipt::Document {
+    use crate::domain::receipt::{Block, Document, DocumentKind};
+    let l = ctx.lang;
+    let mut b = Vec::new();
+    ctx.header(&mut b);
+    b.push(Block::Heading(l.t(T::ReportTitle).to_string()));
+    b.push(Block::Centered(format!(
+        "{} — {}",
+        ctx.time(from),
+        ctx.time(to)
+    )));
+    b.push(Block::Rule);
+    for r in rows {
+        b.push(Block::Field {
+            label: ctx.time(r.created_at),
+            value: r
+                .fiscal_receipt_no
+                .map(|n| format!("№ {n}"))
+                .unwrap_or_default(),
+        });
+        b.push(Block::Field {
+            label: r.operator.clone(),
+            value: r.account.clone(),
+        });
+        b.push(Block::Field {
+            label: r.state.clone(),
+            value: ctx.money(r.total),
+        });
+    }
+    b.push(Block::Rule);
+    let t = Totals::of(rows);
+    b.push(Block::Field {
+        label: l.t(T::ReportCount).to_string(),
+        value: t.count.to_string(),
+    });
+    b.push(Block::Field {
+        label: l.t(T::ReportAmount).to_string(),
+        value: ctx.money(t.amount),
+    });
+    b.push(Block::Field {
+        label: l.t(T::ReportFee).to_string(),
+        value: ctx.money(t.fee),
+    });
+    b.push(Block::Emphasis {
+        label: l.t(T::ReportTotal).to_string(),
+        value: ctx.money(t.total),
+    });
+    Document {
+        kind: DocumentKind::Report,
+        number: 0,
+        blocks: b,
+    }
+}

@@ -245,6 +245,18 @@ impl PaydeskApp {
                     Err(e) => self.reports.note = Some((e, true)),
                 }
             }
+            Reply::ReportPrinted(r) => {
+                self.reports.busy = false;
+                match r {
+                    Ok(printout) => {
+                        self.reports.note = Some((lang.t(T::ReportPrinted).to_string(), false));
+                        if let Phase::Ready(t) = &mut self.phase {
+                            t.cashier.last_printout = Some(printout);
+                        }
+                    }
+                    Err(e) => self.reports.note = Some((e, true)),
+                }
+            }
             Reply::Exported(r) => {
                 self.reports.busy = false;
                 self.reports.note = Some(match r {
@@ -398,6 +410,9 @@ impl PaydeskApp {
                 self.reports.busy =
                     self.worker
                         .send(Request::ExportReport(f, format, dir.join(name)));
+            }
+            reports::Action::Print(f) => {
+                self.reports.busy = self.worker.send(Request::PrintReport(f));
             }
             reports::Action::Copy(text) => {
                 ctx.copy_text(text.clone());

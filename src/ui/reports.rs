@@ -40,6 +40,8 @@ pub enum Action {
     Export(PaymentsFilter, crate::app::worker::ExportFormat),
     /// Put this text on the clipboard.
     Copy(String),
+    /// Print the rows of this filter on the receipt printer.
+    Print(PaymentsFilter),
 }
 
 /// The report screen's state.
@@ -242,6 +244,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
     ui.horizontal_wrapped(|ui| {
         ui.add_enabled_ui(!s.busy, |ui| {
             run |= ui.button(lang.t(T::ReportShow)).clicked();
+            if ui.button(lang.t(T::ReportPrint)).clicked() {
+                match s.filter(lang, v.tz) {
+                    Ok(f) => actions.push(Action::Print(f)),
+                    Err(e) => s.note = Some((e, true)),
+                }
+            }
             for (format, t) in [
                 (crate::app::worker::ExportFormat::Csv, T::ReportExportCsv),
                 (crate::app::worker::ExportFormat::Xlsx, T::ReportExportXlsx),

@@ -53,6 +53,12 @@ pub enum Command {
     /// Deliver fiscalized payments to the hub. Runs until stopped (SIGTERM, Ctrl-C);
     /// only the process holding the journal's sync lease pushes, others wait.
     Sync(SyncArgs),
+    /// Open a shift with the cash in the drawer (close it with `report shift --z`).
+    ShiftOpen {
+        /// The cash in the drawer now, e.g. 5000 or 5 000,00.
+        #[arg(long)]
+        cash: String,
+    },
     /// Reports for managers: text, CSV or XLSX.
     Report {
         /// Which report.
@@ -162,6 +168,7 @@ pub fn main() -> ExitCode {
         Some(Command::Recovery(args)) => recovery_cmd(config, args),
         Some(Command::Sync(args)) => sync_cmd(config, args),
         Some(Command::Report { command }) => crate::report::command::run(config, command),
+        Some(Command::ShiftOpen { cash }) => shift_open(config, &cash),
     }
 }
 
@@ -280,6 +287,36 @@ fn operators(mut config: Config) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+fn shift_open(config: Config, cash: &str) -> ExitCode {
+    let lang = config.lang;
+    let cash = match Money::parse(cash) {
+        Ok(m) => m,
+        Err(_) if cash.trim() == "0" => Money::default(),
+        Err(e) => {
+            return fail_input(format!(
+                "--cash {cash}: {}",
+                messages::amount(lang, &entry::AmountError::Money(e), None, &config.currency)
+            ));
+        }
+    };
+    let mut journal = match Journal::open(
+        &config.journal_path,
+        &OpenOptions {
+            busy_timeout: config.busy_timeout,
+        },
+    ) {
+        Ok(j) => j,
+        Err(e) => return fail(messages::journal(lang, &e)),
+    };
+    match journal.open_shift(&config.terminal_id, cash, &config.cashier) {
+        Ok(n) => {
+            println!("{}", lang.fill(T::ShiftOpenedMsg, &[("n", &n)]));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(messages::journal(lang, &e)),
+    }
 }
 
 fn verify(config: Config) -> ExitCode {

@@ -332,6 +332,11 @@ fn a_journal_from_before_the_audit_chain_is_chained_when_opened() {
          CREATE TRIGGER payment_events_no_update BEFORE UPDATE ON payment_events
              BEGIN SELECT RAISE(ABORT, 'payment_events is append-only'); END;
          DROP INDEX payments_operator_created;
+         DROP INDEX payments_shift;
+         ALTER TABLE shifts DROP COLUMN opening_cash_minor;
+         ALTER TABLE shifts DROP COLUMN counted_cash_minor;
+         ALTER TABLE shifts DROP COLUMN opened_by;
+         ALTER TABLE shifts DROP COLUMN closed_by;
          PRAGMA user_version = 2;",
     )
     .unwrap();

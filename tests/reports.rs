@@ -497,3 +497,66 @@ fn the_monthly_settlement_sums_each_principal_and_lists_what_the_hub_has_not_con
     assert_eq!(o.status.code(), Some(2));
     assert!(common::out(&o).1.contains("2026-13 is not a month"));
 }
+
+#[test]
+fn a_shift_opens_with_cash_and_closes_with_a_z_report_of_expected_vs_counted() {
+    let shop = common::Shop::new();
+    let run = |args: &[&str]| {
+        let o = shop.paydesk().args(args).output().unwrap();
+        let (stdout, stderr) = common::out(&o);
+        (o.status.code(), stdout, stderr)
+    };
+    let (code, stdout, _) = run(&["shift-open", "--cash", "5 000"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(stdout.trim(), "Shift 1 is open.");
+    let (code, _, stderr) = run(&["shift-open", "--cash", "100"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("Shift 1 is still open"), "{stderr}");
+    let (code, _, stderr) = run(&["shift-open", "--cash", "-5"]);
+    assert_eq!(code, Some(2), "{stderr}");
+
+    for amount in ["100", "250"] {
+        assert!(shop.pay(amount).status.success());
+    }
+    let (code, x, _) = run(&["report", "shift", "--x"]);
+    assert_eq!(code, Some(0));
+    for line in [
+        "X REPORT",
+        "МТС                                 2 × 350.00 ₽",
+        "Opening cash                          5,000.00 ₽",
+        "Cash expected                         5,350.00 ₽",
+        "Not yet delivered to the payment system: 2",
+    ] {
+        let line = line.replace(" ₽", "\u{a0}₽");
+        assert!(x.contains(&line), "{line:?} missing:\n{x}");
+    }
+    assert!(
+        !x.contains("Cash counted"),
+        "an X report counts nothing:\n{x}"
+    );
+
+    let (code, _, stderr) = run(&["report", "shift", "--z", "--counted", "lots"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (code, z, _) = run(&["report", "shift", "--z", "--counted", "5 340"]);
+    assert_eq!(code, Some(0));
+    for line in [
+        "Z REPORT",
+        "Cash counted                          5,340.00 ₽",
+        "Difference                              −10.00 ₽",
+        "№ 1 МТС                      9031234567 100.00 ₽",
+    ] {
+        let line = line.replace(" ₽", "\u{a0}₽");
+        assert!(z.contains(&line), "{line:?} missing:\n{z}");
+    }
+    // Closed: no X report until the next shift; the next payment opens shift 2.
+    let (code, _, stderr) = run(&["report", "shift", "--x"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("No shift is open"), "{stderr}");
+    assert!(shop.pay("40").status.success());
+    let (_, x, _) = run(&["report", "shift", "--x"]);
+    assert!(
+        x.contains("Shift 2")
+            && x.contains("Opening cash                              0.00\u{a0}₽"),
+        "{x}"
+    );
+}

@@ -27,6 +27,8 @@ pub fn journal(lang: Lang, e: &JournalError) -> String {
         JournalError::Locked { path } => {
             lang.fill(T::ErrJournalLocked, &[("path", &path.display())])
         }
+        JournalError::ShiftOpen { number } => lang.fill(T::ErrShiftOpen, &[("n", number)]),
+        JournalError::NoShift => lang.t(T::ErrNoShift).to_string(),
         JournalError::DiskFull { path } => {
             lang.fill(T::ErrJournalFull, &[("path", &path.display())])
         }

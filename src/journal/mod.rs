@@ -13,6 +13,7 @@ pub mod chain;
 mod delivery;
 pub mod report;
 mod schema;
+pub mod shift;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -100,6 +101,15 @@ pub enum JournalError {
     /// No such payment.
     #[error("there is no payment {0} in the journal")]
     NotFound(PaymentId),
+    /// A shift is already open on this terminal.
+    #[error("shift {number} is still open: close it with a Z report first")]
+    ShiftOpen {
+        /// The open shift.
+        number: u64,
+    },
+    /// No shift is open on this terminal.
+    #[error("no shift is open")]
+    NoShift,
     /// A row that does not describe a valid payment (edited outside paydesk).
     #[error("payment {id} has an inconsistent row: {detail}")]
     BadRow {

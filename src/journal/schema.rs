@@ -131,6 +131,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX payments_operator_created ON payments (operator_code, created_at);
     "#,
+    // 5: shifts opened with the cash in the drawer and closed with the cash counted,
+    // and who did it; shift reports look payments up by shift.
+    r#"
+    ALTER TABLE shifts ADD COLUMN opening_cash_minor INTEGER NOT NULL DEFAULT 0
+        CHECK (opening_cash_minor >= 0);
+    ALTER TABLE shifts ADD COLUMN counted_cash_minor INTEGER CHECK (counted_cash_minor >= 0);
+    ALTER TABLE shifts ADD COLUMN opened_by TEXT;
+    ALTER TABLE shifts ADD COLUMN closed_by TEXT;
+    CREATE INDEX payments_shift ON payments (terminal_id, shift_no) WHERE shift_no IS NOT NULL;
+    "#,
 ];
 
 /// Put back after migration 3's backfill.

@@ -21,6 +21,59 @@ pub enum ReportCommand {
     Payments(PaymentsArgs),
     /// The monthly agent settlement per principal, as XLSX: one sheet per month.
     Settlement(SettlementArgs),
+    /// The open shift's X report, or close it with a Z report.
+    Shift(ShiftArgs),
+}
+
+/// `paydesk report shift …`
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("kind").required(true).args(["x", "z"])))]
+pub struct ShiftArgs {
+    /// X report: the open shift so far (nothing changes).
+    #[arg(long)]
+    pub x: bool,
+    /// Z report: close the open shift with the cash counted (--counted).
+    #[arg(long, requires = "counted")]
+    pub z: bool,
+    /// The cash counted in the drawer at closing.
+    #[arg(long)]
+    pub counted: Option<String>,
+}
+
+fn shift(config: &Config, journal: &mut Journal, args: &ShiftArgs) -> ExitCode {
+    let lang = config.lang;
+    let report = if args.z {
+        let text = args.counted.as_deref().unwrap_or_default();
+        let counted = match crate::domain::money::Money::parse(text) {
+            Ok(m) => m,
+            Err(_) if text.trim() == "0" => crate::domain::money::Money::default(),
+            Err(e) => {
+                let why = messages::amount(
+                    lang,
+                    &crate::domain::entry::AmountError::Money(e),
+                    None,
+                    &config.currency,
+                );
+                return bad(format!("--counted {text}: {why}"));
+            }
+        };
+        journal.close_shift(&config.terminal_id, counted, &config.cashier)
+    } else {
+        journal.x_report(&config.terminal_id)
+    };
+    match report {
+        Ok(r) => {
+            print!(
+                "{}",
+                super::shift_text(&r, lang, config.tz, &config.currency, 48)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("paydesk: {}", messages::journal(lang, &e));
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `paydesk report settlement …`
@@ -218,7 +271,7 @@ pub fn filter(
 /// Runs `paydesk report …`.
 pub fn run(config: Config, command: ReportCommand) -> ExitCode {
     let lang = config.lang;
-    let journal = match Journal::open(
+    let mut journal = match Journal::open(
         &config.journal_path,
         &OpenOptions {
             busy_timeout: config.busy_timeout,
@@ -233,6 +286,7 @@ pub fn run(config: Config, command: ReportCommand) -> ExitCode {
     let args = match command {
         ReportCommand::Payments(args) => args,
         ReportCommand::Settlement(args) => return settlement(&config, &journal, &args),
+        ReportCommand::Shift(args) => return shift(&config, &mut journal, &args),
     };
     let mut operators: Vec<String> = journal
         .catalogue()

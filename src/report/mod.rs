@@ -403,3 +403,76 @@ pub fn payments_document(
         blocks: b,
     }
 }
+
+/// An X or Z report as text `columns` wide (terminal or receipt printer).
+pub fn shift_text(
+    r: &crate::journal::shift::ShiftReport,
+    lang: Lang,
+    tz: Tz,
+    currency: &Currency,
+    columns: usize,
+) -> String {
+    let when = |s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| local(t.with_timezone(&Utc), tz))
+            .unwrap_or_else(|_| s.to_string())
+    };
+    let pair = |label: &str, value: &str| -> String {
+        let used = label.chars().count() + value.chars().count();
+        if used < columns {
+            format!("{label}{}{value}\n", " ".repeat(columns - used))
+        } else {
+            format!("{label}\n{value:>columns$}\n")
+        }
+    };
+    let m = |v| lang.money_with(v, currency);
+    let rule = format!("{}\n", "-".repeat(columns));
+    let mut s = String::new();
+    let title = lang.t(if r.closed_at.is_some() {
+        T::ShiftZ
+    } else {
+        T::ShiftX
+    });
+    s.push_str(&format!("{title:^columns$}\n"));
+    s.push_str(&pair(&lang.fill(T::ShiftNumber, &[("n", &r.number)]), ""));
+    s.push_str(&pair(lang.t(T::ShiftOpened), &when(&r.opened_at)));
+    if let Some(c) = &r.closed_at {
+        s.push_str(&pair(lang.t(T::ShiftClosed), &when(c)));
+    }
+    s.push_str(&rule);
+    for o in &r.operators {
+        s.push_str(&pair(&o.name, &format!("{} × {}", o.count, m(o.total))));
+        s.push_str(&pair(&format!("  {}", lang.t(T::ReportFee)), &m(o.fees)));
+    }
+    s.push_str(&rule);
+    let count: u64 = r.operators.iter().map(|o| o.count).sum();
+    let fees: i64 = r.operators.iter().map(|o| o.fees.minor()).sum();
+    s.push_str(&pair(lang.t(T::ReportCount), &count.to_string()));
+    s.push_str(&pair(
+        lang.t(T::ReportFee),
+        &m(crate::domain::money::Money::from_minor(fees).unwrap_or_default()),
+    ));
+    s.push_str(&pair(lang.t(T::ShiftOpeningCash), &m(r.opening_cash)));
+    s.push_str(&pair(lang.t(T::ShiftExpectedCash), &m(r.expected_cash)));
+    if let (Some(c), Some(d)) = (r.counted_cash, r.difference) {
+        s.push_str(&pair(lang.t(T::ShiftCountedCash), &m(c)));
+        let sign = if d.is_sign_negative() { "−" } else { "+" };
+        let abs = crate::domain::money::Money::from_decimal(d.abs()).unwrap_or_default();
+        s.push_str(&pair(
+            lang.t(T::ShiftDifference),
+            &format!("{sign}{}", m(abs)),
+        ));
+    }
+    if !r.undelivered.is_empty() {
+        s.push_str(&rule);
+        s.push_str(&lang.fill(T::ShiftUndelivered, &[("n", &r.undelivered.len())]));
+        s.push('\n');
+        for u in &r.undelivered {
+            s.push_str(&pair(
+                &format!("№ {} {}", u.receipt_no, u.operator),
+                &format!("{} {}", u.account, m(u.total)),
+            ));
+        }
+    }
+    s
+}

@@ -1,0 +1,208 @@
+//! Shifts: opened with the cash in the drawer, one open shift per terminal, closed with
+//! the cash counted. The X report (any time) and the Z report (at close) sum the
+//! shift's accepted payments by operator and compare the cash expected with the cash
+//! counted; the Z report lists payments not yet delivered to the hub (closing is
+//! allowed anyway: they are delivered later, and the report says which).
+//!
+//! A payment whose fiscal receipt starts while no shift is open opens one with zero
+//! opening cash (the till never refuses money for want of a shift).
+
+use chrono::Utc;
+use rusqlite::{OptionalExtension, params};
+
+use crate::domain::money::Money;
+
+use super::{Journal, JournalError, timestamp};
+
+/// One operator's line of a shift report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperatorLine {
+    /// Operator code.
+    pub code: String,
+    /// Operator name.
+    pub name: String,
+    /// Accepted payments.
+    pub count: u64,
+    /// Sum of amounts.
+    pub amount: Money,
+    /// Sum of fees.
+    pub fees: Money,
+    /// Sum of totals (cash taken).
+    pub total: Money,
+}
+
+/// An accepted payment not yet delivered to the hub.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Undelivered {
+    /// Fiscal receipt number.
+    pub receipt_no: u64,
+    /// Operator name.
+    pub operator: String,
+    /// Account.
+    pub account: String,
+    /// Amount + fee.
+    pub total: Money,
+}
+
+/// An X or Z report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShiftReport {
+    /// The shift's number.
+    pub number: u64,
+    /// When it opened.
+    pub opened_at: String,
+    /// When it closed (Z report only).
+    pub closed_at: Option<String>,
+    /// Cash in the drawer at opening.
+    pub opening_cash: Money,
+    /// Per operator.
+    pub operators: Vec<OperatorLine>,
+    /// Cash the drawer should hold: opening cash + every total taken.
+    pub expected_cash: Money,
+    /// Cash counted at closing (Z report only).
+    pub counted_cash: Option<Money>,
+    /// Counted − expected (Z report only; negative is a shortage). A `Decimal`
+    /// because it may be negative, which `Money` never is.
+    pub difference: Option<rust_decimal::Decimal>,
+    /// Accepted payments the hub has not got yet.
+    pub undelivered: Vec<Undelivered>,
+}
+
+fn money(minor: i64) -> Money {
+    Money::from_minor(minor).unwrap_or_default()
+}
+
+impl Journal {
+    /// Opens a shift with the cash in the drawer. Refused while one is open.
+    pub fn open_shift(
+        &mut self,
+        terminal_id: &str,
+        opening_cash: Money,
+        actor: &str,
+    ) -> Result<u64, JournalError> {
+        if let Some(s) = self.current_shift(terminal_id)? {
+            return Err(JournalError::ShiftOpen { number: s.number });
+        }
+        self.write(|tx| {
+            tx.query_row(
+                "INSERT INTO shifts (terminal_id, number, opened_at, opening_cash_minor, opened_by)
+                 SELECT ?1, COALESCE(MAX(number), 0) + 1, ?2, ?3, ?4 FROM shifts WHERE terminal_id = ?1
+                 RETURNING number",
+                params![terminal_id, timestamp(Utc::now()), opening_cash.minor(), actor],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
+        })
+    }
+
+    /// The X report of the open shift (nothing changes).
+    pub fn x_report(&self, terminal_id: &str) -> Result<ShiftReport, JournalError> {
+        let shift = self
+            .current_shift(terminal_id)?
+            .ok_or(JournalError::NoShift)?;
+        self.shift_report(terminal_id, shift.number)
+    }
+
+    /// Closes the open shift with the cash counted; returns its Z report.
+    pub fn close_shift(
+        &mut self,
+        terminal_id: &str,
+        counted_cash: Money,
+        actor: &str,
+    ) -> Result<ShiftReport, JournalError> {
+        let shift = self
+            .current_shift(terminal_id)?
+            .ok_or(JournalError::NoShift)?;
+        let terminal = terminal_id.to_string();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE shifts SET closed_at = ?1, counted_cash_minor = ?2, closed_by = ?3
+                 WHERE terminal_id = ?4 AND number = ?5 AND closed_at IS NULL",
+                params![
+                    timestamp(Utc::now()),
+                    counted_cash.minor(),
+                    actor,
+                    terminal,
+                    shift.number as i64
+                ],
+            )
+        })?;
+        self.shift_report(terminal_id, shift.number)
+    }
+
+    /// The report of a shift, open (X) or closed (Z).
+    pub fn shift_report(
+        &self,
+        terminal_id: &str,
+        number: u64,
+    ) -> Result<ShiftReport, JournalError> {
+        let c = &self.conn;
+        let e = |e| self.err(e);
+        let (opened_at, closed_at, opening, counted): (String, Option<String>, i64, Option<i64>) =
+            c.query_row(
+                "SELECT opened_at, closed_at, opening_cash_minor, counted_cash_minor
+                 FROM shifts WHERE terminal_id = ?1 AND number = ?2",
+                params![terminal_id, number as i64],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(e)?
+            .ok_or(JournalError::NoShift)?;
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT operator_code, MAX(operator_name), COUNT(*), SUM(amount_minor),
+                        SUM(fee_minor), SUM(total_minor)
+                 FROM payments
+                 WHERE terminal_id = ?1 AND shift_no = ?2 AND state = 'fiscalized'
+                 GROUP BY operator_code ORDER BY operator_code",
+            )
+            .map_err(e)?;
+        let operators: Vec<OperatorLine> = stmt
+            .query_map(params![terminal_id, number as i64], |r| {
+                Ok(OperatorLine {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                    count: r.get::<_, i64>(2)? as u64,
+                    amount: money(r.get(3)?),
+                    fees: money(r.get(4)?),
+                    total: money(r.get(5)?),
+                })
+            })
+            .map_err(e)?
+            .collect::<Result<_, _>>()
+            .map_err(e)?;
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT fiscal_receipt_no, operator_name, account, total_minor FROM payments
+                 WHERE terminal_id = ?1 AND shift_no = ?2 AND state = 'fiscalized'
+                   AND delivery = 'queued'
+                 ORDER BY fiscal_receipt_no",
+            )
+            .map_err(e)?;
+        let undelivered: Vec<Undelivered> = stmt
+            .query_map(params![terminal_id, number as i64], |r| {
+                Ok(Undelivered {
+                    receipt_no: r.get::<_, i64>(0)? as u64,
+                    operator: r.get(1)?,
+                    account: r.get(2)?,
+                    total: money(r.get(3)?),
+                })
+            })
+            .map_err(e)?
+            .collect::<Result<_, _>>()
+            .map_err(e)?;
+        let taken: i64 = operators.iter().map(|o| o.total.minor()).sum();
+        let expected = opening + taken;
+        Ok(ShiftReport {
+            number,
+            opened_at,
+            closed_at,
+            opening_cash: money(opening),
+            operators,
+            expected_cash: money(expected),
+            counted_cash: counted.map(money),
+            difference: counted.map(|c| rust_decimal::Decimal::new(c - expected, 2)),
+            undelivered,
+        })
+    }
+}

@@ -193,6 +193,7 @@ fn main() {
                         tz: chrono_tz::Europe::Moscow,
                         currency: &currency,
                         catalogue: &catalogue,
+                        shift: Some(1),
                     };
                     let _ = show(ui, s, &v);
                 },

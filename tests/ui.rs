@@ -648,3 +648,51 @@ fn the_payments_report_filters_rows_and_totals_copies_a_request_and_exports() {
     click(&mut h, "Show (Enter)");
     h.get_by_label_contains("is not a date");
 }
+
+#[test]
+fn a_shift_is_opened_with_cash_reported_with_x_and_closed_with_z() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+    click(&mut h, "Reports");
+    type_into(&mut h, "Opening cash", "1000");
+    click(&mut h, "Open shift");
+    h.get_by_label("Shift 1 is open.");
+
+    click(&mut h, "Cashier");
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "100");
+    click(&mut h, "Print pre-receipt (Enter)");
+    click(&mut h, "Customer signed (Enter)");
+    type_into(&mut h, "Cash received", "100");
+    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
+    h.get_by_label("Payment accepted: fiscal receipt No. 1. It is queued for the payment system.");
+
+    click(&mut h, "Reports");
+    click(&mut h, "Print X report");
+    h.get_by_label_contains("X REPORT");
+    h.get_by_label_contains(&format!(
+        "Cash expected                         1,100.00{NBSP}₽"
+    ));
+    // The X report went to the printer too.
+    assert!(
+        printed_text(&h).contains("X   R E P O R T"),
+        "{}",
+        printed_text(&h)
+    );
+
+    type_into(&mut h, "Cash counted", "1090");
+    click(&mut h, "Close shift (Z report)");
+    h.get_by_label_contains("Z REPORT");
+    h.get_by_label_contains(&format!(
+        "Difference                              −10.00{NBSP}₽"
+    ));
+    // Closed: the panel offers to open the next shift.
+    h.get_by_label("Opening cash");
+    let journal =
+        paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
+    assert!(journal.current_shift("TRAIN-01").unwrap().is_none());
+    let z = journal.shift_report("TRAIN-01", 1).unwrap();
+    assert_eq!(z.counted_cash.unwrap().to_string(), "1090.00");
+}

@@ -309,6 +309,39 @@ impl Till {
         self.printer.status()
     }
 
+    /// Opens a shift with the cash in the drawer.
+    pub fn open_shift(&mut self, cash: Money) -> Result<u64, FlowError> {
+        let cashier = self.cashier.clone();
+        Ok(self.journal.open_shift(&self.terminal_id, cash, &cashier)?)
+    }
+
+    /// Prints the open shift's X report (and returns it).
+    pub fn x_report(
+        &mut self,
+    ) -> Result<(crate::journal::shift::ShiftReport, PrintedDocument), FlowError> {
+        let report = self.journal.x_report(&self.terminal_id)?;
+        let doc = crate::report::shift_document(&self.docs, &report);
+        self.printer.check_ready()?;
+        let printed = self.print(&doc, false)?;
+        Ok((report, printed))
+    }
+
+    /// Closes the open shift with the cash counted and prints its Z report. The shift
+    /// is closed even if the printer then fails (the report can be printed again with
+    /// `paydesk report`); the close itself is what the journal must not lose.
+    pub fn close_shift(
+        &mut self,
+        counted: Money,
+    ) -> Result<(crate::journal::shift::ShiftReport, Option<PrintedDocument>), FlowError> {
+        let cashier = self.cashier.clone();
+        let report = self
+            .journal
+            .close_shift(&self.terminal_id, counted, &cashier)?;
+        let doc = crate::report::shift_document(&self.docs, &report);
+        let printed = self.print(&doc, false).ok();
+        Ok((report, printed))
+    }
+
     /// Prints the payments report of a filter on the receipt printer.
     pub fn print_report(
         &mut self,

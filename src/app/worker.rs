@@ -55,6 +55,21 @@ pub enum Request {
     ExportReport(PaymentsFilter, ExportFormat, PathBuf),
     /// Print the payments report on the receipt printer.
     PrintReport(PaymentsFilter),
+    /// Open a shift with this cash in the drawer.
+    OpenShift(Money),
+    /// Print the open shift's X report.
+    XReport,
+    /// Close the open shift with the cash counted; print the Z report.
+    CloseShift(Money),
+}
+
+/// What the till answers about shifts.
+#[derive(Debug)]
+pub enum ShiftReply {
+    /// The shift opened (its number).
+    Opened(u64),
+    /// An X or Z report and its paper (none if the Z report did not print).
+    Report(Box<crate::journal::shift::ShiftReport>, Option<Printout>),
 }
 
 /// Report file formats.
@@ -133,6 +148,8 @@ pub enum Reply {
     Exported(Result<PathBuf, String>),
     /// The report as printed (the paper), or why not (in words).
     ReportPrinted(Result<Printout, String>),
+    /// A shift step, or why not (in words); with the terminal's snapshot after it.
+    Shift(Result<ShiftReply, String>, Snapshot),
     /// A step failed; `payment` is the payment as the journal has it now.
     Failed {
         /// Why.
@@ -200,6 +217,31 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
                     .map_err(|e| messages::journal(*lang, &e)),
             ));
         }
+        Request::OpenShift(cash) => {
+            let r = till.open_shift(*cash).map(ShiftReply::Opened);
+            return Some(Reply::Shift(
+                r.map_err(|e| messages::flow(*lang, &e, false)),
+                snapshot(till),
+            ));
+        }
+        Request::XReport => {
+            let r = till
+                .x_report()
+                .map(|(r, p)| ShiftReply::Report(Box::new(r), Some(p.printout)));
+            return Some(Reply::Shift(
+                r.map_err(|e| messages::flow(*lang, &e, false)),
+                snapshot(till),
+            ));
+        }
+        Request::CloseShift(counted) => {
+            let r = till
+                .close_shift(*counted)
+                .map(|(r, p)| ShiftReply::Report(Box::new(r), p.map(|p| p.printout)));
+            return Some(Reply::Shift(
+                r.map_err(|e| messages::flow(*lang, &e, false)),
+                snapshot(till),
+            ));
+        }
         Request::PrintReport(f) => {
             return Some(Reply::ReportPrinted(
                 till.print_report(f)
@@ -251,6 +293,9 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::ScanDevices
         | Request::Report(_)
         | Request::PrintReport(_)
+        | Request::OpenShift(_)
+        | Request::XReport
+        | Request::CloseShift(_)
         | Request::ExportReport(..) => unreachable!("handled above"),
         Request::Answer(p, a) => recovery::answer(till, &p, a).map(|o| match o {
             Outcome::Moved(step) => (step, false),

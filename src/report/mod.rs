@@ -476,3 +476,86 @@ pub fn shift_text(
     }
     s
 }
+
+/// An X or Z report as a document for the receipt printer (its width).
+pub fn shift_document(
+    ctx: &crate::domain::receipt::DocumentContext,
+    r: &crate::journal::shift::ShiftReport,
+) -> crate::domain::receipt::Document {
+    use crate::domain::money::Money;
+    use crate::domain::receipt::{Block, Document, DocumentKind};
+    let l = ctx.lang;
+    let when = |s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| ctx.time(t.with_timezone(&Utc)))
+            .unwrap_or_else(|_| s.to_string())
+    };
+    let field = |label: &str, value: String| Block::Field {
+        label: label.to_string(),
+        value,
+    };
+    let mut b = Vec::new();
+    ctx.header(&mut b);
+    b.push(Block::Heading(
+        l.t(if r.closed_at.is_some() {
+            T::ShiftZ
+        } else {
+            T::ShiftX
+        })
+        .to_string(),
+    ));
+    b.push(Block::Centered(l.fill(T::ShiftNumber, &[("n", &r.number)])));
+    b.push(field(l.t(T::ShiftOpened), when(&r.opened_at)));
+    if let Some(c) = &r.closed_at {
+        b.push(field(l.t(T::ShiftClosed), when(c)));
+    }
+    b.push(Block::Rule);
+    for o in &r.operators {
+        b.push(field(
+            &o.name,
+            format!("{} × {}", o.count, ctx.money(o.total)),
+        ));
+        b.push(field(l.t(T::ReportFee), ctx.money(o.fees)));
+    }
+    b.push(Block::Rule);
+    let count: u64 = r.operators.iter().map(|o| o.count).sum();
+    let fees: i64 = r.operators.iter().map(|o| o.fees.minor()).sum();
+    b.push(field(l.t(T::ReportCount), count.to_string()));
+    b.push(field(
+        l.t(T::ReportFee),
+        ctx.money(Money::from_minor(fees).unwrap_or_default()),
+    ));
+    b.push(field(l.t(T::ShiftOpeningCash), ctx.money(r.opening_cash)));
+    b.push(Block::Emphasis {
+        label: l.t(T::ShiftExpectedCash).to_string(),
+        value: ctx.money(r.expected_cash),
+    });
+    if let (Some(c), Some(d)) = (r.counted_cash, r.difference) {
+        b.push(field(l.t(T::ShiftCountedCash), ctx.money(c)));
+        let sign = if d.is_sign_negative() { "-" } else { "+" };
+        b.push(field(
+            l.t(T::ShiftDifference),
+            format!(
+                "{sign}{}",
+                ctx.money(Money::from_decimal(d.abs()).unwrap_or_default())
+            ),
+        ));
+    }
+    if !r.undelivered.is_empty() {
+        b.push(Block::Rule);
+        b.push(Block::Text(
+            l.fill(T::ShiftUndelivered, &[("n", &r.undelivered.len())]),
+        ));
+        for u in &r.undelivered {
+            b.push(field(
+                &format!("№ {} {}", u.receipt_no, u.account),
+                ctx.money(u.total),
+            ));
+        }
+    }
+    Document {
+        kind: DocumentKind::Report,
+        number: r.number,
+        blocks: b,
+    }
+}

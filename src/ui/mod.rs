@@ -19,7 +19,7 @@ use crate::app::hub_link::{self, HubLink, LinkError};
 use crate::app::messages;
 use crate::app::sync::{Role, SyncSettings, SyncStatus, SyncThread};
 use crate::app::till::Till;
-use crate::app::worker::{PrinterReply, Reply, Request, Snapshot, TillWorker};
+use crate::app::worker::{PrinterReply, Reply, Request, ShiftReply, Snapshot, TillWorker};
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
 use crate::domain::payment::StateName;
@@ -245,6 +245,37 @@ impl PaydeskApp {
                     Err(e) => self.reports.note = Some((e, true)),
                 }
             }
+            Reply::Shift(r, snapshot) => {
+                self.reports.busy = false;
+                if let Phase::Ready(t) = &mut self.phase {
+                    t.snapshot = snapshot;
+                }
+                self.reports.shift_text = Some(match r {
+                    Ok(ShiftReply::Opened(n)) => {
+                        self.reports.shift_cash.clear();
+                        (lang.fill(T::ShiftOpenedMsg, &[("n", &n)]), false)
+                    }
+                    Ok(ShiftReply::Report(report, printout)) => {
+                        if report.closed_at.is_some() {
+                            self.reports.shift_counted.clear();
+                        }
+                        if let (Some(p), Phase::Ready(t)) = (printout, &mut self.phase) {
+                            t.cashier.last_printout = Some(p);
+                        }
+                        (
+                            crate::report::shift_text(
+                                &report,
+                                lang,
+                                self.config.tz,
+                                &self.config.currency,
+                                48,
+                            ),
+                            false,
+                        )
+                    }
+                    Err(e) => (e, true),
+                });
+            }
             Reply::ReportPrinted(r) => {
                 self.reports.busy = false;
                 match r {
@@ -410,6 +441,15 @@ impl PaydeskApp {
                 self.reports.busy =
                     self.worker
                         .send(Request::ExportReport(f, format, dir.join(name)));
+            }
+            reports::Action::OpenShift(m) => {
+                self.reports.busy = self.worker.send(Request::OpenShift(m));
+            }
+            reports::Action::XReport => {
+                self.reports.busy = self.worker.send(Request::XReport);
+            }
+            reports::Action::CloseShift(m) => {
+                self.reports.busy = self.worker.send(Request::CloseShift(m));
             }
             reports::Action::Print(f) => {
                 self.reports.busy = self.worker.send(Request::PrintReport(f));
@@ -707,6 +747,7 @@ impl eframe::App for PaydeskApp {
                     tz: self.config.tz,
                     currency: &self.config.currency,
                     catalogue: &t.catalogue,
+                    shift: t.snapshot.shift,
                 };
                 egui::CentralPanel::default().show(ui, |ui| {
                     report_actions = reports::show(ui, &mut self.reports, &view);

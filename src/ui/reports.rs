@@ -42,6 +42,12 @@ pub enum Action {
     Copy(String),
     /// Print the rows of this filter on the receipt printer.
     Print(PaymentsFilter),
+    /// Open a shift with this cash.
+    OpenShift(crate::domain::money::Money),
+    /// Print the X report.
+    XReport,
+    /// Close the shift with this cash counted (Z report).
+    CloseShift(crate::domain::money::Money),
 }
 
 /// The report screen's state.
@@ -69,6 +75,12 @@ pub struct ReportsState {
     pub note: Option<(String, bool)>,
     /// A request is with the till.
     pub busy: bool,
+    /// Opening cash, as typed.
+    pub shift_cash: String,
+    /// Counted cash, as typed.
+    pub shift_counted: String,
+    /// The last X/Z report as text, or a message about the shift.
+    pub shift_text: Option<(String, bool)>,
 }
 
 impl ReportsState {
@@ -161,6 +173,78 @@ pub struct View<'a> {
     pub currency: &'a Currency,
     /// Operators for the filter.
     pub catalogue: &'a Catalogue,
+    /// The open shift's number.
+    pub shift: Option<u64>,
+}
+
+fn cash(
+    lang: Lang,
+    text: &str,
+    currency: &Currency,
+) -> Result<crate::domain::money::Money, String> {
+    use crate::domain::money::Money;
+    match Money::parse(text) {
+        Ok(m) => Ok(m),
+        Err(_) if text.trim() == "0" => Ok(Money::default()),
+        Err(e) => Err(crate::app::messages::amount(
+            lang,
+            &crate::domain::entry::AmountError::Money(e),
+            None,
+            currency,
+        )),
+    }
+}
+
+fn shift_panel(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Action>) {
+    let lang = v.lang;
+    ui.horizontal_wrapped(|ui| {
+        ui.add_enabled_ui(!s.busy, |ui| match v.shift {
+            None => {
+                ui.label(RichText::new(lang.t(T::StatusNoShift)).strong());
+                if field(
+                    ui,
+                    lang.t(T::ShiftOpeningCash),
+                    "shift-cash",
+                    &mut s.shift_cash,
+                    120.0,
+                ) | ui.button(lang.t(T::ShiftOpenButton)).clicked()
+                {
+                    match cash(lang, &s.shift_cash, v.currency) {
+                        Ok(m) => actions.push(Action::OpenShift(m)),
+                        Err(e) => s.shift_text = Some((e, true)),
+                    }
+                }
+            }
+            Some(n) => {
+                ui.label(RichText::new(lang.fill(T::StatusShift, &[("n", &n)])).strong());
+                if ui.button(lang.t(T::ShiftXButton)).clicked() {
+                    actions.push(Action::XReport);
+                }
+                ui.separator();
+                if field(
+                    ui,
+                    lang.t(T::ShiftCountedCash),
+                    "shift-counted",
+                    &mut s.shift_counted,
+                    120.0,
+                ) | ui.button(lang.t(T::ShiftZButton)).clicked()
+                {
+                    match cash(lang, &s.shift_counted, v.currency) {
+                        Ok(m) => actions.push(Action::CloseShift(m)),
+                        Err(e) => s.shift_text = Some((e, true)),
+                    }
+                }
+            }
+        });
+    });
+    if let Some((text, error)) = &s.shift_text {
+        let t = RichText::new(text.as_str()).monospace();
+        ui.label(if *error {
+            t.color(style::error_color(ui))
+        } else {
+            t
+        });
+    }
 }
 
 fn field(ui: &mut egui::Ui, label: &str, id: &str, value: &mut String, width: f32) -> bool {
@@ -180,6 +264,11 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
     let lang = v.lang;
     let mut actions = Vec::new();
     let mut run = false;
+    egui::CollapsingHeader::new(lang.t(T::ShiftTitle))
+        .id_salt("shift-panel")
+        .default_open(true)
+        .show(ui, |ui| shift_panel(ui, s, v, &mut actions));
+    ui.separator();
     ui.heading(lang.t(T::ReportTitle));
     ui.horizontal_wrapped(|ui| {
         run |= field(ui, lang.t(T::ReportFrom), "from", &mut s.from, 150.0);

@@ -50,12 +50,7 @@ fn generate(path: &std::path::Path, n: usize) -> (Journal, Vec<Payment>) {
         let details = PaymentDetails {
             id: PaymentId::new(),
             terminal_id: "T-01".into(),
-            operator: OperatorSnapshot {
-                code: q.operator.code.clone(),
-                name: q.operator.name.clone(),
-                tax_id: q.operator.tax_id.clone(),
-                legal_entity: q.operator.legal_entity.clone(),
-            },
+            operator: OperatorSnapshot::from(&q.operator),
             account: q.account.clone(),
             amount: q.amount,
             fee: q.fee,

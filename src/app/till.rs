@@ -418,12 +418,7 @@ impl Till {
         let details = PaymentDetails {
             id: PaymentId::new(),
             terminal_id: self.terminal_id.clone(),
-            operator: OperatorSnapshot {
-                code: quote.operator.code.clone(),
-                name: quote.operator.name.clone(),
-                tax_id: quote.operator.tax_id.clone(),
-                legal_entity: quote.operator.legal_entity.clone(),
-            },
+            operator: OperatorSnapshot::from(&quote.operator),
             account: quote.account.clone(),
             amount: quote.amount,
             fee: quote.fee,

@@ -77,6 +77,17 @@ pub struct OperatorSnapshot {
     pub legal_entity: String,
 }
 
+impl From<&super::operator::Operator> for OperatorSnapshot {
+    fn from(o: &super::operator::Operator) -> OperatorSnapshot {
+        OperatorSnapshot {
+            code: o.code.clone(),
+            name: o.name.clone(),
+            tax_id: o.tax_id.clone(),
+            legal_entity: o.legal_entity.clone(),
+        }
+    }
+}
+
 /// Everything fixed about a payment when it is started.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentDetails {

@@ -194,6 +194,7 @@ fn main() {
                         currency: &currency,
                         catalogue: &catalogue,
                         shift: Some(1),
+                        may_manage_shift: true,
                     };
                     let _ = show(ui, s, &v);
                 },

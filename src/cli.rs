@@ -7,13 +7,15 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::app::access::{self, Credentials};
 use crate::app::config::Config;
 use crate::app::messages;
 use crate::app::recovery::{self, Answer, Outcome};
-use crate::app::till::Till;
+use crate::app::till::{FlowError, Till};
 use crate::domain::entry::{self, PaymentInput};
 use crate::domain::money::Money;
 use crate::domain::payment::{PaymentId, VoidReason};
+use crate::domain::user::{Action, PermissionError, Pin, Role, UserName};
 use crate::i18n::{Lang, T};
 use crate::journal::{Journal, OpenOptions};
 
@@ -30,6 +32,10 @@ pub struct Cli {
     /// Journal file (overrides the config).
     #[arg(long, global = true, value_name = "PATH")]
     pub journal: Option<PathBuf>,
+    /// Act as this user (once the journal has users); the PIN comes from
+    /// PAYDESK_PIN, or is read from stdin.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
     /// What to do; nothing opens the cashier screen.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -65,6 +71,52 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::report::command::ReportCommand,
     },
+    /// Users of this terminal (administrators).
+    User {
+        /// What to do.
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+/// `paydesk user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// List the users: name, role, state.
+    List,
+    /// Add a user; their PIN comes from PAYDESK_NEW_PIN, or is read from stdin. On a
+    /// journal with no users this creates the first admin (no --user needed).
+    Add {
+        /// The new user's name.
+        name: String,
+        /// Their role.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+}
+
+/// A role on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoleArg {
+    /// Takes payments.
+    Cashier,
+    /// Runs shifts and reports.
+    ShiftManager,
+    /// Support staff.
+    Support,
+    /// Administrator.
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Cashier => Role::Cashier,
+            RoleArg::ShiftManager => Role::ShiftManager,
+            RoleArg::Support => Role::Support,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
 }
 
 /// `paydesk sync …`
@@ -158,17 +210,108 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail_input(messages::config(Lang::from_env(), &e)),
     };
+    let creds = || Credentials::from_cli(cli.user.as_deref(), config.lang);
+    let creds = match &cli.command {
+        None
+        | Some(Command::Operators)
+        | Some(Command::Journal { .. })
+        | Some(Command::Sync(_))
+        | Some(Command::User {
+            command: UserCommand::List,
+        }) => None,
+        Some(_) => match creds() {
+            Ok(c) => c,
+            Err(e) => return fail_input(format!("--user: {e}")),
+        },
+    };
+    let creds = creds.as_ref();
     match cli.command {
         None => crate::ui::run(config),
-        Some(Command::Pay(args)) => pay(config, args),
+        Some(Command::Pay(args)) => pay(config, args, creds),
         Some(Command::Operators) => operators(config),
         Some(Command::Journal {
             command: JournalCommand::Verify,
         }) => verify(config),
-        Some(Command::Recovery(args)) => recovery_cmd(config, args),
+        Some(Command::Recovery(args)) => recovery_cmd(config, args, creds),
         Some(Command::Sync(args)) => sync_cmd(config, args),
-        Some(Command::Report { command }) => crate::report::command::run(config, command),
-        Some(Command::ShiftOpen { cash }) => shift_open(config, &cash),
+        Some(Command::Report { command }) => crate::report::command::run(config, command, creds),
+        Some(Command::ShiftOpen { cash }) => shift_open(config, &cash, creds),
+        Some(Command::User { command }) => user_cmd(config, command, creds),
+    }
+}
+
+/// A refused step in words; "nobody logged in" on the command line says how to log in.
+pub fn explain(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
+    match e {
+        FlowError::Permission(PermissionError::NotLoggedIn) => {
+            lang.fill(T::ErrCliLogin, &[("var", &access::PIN_VAR)])
+        }
+        e => messages::flow(lang, e, cash_taken),
+    }
+}
+
+/// Opens the till and logs in with the command line's credentials.
+fn open_till_as(
+    config: &mut Config,
+    out: Option<&PathBuf>,
+    creds: Option<&Credentials>,
+) -> Result<Till, ExitCode> {
+    let mut till = open_till(config, out)?;
+    access::login(&mut till, creds).map_err(|e| fail(explain(config.lang, &e, false)))?;
+    Ok(till)
+}
+
+fn user_cmd(mut config: Config, command: UserCommand, creds: Option<&Credentials>) -> ExitCode {
+    let lang = config.lang;
+    let mut till = match open_till_as(&mut config, None, creds) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    match command {
+        UserCommand::List => match till.users() {
+            Ok(users) => {
+                for u in users {
+                    let state = match (u.active, u.is_locked(chrono::Utc::now())) {
+                        (false, _) => lang.t(T::UserInactive),
+                        (true, true) => "locked",
+                        (true, false) => lang.t(T::UserActive),
+                    };
+                    println!(
+                        "{:<24} {:<16} {state}",
+                        u.name,
+                        messages::role(lang, u.role)
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(messages::journal(lang, &e)),
+        },
+        UserCommand::Add { name, role } => {
+            let name = match UserName::parse(&name) {
+                Ok(n) => n,
+                Err(e) => return fail_input(messages::user_name(lang, e)),
+            };
+            let typed = match std::env::var("PAYDESK_NEW_PIN") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprint!("{} ({name}): ", lang.t(T::PinLabel));
+                    let mut line = String::new();
+                    let _ = std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line);
+                    line
+                }
+            };
+            let pin = match Pin::parse(&typed) {
+                Ok(p) => p,
+                Err(e) => return fail_input(messages::pin(lang, e)),
+            };
+            match till.add_user(&name, role.into(), &pin) {
+                Ok(u) => {
+                    println!("{}", lang.fill(T::UserAdded, &[("name", &u.name)]));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(explain(lang, &e, false)),
+            }
+        }
     }
 }
 
@@ -180,9 +323,9 @@ fn open_till(config: &mut Config, out: Option<&PathBuf>) -> Result<Till, ExitCod
     Till::open(config).map_err(|e| fail(messages::open(config.lang, &e)))
 }
 
-fn pay(mut config: Config, args: PayArgs) -> ExitCode {
+fn pay(mut config: Config, args: PayArgs, creds: Option<&Credentials>) -> ExitCode {
     let lang = config.lang;
-    let mut till = match open_till(&mut config, args.out.as_ref()) {
+    let mut till = match open_till_as(&mut config, args.out.as_ref(), creds) {
         Ok(t) => t,
         Err(code) => return code,
     };
@@ -239,7 +382,7 @@ fn pay(mut config: Config, args: PayArgs) -> ExitCode {
 
     let step = match till.print_pre_receipt(&quote) {
         Ok(s) => s,
-        Err(e) => return fail(messages::flow(lang, &e, false)),
+        Err(e) => return fail(explain(lang, &e, false)),
     };
     let id = step.payment.id();
     let step = if args.customer_refused {
@@ -289,7 +432,7 @@ fn operators(mut config: Config) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn shift_open(config: Config, cash: &str) -> ExitCode {
+fn shift_open(config: Config, cash: &str, creds: Option<&Credentials>) -> ExitCode {
     let lang = config.lang;
     let cash = match Money::parse(cash) {
         Ok(m) => m,
@@ -310,7 +453,11 @@ fn shift_open(config: Config, cash: &str) -> ExitCode {
         Ok(j) => j,
         Err(e) => return fail(messages::journal(lang, &e)),
     };
-    match journal.open_shift(&config.terminal_id, cash, &config.cashier) {
+    let actor = match access::authorize(&mut journal, creds, Action::ManageShift, &config.cashier) {
+        Ok(a) => a,
+        Err(e) => return fail(explain(lang, &e, false)),
+    };
+    match journal.open_shift(&config.terminal_id, cash, &actor) {
         Ok(n) => {
             println!("{}", lang.fill(T::ShiftOpenedMsg, &[("n", &n)]));
             ExitCode::SUCCESS
@@ -352,9 +499,9 @@ fn verify(config: Config) -> ExitCode {
     }
 }
 
-fn recovery_cmd(mut config: Config, args: RecoveryArgs) -> ExitCode {
+fn recovery_cmd(mut config: Config, args: RecoveryArgs, creds: Option<&Credentials>) -> ExitCode {
     let lang = config.lang;
-    let mut till = match open_till(&mut config, args.out.as_ref()) {
+    let mut till = match open_till_as(&mut config, args.out.as_ref(), creds) {
         Ok(t) => t,
         Err(code) => return code,
     };
@@ -394,7 +541,7 @@ fn recovery_cmd(mut config: Config, args: RecoveryArgs) -> ExitCode {
             println!("{} {} (continue at the cash step)", p.id(), p.state.name());
             ExitCode::SUCCESS
         }
-        Err(e) => fail(messages::flow(lang, &e, Till::cash_is_taken(&p.state))),
+        Err(e) => fail(explain(lang, &e, Till::cash_is_taken(&p.state))),
     }
 }
 

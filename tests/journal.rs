@@ -278,7 +278,7 @@ fn the_audit_chain_finds_the_first_event_changed_or_removed_outside_paydesk() {
     let (code, text) = verify();
     assert_eq!(code, Some(1), "{text}");
     assert!(
-        text.contains("audit chain broken: event 8 (")
+        text.contains("audit chain broken: payment event 8 (")
             && text.contains("was changed outside paydesk"),
         "{text}"
     );
@@ -337,6 +337,9 @@ fn a_journal_from_before_the_audit_chain_is_chained_when_opened() {
          ALTER TABLE shifts DROP COLUMN counted_cash_minor;
          ALTER TABLE shifts DROP COLUMN opened_by;
          ALTER TABLE shifts DROP COLUMN closed_by;
+         DROP TABLE users;
+         DROP TABLE terminal_events;
+         DROP TABLE terminal_chain_head;
          PRAGMA user_version = 2;",
     )
     .unwrap();

@@ -10,12 +10,61 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use paydesk::app::config::Config;
 use paydesk::domain::payment::StateName;
+use paydesk::domain::user::{Pin, Role, UserName};
 use paydesk::i18n::Lang;
+use paydesk::journal::{Journal, OpenOptions};
 use paydesk::ui::{PaydeskApp, Phase};
 
 const NBSP: char = '\u{a0}';
 
+/// The admin every test logs in as unless it says otherwise.
+const ADMIN: (&str, &str) = ("Admin", "2468");
+
+/// Puts a user into the journal (the first one made is the admin who adds the rest).
+fn seed_user(config: &Config, name: &str, role: Role, pin: &str) {
+    let Ok(mut j) = Journal::open(
+        &config.journal_path,
+        &OpenOptions {
+            busy_timeout: config.busy_timeout,
+        },
+    ) else {
+        return; // a damaged journal: the app says why
+    };
+    if j.user(name).unwrap().is_none() {
+        let by = j
+            .users()
+            .unwrap()
+            .into_iter()
+            .find(|u| u.role == Role::Admin);
+        j.create_user(
+            &UserName::parse(name).unwrap(),
+            role,
+            &Pin::parse(pin).unwrap(),
+            by.as_ref(),
+        )
+        .unwrap();
+    }
+}
+
+/// The app with the admin logged in through the login screen.
 fn app(config: Config) -> Harness<'static, PaydeskApp> {
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    let mut h = bare_app(config);
+    if matches!(h.state().phase, Phase::Ready(_)) {
+        log_in(&mut h, ADMIN.0, ADMIN.1);
+    }
+    h
+}
+
+/// Chooses the name on the login screen, types the PIN, presses "Log in".
+fn log_in(h: &mut Harness<'static, PaydeskApp>, name: &str, pin: &str) {
+    click(h, name);
+    type_into(h, "PIN", pin);
+    click(h, "Log in");
+}
+
+/// The app as it starts: the login (or first-run) screen.
+fn bare_app(config: Config) -> Harness<'static, PaydeskApp> {
     let mut h = Harness::builder()
         .with_size([1280.0, 900.0])
         // egui styles a widget it has not seen before on the next frame and asks for a

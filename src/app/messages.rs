@@ -4,8 +4,10 @@
 use crate::domain::entry::{AmountError, EntryErrors};
 use crate::domain::money::MoneyError;
 use crate::domain::operator::{AccountError, AccountMask, AmountLimitError, Operator};
+use crate::domain::user::{Action, PermissionError, PinError, Role, UserNameError};
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::JournalError;
+use crate::journal::users::LoginError;
 use crate::printing::PrintError;
 use crate::printing::status::{Problem, StatusReport};
 use crate::printing::transport::TransportError;
@@ -29,6 +31,10 @@ pub fn journal(lang: Lang, e: &JournalError) -> String {
         }
         JournalError::ShiftOpen { number } => lang.fill(T::ErrShiftOpen, &[("n", number)]),
         JournalError::NoShift => lang.t(T::ErrNoShift).to_string(),
+        JournalError::UserExists { name } => lang.fill(T::ErrUserExists, &[("name", name)]),
+        JournalError::UnknownUser { name } => lang.fill(T::ErrUnknownUser, &[("name", name)]),
+        JournalError::FirstUserExists => lang.t(T::ErrFirstUserExists).to_string(),
+        JournalError::FirstUserNotAdmin => lang.t(T::ErrFirstUserNotAdmin).to_string(),
         JournalError::DiskFull { path } => {
             lang.fill(T::ErrJournalFull, &[("path", &path.display())])
         }
@@ -79,6 +85,10 @@ pub fn flow(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
             lang.fill(t, &[("detail", &journal(lang, j))])
         }
         FlowError::Print(p) => printer(lang, p),
+        FlowError::Permission(p) => permission(lang, p),
+        FlowError::Login(l) => login(lang, l),
+        FlowError::OwnAccount(_) => lang.t(T::ErrOwnAccount).to_string(),
+        FlowError::Settings(detail) => detail.clone(),
         FlowError::CheckRefused {
             code,
             message,
@@ -101,6 +111,83 @@ pub fn flow(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
         }
         other => lang.fill(T::ErrInternal, &[("detail", other)]),
     }
+}
+
+/// A role's name.
+pub fn role(lang: Lang, r: Role) -> &'static str {
+    lang.t(match r {
+        Role::Cashier => T::RoleCashier,
+        Role::ShiftManager => T::RoleShiftManager,
+        Role::Support => T::RoleSupport,
+        Role::Admin => T::RoleAdmin,
+    })
+}
+
+/// An action's name, as in "has no access to …".
+pub fn action(lang: Lang, a: Action) -> &'static str {
+    lang.t(match a {
+        Action::TakePayments => T::ActTakePayments,
+        Action::ManageShift => T::ActManageShift,
+        Action::ViewReports => T::ActViewReports,
+        Action::ChangeSettings => T::ActChangeSettings,
+        Action::ManageUsers => T::ActManageUsers,
+        Action::Support => T::ActSupport,
+        Action::ApproveRefund => T::ActApproveRefund,
+    })
+}
+
+/// Why the user may not do something, and whom to ask.
+pub fn permission(lang: Lang, e: &PermissionError) -> String {
+    match e {
+        PermissionError::NotLoggedIn => lang.t(T::ErrNotLoggedIn).to_string(),
+        PermissionError::Denied {
+            user,
+            role: r,
+            action: a,
+        } => lang.fill(
+            T::ErrDenied,
+            &[
+                ("user", user),
+                ("role", &role(lang, *r)),
+                ("action", &action(lang, *a)),
+            ],
+        ),
+    }
+}
+
+/// Why a login was refused, and what to do.
+pub fn login(lang: Lang, e: &LoginError) -> String {
+    match e {
+        LoginError::UnknownUser(name) => lang.fill(T::ErrUnknownUser, &[("name", name)]),
+        LoginError::Inactive(name) => lang.fill(T::ErrInactive, &[("name", name)]),
+        LoginError::Locked { name, until } => {
+            // Whole minutes left, rounded up: "locked for 5 min" right after the lockout.
+            let secs = (*until - chrono::Utc::now()).num_seconds().max(1);
+            let minutes = (secs + 59) / 60;
+            lang.fill(T::ErrLocked, &[("name", name), ("minutes", &minutes)])
+        }
+        LoginError::WrongPin { name, left } => {
+            lang.fill(T::ErrWrongPin, &[("name", name), ("left", left)])
+        }
+        LoginError::Journal(j) => journal(lang, j),
+    }
+}
+
+/// Why a PIN was not accepted.
+pub fn pin(lang: Lang, e: PinError) -> &'static str {
+    lang.t(match e {
+        PinError::Length => T::ErrPinLength,
+        PinError::NotDigits => T::ErrPinDigits,
+    })
+}
+
+/// Why a user name was not accepted.
+pub fn user_name(lang: Lang, e: UserNameError) -> &'static str {
+    lang.t(match e {
+        UserNameError::Empty => T::ErrNameEmpty,
+        UserNameError::TooLong => T::ErrNameTooLong,
+        UserNameError::Control => T::ErrNameControl,
+    })
 }
 
 /// What stops the printer, in words.

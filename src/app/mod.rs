@@ -2,6 +2,7 @@
 //! the UI talks to. The UI and the CLI both go through here; neither touches SQL or
 //! ESC/POS.
 
+pub mod access;
 pub mod config;
 pub mod hub_link;
 pub mod messages;

@@ -18,6 +18,8 @@ use crate::domain::payment::{
     VoidReason,
 };
 use crate::domain::receipt::{self, DocumentContext, DocumentError};
+use crate::domain::user::{Action, PermissionError, Pin, Role, User, UserName};
+use crate::journal::users::{LoginError, UserChange};
 use crate::journal::{Journal, JournalError, OpenOptions, Shift};
 use crate::printing::profile::{ProfileError, ProfileLibrary};
 use crate::printing::status::StatusReport;
@@ -69,6 +71,18 @@ pub enum FlowError {
         /// The account checked.
         account: String,
     },
+    /// The logged-in user may not do this (or nobody is logged in).
+    #[error(transparent)]
+    Permission(#[from] PermissionError),
+    /// A login was refused (wrong PIN, locked, deactivated).
+    #[error(transparent)]
+    Login(#[from] LoginError),
+    /// An admin tried to deactivate or demote themself out of the last admin account.
+    #[error("{0} cannot deactivate their own account")]
+    OwnAccount(UserName),
+    /// The printer settings cannot be used (the old printer stays).
+    #[error("{0}")]
+    Settings(String),
     /// The step does not apply to the payment's state.
     #[error("payment {id} is {state}; this step does not apply")]
     WrongState {
@@ -121,6 +135,19 @@ enum Printing {
     Copy,
 }
 
+/// Who is using the till.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Session {
+    /// Nobody: only logging in (or creating the first admin) is possible.
+    LoggedOut,
+    /// A user logged in with their PIN; their role decides what they may do.
+    User(User),
+    /// A journal with no users yet, used headless (CLI, scripts, benches): acts as
+    /// the configured cashier name with every permission. It ends for good once the
+    /// first admin exists (the GUI creates one before anything else).
+    Unattended(String),
+}
+
 /// The cashier's flow: journal + printer + the terminal's settings.
 pub struct Till {
     journal: Journal,
@@ -130,7 +157,7 @@ pub struct Till {
     docs: DocumentContext,
     catalogue: Catalogue,
     terminal_id: String,
-    cashier: String,
+    session: Session,
     max_payment: Money,
     hub: Option<HubClient>,
 }
@@ -197,6 +224,11 @@ impl Till {
             CatalogueSource::Cached => journal.catalogue()?.ok_or(OpenError::NoCatalogue)?,
         };
         let printer = build_printer(&config.printer)?;
+        let session = if journal.has_users()? {
+            Session::LoggedOut
+        } else {
+            Session::Unattended(config.cashier.clone())
+        };
         Ok(Till {
             journal,
             printer,
@@ -211,10 +243,107 @@ impl Till {
             },
             catalogue,
             terminal_id: config.terminal_id.clone(),
-            cashier: config.cashier.clone(),
+            session,
             max_payment: config.max_payment,
             hub: None,
         })
+    }
+
+    // ---- Users and permissions
+
+    /// Who is using the till.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The logged-in user, if a person is logged in.
+    pub fn user(&self) -> Option<&User> {
+        match &self.session {
+            Session::User(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// The name every journal event records as who did it.
+    fn actor(&self) -> String {
+        match &self.session {
+            Session::User(u) => u.name.to_string(),
+            Session::Unattended(name) => name.clone(),
+            Session::LoggedOut => String::new(),
+        }
+    }
+
+    /// Checks that whoever uses the till may do `action`: the role table
+    /// ([`Role::may`]) for a user, everything for an unattended journal with no users.
+    pub fn require(&self, action: Action) -> Result<(), FlowError> {
+        match &self.session {
+            Session::Unattended(_) => Ok(()),
+            Session::User(u) => Ok(crate::domain::user::require(Some(u), action).map(|_| ())?),
+            Session::LoggedOut => Err(PermissionError::NotLoggedIn.into()),
+        }
+    }
+
+    /// Whether the journal has no users yet (the first-run screen).
+    pub fn needs_first_admin(&self) -> Result<bool, JournalError> {
+        Ok(!self.journal.has_users()?)
+    }
+
+    /// Every user (the login screen's list).
+    pub fn users(&self) -> Result<Vec<User>, JournalError> {
+        self.journal.users()
+    }
+
+    /// Creates the first user, an admin, and logs them in. Refused once any user
+    /// exists.
+    pub fn create_first_admin(&mut self, name: &UserName, pin: &Pin) -> Result<User, FlowError> {
+        let user = self.journal.create_user(name, Role::Admin, pin, None)?;
+        self.journal.login(name.as_str(), pin, Utc::now())?;
+        self.session = Session::User(user.clone());
+        Ok(user)
+    }
+
+    /// Logs in with a PIN; a wrong PIN counts towards the lockout. The previous user
+    /// (if any) is logged out first.
+    pub fn login(&mut self, name: &str, pin: &Pin) -> Result<User, FlowError> {
+        self.logout();
+        let user = self.journal.login(name, pin, Utc::now())?;
+        self.session = Session::User(user.clone());
+        Ok(user)
+    }
+
+    /// Logs the current user out (the till then does nothing until the next login).
+    /// An unattended till (no users yet) stays usable only headless: the GUI calls
+    /// this at start so a person always logs in.
+    pub fn logout(&mut self) {
+        if let Session::User(u) = &self.session
+            && let Err(e) = self.journal.record_logout(u)
+        {
+            tracing::warn!("logout not journaled: {e}");
+        }
+        self.session = Session::LoggedOut;
+    }
+
+    /// Adds a user (admins only).
+    pub fn add_user(&mut self, name: &UserName, role: Role, pin: &Pin) -> Result<User, FlowError> {
+        self.require(Action::ManageUsers)?;
+        let by = self.user().cloned();
+        if by.is_none() && !self.journal.has_users()? {
+            // Unattended setup: the first user made headless is the admin.
+            return Ok(self.journal.create_user(name, role, pin, None)?);
+        }
+        let by = by.ok_or(PermissionError::NotLoggedIn)?;
+        Ok(self.journal.create_user(name, role, pin, Some(&by))?)
+    }
+
+    /// Activates, deactivates, unlocks a user or sets their PIN (admins only). An
+    /// admin cannot deactivate themself (the terminal would lose its admin).
+    pub fn change_user(&mut self, name: &UserName, change: UserChange) -> Result<User, FlowError> {
+        self.require(Action::ManageUsers)?;
+        let by = self.user().cloned().ok_or(PermissionError::NotLoggedIn)?;
+        if matches!(change, UserChange::Active(false)) && by.name == *name {
+            return Err(FlowError::OwnAccount(by.name));
+        }
+        Ok(self.journal.change_user(name, change, &by)?)
     }
 
     /// Asks the operator through this hub before each pre-receipt.
@@ -293,8 +422,9 @@ impl Till {
     }
 
     /// Switches to another printer (settings saved by the manager).
-    pub fn set_printer(&mut self, config: PrinterConfig) -> Result<(), ProfileError> {
-        self.printer = build_printer(&config)?;
+    pub fn set_printer(&mut self, config: PrinterConfig) -> Result<(), FlowError> {
+        self.require(Action::ChangeSettings)?;
+        self.printer = build_printer(&config).map_err(|e| FlowError::Settings(e.to_string()))?;
         self.printer_config = config;
         Ok(())
     }
@@ -311,7 +441,8 @@ impl Till {
 
     /// Opens a shift with the cash in the drawer.
     pub fn open_shift(&mut self, cash: Money) -> Result<u64, FlowError> {
-        let cashier = self.cashier.clone();
+        self.require(Action::ManageShift)?;
+        let cashier = self.actor();
         Ok(self.journal.open_shift(&self.terminal_id, cash, &cashier)?)
     }
 
@@ -319,6 +450,7 @@ impl Till {
     pub fn x_report(
         &mut self,
     ) -> Result<(crate::journal::shift::ShiftReport, PrintedDocument), FlowError> {
+        self.require(Action::ManageShift)?;
         let report = self.journal.x_report(&self.terminal_id)?;
         let doc = crate::report::shift_document(&self.docs, &report);
         self.printer.check_ready()?;
@@ -333,7 +465,8 @@ impl Till {
         &mut self,
         counted: Money,
     ) -> Result<(crate::journal::shift::ShiftReport, Option<PrintedDocument>), FlowError> {
-        let cashier = self.cashier.clone();
+        self.require(Action::ManageShift)?;
+        let cashier = self.actor();
         let report = self
             .journal
             .close_shift(&self.terminal_id, counted, &cashier)?;
@@ -342,21 +475,32 @@ impl Till {
         Ok((report, printed))
     }
 
+    /// The payments report's rows for a filter (managers, support, admins).
+    pub fn payments_report(
+        &self,
+        filter: &crate::journal::report::PaymentsFilter,
+    ) -> Result<Vec<crate::journal::report::ReportRow>, FlowError> {
+        self.require(Action::ViewReports)?;
+        Ok(self.journal.payments_report(filter)?)
+    }
+
     /// Prints the payments report of a filter on the receipt printer.
     pub fn print_report(
         &mut self,
         filter: &crate::journal::report::PaymentsFilter,
     ) -> Result<PrintedDocument, FlowError> {
-        let rows = self.journal.payments_report(filter)?;
+        let rows = self.payments_report(filter)?;
         let doc = crate::report::payments_document(&self.docs, &rows, filter.from, filter.to);
         self.printer.check_ready()?;
         Ok(self.print(&doc, false)?)
     }
 
     /// Prints the test page: every code page's sample, a ruler of the width, the cut.
-    pub fn print_test_page(&mut self) -> Result<PrintedDocument, PrintError> {
+    pub fn print_test_page(&mut self) -> Result<PrintedDocument, FlowError> {
+        self.require(Action::ChangeSettings)?;
         self.printer.check_ready()?;
-        let job = test_page::test_page(self.printer.profile(), &self.printer.describe())?;
+        let job = test_page::test_page(self.printer.profile(), &self.printer.describe())
+            .map_err(PrintError::from)?;
         let printed = self.printer.send(job)?;
         self.log(&printed);
         Ok(printed)
@@ -394,7 +538,10 @@ impl Till {
         self.journal.payment(id)
     }
 
+    /// A payment this step may touch: the user may take payments and the payment is
+    /// in one of the `allowed` states.
     fn expect(&self, id: PaymentId, allowed: &[StateName]) -> Result<Payment, FlowError> {
+        self.require(Action::TakePayments)?;
         let p = self.journal.payment(id)?;
         if allowed.contains(&p.state.name()) {
             Ok(p)
@@ -407,12 +554,14 @@ impl Till {
     }
 
     fn record(&mut self, p: &Payment, e: PaymentEvent) -> Result<Payment, FlowError> {
-        Ok(self.journal.record(p, e, &self.cashier)?)
+        let actor = self.actor();
+        Ok(self.journal.record(p, e, &actor)?)
     }
 
     /// Step 2: journal the payment with its pre-receipt number, print the
     /// pre-receipt, journal that it printed.
     pub fn print_pre_receipt(&mut self, quote: &Quote) -> Result<Step, FlowError> {
+        self.require(Action::TakePayments)?;
         // A printer that says it cannot print stops the payment before it exists.
         self.printer.check_ready()?;
         let details = PaymentDetails {
@@ -426,9 +575,9 @@ impl Till {
             // Milliseconds: what the journal's timestamps hold, so the row and the
             // `created` event say exactly the same.
             created_at: Utc::now().trunc_subsecs(3),
-            cashier: self.cashier.clone(),
+            cashier: self.actor(),
         };
-        let p = self.journal.start_pre_receipt(&details, &self.cashier)?;
+        let p = self.journal.start_pre_receipt(&details, &details.cashier)?;
         crashpoint::hit("pre_receipt.intent");
         self.finish_pre_receipt(p)
     }
@@ -477,6 +626,7 @@ impl Till {
 
     /// Voids a payment before money was taken.
     pub fn void(&mut self, id: PaymentId, reason: VoidReason) -> Result<Step, FlowError> {
+        self.require(Action::TakePayments)?;
         let p = self.journal.payment(id)?;
         let p = self.record(&p, PaymentEvent::Voided { reason })?;
         Ok(Step {
@@ -493,11 +643,12 @@ impl Till {
     /// "cash taken" and the receipt is printed once the printer is fixed.
     pub fn take_cash(&mut self, id: PaymentId, tendered: Money) -> Result<Step, FlowError> {
         let p = self.expect(id, &[StateName::Signed])?;
+        let actor = self.actor();
         if let Err(e) = self.printer.check_ready() {
-            self.journal.take_cash(&p, tendered, false, &self.cashier)?;
+            self.journal.take_cash(&p, tendered, false, &actor)?;
             return Err(e.into());
         }
-        let p = self.journal.take_cash(&p, tendered, true, &self.cashier)?;
+        let p = self.journal.take_cash(&p, tendered, true, &actor)?;
         crashpoint::hit("fiscal.intent");
         self.finish_fiscal(p, Printing::First)
     }
@@ -523,7 +674,8 @@ impl Till {
     pub fn print_fiscal(&mut self, id: PaymentId) -> Result<Step, FlowError> {
         let p = self.expect(id, &[StateName::CashTaken])?;
         self.printer.check_ready()?;
-        let p = self.journal.start_fiscal(&p, &self.cashier)?;
+        let actor = self.actor();
+        let p = self.journal.start_fiscal(&p, &actor)?;
         crashpoint::hit("fiscal.intent");
         self.finish_fiscal(p, Printing::First)
     }

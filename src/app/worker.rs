@@ -13,7 +13,9 @@ use crate::domain::entry::Quote;
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
 use crate::domain::payment::{Payment, PaymentId, VoidReason};
+use crate::domain::user::{Pin, Role, User, UserName};
 use crate::i18n::Lang;
+use crate::journal::users::UserChange;
 
 use super::config::{Config, PrinterConfig};
 use super::messages;
@@ -61,6 +63,27 @@ pub enum Request {
     XReport,
     /// Close the open shift with the cash counted; print the Z report.
     CloseShift(Money),
+    /// Create the first user, an admin, and log them in (first run only).
+    CreateFirstAdmin(UserName, Pin),
+    /// Log in with a PIN (the previous user is logged out).
+    Login(String, Pin),
+    /// Log the current user out (switch user).
+    Logout,
+    /// List the users (login screen, users settings).
+    ListUsers,
+    /// Add a user (admins).
+    AddUser(UserName, Role, Pin),
+    /// Change a user (admins).
+    ChangeUser(UserName, UserChange),
+}
+
+/// What the till answers about users and logins.
+#[derive(Debug)]
+pub enum UserReply {
+    /// Someone logged in (also after creating the first admin).
+    LoggedIn(User),
+    /// The user list (after a logout, a change, or when asked).
+    Users(Vec<User>),
 }
 
 /// What the till answers about shifts.
@@ -109,6 +132,8 @@ pub struct Snapshot {
     pub unfinished: Vec<Payment>,
     /// The open shift's number.
     pub shift: Option<u64>,
+    /// Who is logged in (none: the login or first-run screen).
+    pub user: Option<User>,
 }
 
 /// What the till answers.
@@ -126,6 +151,8 @@ pub enum Reply {
         printer: String,
         /// Unfinished payments and shift.
         snapshot: Snapshot,
+        /// The users (empty: the first-run screen creates the admin).
+        users: Vec<User>,
     },
     /// The till cannot start; nothing can be taken.
     OpenFailed(OpenError),
@@ -150,6 +177,8 @@ pub enum Reply {
     ReportPrinted(Result<Printout, String>),
     /// A shift step, or why not (in words); with the terminal's snapshot after it.
     Shift(Result<ShiftReply, String>, Snapshot),
+    /// A login or user step, or why not (in words); with the snapshot after it.
+    User(Result<UserReply, String>, Snapshot),
     /// A step failed; `payment` is the payment as the journal has it now.
     Failed {
         /// Why.
@@ -172,6 +201,7 @@ fn snapshot(till: &Till) -> Snapshot {
     Snapshot {
         unfinished: till.unfinished().unwrap_or_default(),
         shift: till.shift().ok().flatten().map(|s| s.number),
+        user: till.user().cloned(),
     }
 }
 
@@ -184,12 +214,12 @@ fn printer_request(till: &mut Till, request: Request, lang: Lang) -> Reply {
         Request::PrintTestPage => PrinterReply::TestPage(
             till.print_test_page()
                 .map(|p| p.printout)
-                .map_err(|e| messages::printer(lang, &e)),
+                .map_err(|e| messages::flow(lang, &e, false)),
         ),
         Request::SetPrinter(config) => PrinterReply::Changed(
             till.set_printer(config)
                 .map(|()| till.printer_description())
-                .map_err(|e| e.to_string()),
+                .map_err(|e| messages::flow(lang, &e, false)),
         ),
         Request::ScanDevices => PrinterReply::Devices {
             ports: serial::list_ports(),
@@ -197,6 +227,39 @@ fn printer_request(till: &mut Till, request: Request, lang: Lang) -> Reply {
         },
         _ => unreachable!("only printer requests"),
     })
+}
+
+fn user_request(till: &mut Till, request: Request, lang: Lang) -> Reply {
+    let users = |till: &Till| {
+        till.users()
+            .map(UserReply::Users)
+            .map_err(|e| messages::journal(lang, &e))
+    };
+    let r = match request {
+        Request::CreateFirstAdmin(name, pin) => till
+            .create_first_admin(&name, &pin)
+            .map(UserReply::LoggedIn)
+            .map_err(|e| messages::flow(lang, &e, false)),
+        Request::Login(name, pin) => till
+            .login(&name, &pin)
+            .map(UserReply::LoggedIn)
+            .map_err(|e| messages::flow(lang, &e, false)),
+        Request::Logout => {
+            till.logout();
+            users(till)
+        }
+        Request::ListUsers => users(till),
+        Request::AddUser(name, role, pin) => till
+            .add_user(&name, role, &pin)
+            .map_err(|e| messages::flow(lang, &e, false))
+            .and_then(|_| users(till)),
+        Request::ChangeUser(name, change) => till
+            .change_user(&name, change)
+            .map_err(|e| messages::flow(lang, &e, false))
+            .and_then(|_| users(till)),
+        _ => unreachable!("only user requests"),
+    };
+    Reply::User(r, snapshot(till))
 }
 
 fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
@@ -212,11 +275,16 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::ScanDevices => return Some(printer_request(till, request, *lang)),
         Request::Report(f) => {
             return Some(Reply::Report(
-                till.journal()
-                    .payments_report(f)
-                    .map_err(|e| messages::journal(*lang, &e)),
+                till.payments_report(f)
+                    .map_err(|e| messages::flow(*lang, &e, false)),
             ));
         }
+        Request::CreateFirstAdmin(..)
+        | Request::Login(..)
+        | Request::Logout
+        | Request::ListUsers
+        | Request::AddUser(..)
+        | Request::ChangeUser(..) => return Some(user_request(till, request, *lang)),
         Request::OpenShift(cash) => {
             let r = till.open_shift(*cash).map(ShiftReply::Opened);
             return Some(Reply::Shift(
@@ -251,9 +319,8 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         }
         Request::ExportReport(f, format, path) => {
             let written = till
-                .journal()
                 .payments_report(f)
-                .map_err(|e| messages::journal(*lang, &e))
+                .map_err(|e| messages::flow(*lang, &e, false))
                 .and_then(|rows| {
                     if let Some(dir) = path.parent() {
                         std::fs::create_dir_all(dir)
@@ -296,6 +363,12 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::OpenShift(_)
         | Request::XReport
         | Request::CloseShift(_)
+        | Request::CreateFirstAdmin(..)
+        | Request::Login(..)
+        | Request::Logout
+        | Request::ListUsers
+        | Request::AddUser(..)
+        | Request::ChangeUser(..)
         | Request::ExportReport(..) => unreachable!("handled above"),
         Request::Answer(p, a) => recovery::answer(till, &p, a).map(|o| match o {
             Outcome::Moved(step) => (step, false),
@@ -355,6 +428,9 @@ impl TillWorker {
                 let mut till = match Till::open(&config) {
                     Ok(mut t) => {
                         t.set_hub(hub);
+                        // A person always logs in at the terminal (the first-run
+                        // screen creates the admin when there is nobody yet).
+                        t.logout();
                         t
                     }
                     Err(e) => {
@@ -369,6 +445,7 @@ impl TillWorker {
                     journal_path: till.journal().path().to_path_buf(),
                     printer: till.printer_description(),
                     snapshot: snapshot(&till),
+                    users: till.users().unwrap_or_default(),
                 });
                 let mut lang = config.lang;
                 let mut last_status: Option<String> = None;

@@ -7,3 +7,4 @@ pub mod money;
 pub mod operator;
 pub mod payment;
 pub mod receipt;
+pub mod user;

@@ -9,6 +9,37 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
+/// One hash chain: its events table, the column naming what each event is about,
+/// and the table holding its last link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Chain {
+    /// Events table (append-only).
+    pub events: &'static str,
+    /// The column saying what an event is about (a payment id, a user, a shift).
+    pub subject: &'static str,
+    /// The one-row table with the last link.
+    pub head: &'static str,
+    /// What the events are, for messages ("payment", "terminal").
+    pub label: &'static str,
+}
+
+/// Payment events: each payment's transitions and deliveries.
+pub const PAYMENTS: Chain = Chain {
+    events: "payment_events",
+    subject: "payment_id",
+    head: "chain_head",
+    label: "payment",
+};
+
+/// Terminal events: users created and changed, logins and lockouts, shifts opened
+/// and closed.
+pub const TERMINAL: Chain = Chain {
+    events: "terminal_events",
+    subject: "subject",
+    head: "terminal_chain_head",
+    label: "terminal",
+};
+
 /// The `prev_hash` of the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -39,16 +70,19 @@ pub fn link(
         .collect()
 }
 
-fn head(tx: &Transaction) -> rusqlite::Result<(i64, String)> {
+fn head(tx: &Transaction, chain: &Chain) -> rusqlite::Result<(i64, String)> {
     Ok(tx
-        .query_row("SELECT seq, hash FROM chain_head WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            &format!("SELECT seq, hash FROM {} WHERE id = 1", chain.head),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?
         .unwrap_or((0, GENESIS.to_string())))
 }
 
-/// Appends one event to the journal and the chain (inside the caller's transaction).
+/// Appends one payment event to the journal and the chain (inside the caller's
+/// transaction).
 pub fn append(
     tx: &Transaction,
     payment_id: &str,
@@ -57,21 +91,40 @@ pub fn append(
     data: &str,
     actor: &str,
 ) -> rusqlite::Result<()> {
-    let (last, prev) = head(tx)?;
+    append_to(tx, &PAYMENTS, payment_id, at, kind, data, actor)
+}
+
+/// Appends one event to `chain` (inside the caller's transaction).
+pub fn append_to(
+    tx: &Transaction,
+    chain: &Chain,
+    subject: &str,
+    at: &str,
+    kind: &str,
+    data: &str,
+    actor: &str,
+) -> rusqlite::Result<()> {
+    let (last, prev) = head(tx, chain)?;
     let seq = last.max(tx.query_row(
-        "SELECT COALESCE(MAX(seq), 0) FROM payment_events",
+        &format!("SELECT COALESCE(MAX(seq), 0) FROM {}", chain.events),
         [],
         |r| r.get::<_, i64>(0),
     )?) + 1;
-    let hash = link(&prev, seq, payment_id, at, kind, data, actor);
+    let hash = link(&prev, seq, subject, at, kind, data, actor);
     tx.execute(
-        "INSERT INTO payment_events (seq, payment_id, at, kind, data, actor, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, payment_id, at, kind, data, actor, prev, hash],
+        &format!(
+            "INSERT INTO {} (seq, {}, at, kind, data, actor, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            chain.events, chain.subject
+        ),
+        params![seq, subject, at, kind, data, actor, prev, hash],
     )?;
     tx.execute(
-        "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        &format!(
+            "INSERT INTO {} (id, seq, hash) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            chain.head
+        ),
         params![seq, hash],
     )?;
     Ok(())
@@ -118,16 +171,20 @@ pub fn backfill(tx: &Transaction) -> rusqlite::Result<()> {
 pub enum Break {
     /// The event's content no longer matches its hash: it was edited.
     Edited {
+        /// Which chain ("payment", "terminal").
+        chain: &'static str,
         /// The event.
         seq: i64,
-        /// Its payment.
-        payment_id: String,
+        /// What it is about (the payment, the user, the shift).
+        subject: String,
         /// Its kind.
         kind: String,
     },
     /// The event does not follow the one before it: events between were removed
     /// (or the previous one's hash was changed).
     Unlinked {
+        /// Which chain.
+        chain: &'static str,
         /// The first event after the gap.
         seq: i64,
         /// The event before it that is still there (0: none).
@@ -135,6 +192,8 @@ pub enum Break {
     },
     /// The newest events were removed: the chain ends before its recorded head.
     TailRemoved {
+        /// Which chain.
+        chain: &'static str,
         /// The last event there is.
         last: i64,
         /// The last event the head says was written.
@@ -146,41 +205,53 @@ impl std::fmt::Display for Break {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Break::Edited {
+                chain,
                 seq,
-                payment_id,
+                subject,
                 kind,
             } => write!(
                 f,
-                "event {seq} ({kind} of payment {payment_id}) was changed outside paydesk"
+                "{chain} event {seq} ({kind} of {subject}) was changed outside paydesk"
             ),
-            Break::Unlinked { seq, after } => write!(
+            Break::Unlinked { chain, seq, after } => write!(
                 f,
-                "event {seq} does not follow event {after}: events between them were removed or changed outside paydesk"
+                "{chain} event {seq} does not follow event {after}: events between them were removed or changed outside paydesk"
             ),
-            Break::TailRemoved { last, head } => write!(
+            Break::TailRemoved { chain, last, head } => write!(
                 f,
-                "the journal ends at event {last} but event {head} was written: the newest events were removed outside paydesk"
+                "the {chain} events end at {last} but event {head} was written: the newest events were removed outside paydesk"
             ),
         }
     }
 }
 
-/// Walks the chain from the first event; the first break, if any.
+/// Walks the payment chain, then the terminal chain, from their first events; the
+/// first break, if any.
 pub fn check(conn: &rusqlite::Connection) -> rusqlite::Result<Option<Break>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, payment_id, at, kind, data, actor, prev_hash, hash FROM payment_events ORDER BY seq",
-    )?;
+    Ok(match check_chain(conn, &PAYMENTS)? {
+        Some(b) => Some(b),
+        None => check_chain(conn, &TERMINAL)?,
+    })
+}
+
+/// Walks one chain from its first event; its first break, if any.
+pub fn check_chain(conn: &rusqlite::Connection, chain: &Chain) -> rusqlite::Result<Option<Break>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT seq, {}, at, kind, data, actor, prev_hash, hash FROM {} ORDER BY seq",
+        chain.subject, chain.events
+    ))?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_string();
     let mut prev_seq = 0i64;
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(0)?;
-        let payment_id: String = r.get(1)?;
+        let subject: String = r.get(1)?;
         let kind: String = r.get(3)?;
         let prev_hash: Option<String> = r.get(6)?;
         let hash: Option<String> = r.get(7)?;
         if seq != prev_seq + 1 || prev_hash.as_deref() != Some(prev.as_str()) {
             return Ok(Some(Break::Unlinked {
+                chain: chain.label,
                 seq,
                 after: prev_seq,
             }));
@@ -188,7 +259,7 @@ pub fn check(conn: &rusqlite::Connection) -> rusqlite::Result<Option<Break>> {
         let expected = link(
             &prev,
             seq,
-            &payment_id,
+            &subject,
             &r.get::<_, String>(2)?,
             &kind,
             &r.get::<_, String>(4)?,
@@ -196,8 +267,9 @@ pub fn check(conn: &rusqlite::Connection) -> rusqlite::Result<Option<Break>> {
         );
         if hash.as_deref() != Some(expected.as_str()) {
             return Ok(Some(Break::Edited {
+                chain: chain.label,
                 seq,
-                payment_id,
+                subject,
                 kind,
             }));
         }
@@ -205,12 +277,15 @@ pub fn check(conn: &rusqlite::Connection) -> rusqlite::Result<Option<Break>> {
         prev_seq = seq;
     }
     let head: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM chain_head WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            &format!("SELECT seq, hash FROM {} WHERE id = 1", chain.head),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     match head {
         Some((seq, hash)) if seq != prev_seq || hash != prev => Ok(Some(Break::TailRemoved {
+            chain: chain.label,
             last: prev_seq,
             head: seq,
         })),

@@ -14,6 +14,7 @@ mod delivery;
 pub mod report;
 mod schema;
 pub mod shift;
+pub mod users;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -110,6 +111,24 @@ pub enum JournalError {
     /// No shift is open on this terminal.
     #[error("no shift is open")]
     NoShift,
+    /// The first user of a journal must be an admin.
+    #[error("the first user must be an admin")]
+    FirstUserNotAdmin,
+    /// The first admin was already created (by another till or an earlier run).
+    #[error("the first admin already exists: log in")]
+    FirstUserExists,
+    /// A user with this name exists.
+    #[error("there is already a user named {name}")]
+    UserExists {
+        /// The name.
+        name: String,
+    },
+    /// No user with this name.
+    #[error("there is no user {name}")]
+    UnknownUser {
+        /// The name.
+        name: String,
+    },
     /// A row that does not describe a valid payment (edited outside paydesk).
     #[error("payment {id} has an inconsistent row: {detail}")]
     BadRow {
@@ -473,7 +492,7 @@ impl Journal {
         self.commit(payment, actor, |tx| {
             let mut events = vec![PaymentEvent::CashTaken { tendered }];
             if start_fiscal {
-                events.push(fiscal_start(tx, &terminal)?);
+                events.push(fiscal_start(tx, &terminal, actor)?);
             }
             Ok(events)
         })
@@ -486,7 +505,9 @@ impl Journal {
         actor: &str,
     ) -> Result<Payment, JournalError> {
         let terminal = payment.details.terminal_id.clone();
-        self.commit(payment, actor, |tx| Ok(vec![fiscal_start(tx, &terminal)?]))
+        self.commit(payment, actor, |tx| {
+            Ok(vec![fiscal_start(tx, &terminal, actor)?])
+        })
     }
 
     /// The one write path for payments: in one `BEGIN IMMEDIATE` transaction, make
@@ -653,7 +674,7 @@ fn next_number(tx: &Transaction, terminal: &str, name: &str) -> rusqlite::Result
     Ok(n as u64)
 }
 
-fn fiscal_start(tx: &Transaction, terminal: &str) -> rusqlite::Result<PaymentEvent> {
+fn fiscal_start(tx: &Transaction, terminal: &str, actor: &str) -> rusqlite::Result<PaymentEvent> {
     let open: Option<i64> = tx
         .query_row(
             "SELECT number FROM shifts WHERE terminal_id = ?1 AND closed_at IS NULL",
@@ -663,13 +684,27 @@ fn fiscal_start(tx: &Transaction, terminal: &str) -> rusqlite::Result<PaymentEve
         .optional()?;
     let shift_no = match open {
         Some(n) => n,
-        None => tx.query_row(
-            "INSERT INTO shifts (terminal_id, number, opened_at)
-             SELECT ?1, COALESCE(MAX(number), 0) + 1, ?2 FROM shifts WHERE terminal_id = ?1
-             RETURNING number",
-            params![terminal, timestamp(Utc::now())],
-            |r| r.get(0),
-        )?,
+        None => {
+            // The till never refuses money for want of a shift: one opens with zero
+            // opening cash, attributed to whoever took the cash.
+            let now = Utc::now();
+            let n = tx.query_row(
+                "INSERT INTO shifts (terminal_id, number, opened_at, opened_by)
+                 SELECT ?1, COALESCE(MAX(number), 0) + 1, ?2, ?3 FROM shifts WHERE terminal_id = ?1
+                 RETURNING number",
+                params![terminal, timestamp(now), actor],
+                |r| r.get(0),
+            )?;
+            users::record(
+                tx,
+                &format!("shift:{terminal}:{n}"),
+                now,
+                "shift_opened",
+                serde_json::json!({ "opening_cash_minor": 0, "automatic": true }),
+                actor,
+            )?;
+            n
+        }
     };
     let receipt_no = next_number(tx, terminal, "fiscal_receipt")?;
     Ok(PaymentEvent::FiscalPrintStarted {

@@ -141,6 +141,41 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE shifts ADD COLUMN closed_by TEXT;
     CREATE INDEX payments_shift ON payments (terminal_id, shift_no) WHERE shift_no IS NOT NULL;
     "#,
+    // 6: users (PIN hashes, never PINs; wrong-PIN count and lockout) and the
+    // terminal's own events — users, logins, shifts — in a second audit chain.
+    r#"
+    CREATE TABLE users (
+        id           TEXT PRIMARY KEY NOT NULL,
+        name         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role         TEXT NOT NULL CHECK (role IN ('cashier', 'shift_manager', 'support', 'admin')),
+        pin_hash     TEXT NOT NULL CHECK (pin_hash LIKE '$argon2id$%'),
+        active       INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        wrong_pins   INTEGER NOT NULL DEFAULT 0 CHECK (wrong_pins >= 0),
+        locked_until TEXT,
+        created_at   TEXT NOT NULL,
+        created_by   TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE terminal_events (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        subject   TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        data      TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    ) STRICT;
+    CREATE TRIGGER terminal_events_no_update BEFORE UPDATE ON terminal_events
+        BEGIN SELECT RAISE(ABORT, 'terminal_events is append-only'); END;
+    CREATE TRIGGER terminal_events_no_delete BEFORE DELETE ON terminal_events
+        BEGIN SELECT RAISE(ABORT, 'terminal_events is append-only'); END;
+    CREATE TABLE terminal_chain_head (
+        id   INTEGER PRIMARY KEY CHECK (id = 1),
+        seq  INTEGER NOT NULL,
+        hash TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// Put back after migration 3's backfill.

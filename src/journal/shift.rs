@@ -83,15 +83,24 @@ impl Journal {
         if let Some(s) = self.current_shift(terminal_id)? {
             return Err(JournalError::ShiftOpen { number: s.number });
         }
+        let now = Utc::now();
         self.write(|tx| {
-            tx.query_row(
+            let number = tx.query_row(
                 "INSERT INTO shifts (terminal_id, number, opened_at, opening_cash_minor, opened_by)
                  SELECT ?1, COALESCE(MAX(number), 0) + 1, ?2, ?3, ?4 FROM shifts WHERE terminal_id = ?1
                  RETURNING number",
-                params![terminal_id, timestamp(Utc::now()), opening_cash.minor(), actor],
+                params![terminal_id, timestamp(now), opening_cash.minor(), actor],
                 |r| r.get::<_, i64>(0),
-            )
-            .map(|n| n as u64)
+            )?;
+            super::users::record(
+                tx,
+                &format!("shift:{terminal_id}:{number}"),
+                now,
+                "shift_opened",
+                serde_json::json!({ "opening_cash_minor": opening_cash.minor() }),
+                actor,
+            )?;
+            Ok(number as u64)
         })
     }
 
@@ -114,17 +123,26 @@ impl Journal {
             .current_shift(terminal_id)?
             .ok_or(JournalError::NoShift)?;
         let terminal = terminal_id.to_string();
+        let now = Utc::now();
         self.write(|tx| {
             tx.execute(
                 "UPDATE shifts SET closed_at = ?1, counted_cash_minor = ?2, closed_by = ?3
                  WHERE terminal_id = ?4 AND number = ?5 AND closed_at IS NULL",
                 params![
-                    timestamp(Utc::now()),
+                    timestamp(now),
                     counted_cash.minor(),
                     actor,
                     terminal,
                     shift.number as i64
                 ],
+            )?;
+            super::users::record(
+                tx,
+                &format!("shift:{terminal}:{}", shift.number),
+                now,
+                "shift_closed",
+                serde_json::json!({ "counted_cash_minor": counted_cash.minor() }),
+                actor,
             )
         })?;
         self.shift_report(terminal_id, shift.number)

@@ -1,5 +1,6 @@
 //! `paydesk report …`: reports for managers and scripts.
 
+use crate::domain::user::Action;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -40,7 +41,7 @@ pub struct ShiftArgs {
     pub counted: Option<String>,
 }
 
-fn shift(config: &Config, journal: &mut Journal, args: &ShiftArgs) -> ExitCode {
+fn shift(config: &Config, journal: &mut Journal, args: &ShiftArgs, actor: &str) -> ExitCode {
     let lang = config.lang;
     let report = if args.z {
         let text = args.counted.as_deref().unwrap_or_default();
@@ -57,7 +58,7 @@ fn shift(config: &Config, journal: &mut Journal, args: &ShiftArgs) -> ExitCode {
                 return bad(format!("--counted {text}: {why}"));
             }
         };
-        journal.close_shift(&config.terminal_id, counted, &config.cashier)
+        journal.close_shift(&config.terminal_id, counted, actor)
     } else {
         journal.x_report(&config.terminal_id)
     };
@@ -269,7 +270,11 @@ pub fn filter(
 }
 
 /// Runs `paydesk report …`.
-pub fn run(config: Config, command: ReportCommand) -> ExitCode {
+pub fn run(
+    config: Config,
+    command: ReportCommand,
+    creds: Option<&crate::app::access::Credentials>,
+) -> ExitCode {
     let lang = config.lang;
     let mut journal = match Journal::open(
         &config.journal_path,
@@ -283,10 +288,22 @@ pub fn run(config: Config, command: ReportCommand) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Shifts need a shift manager; the other reports anyone who may see reports.
+    let action = match command {
+        ReportCommand::Shift(_) => Action::ManageShift,
+        _ => Action::ViewReports,
+    };
+    let actor = match crate::app::access::authorize(&mut journal, creds, action, &config.cashier) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("paydesk: {}", crate::cli::explain(lang, &e, false));
+            return ExitCode::FAILURE;
+        }
+    };
     let args = match command {
         ReportCommand::Payments(args) => args,
         ReportCommand::Settlement(args) => return settlement(&config, &journal, &args),
-        ReportCommand::Shift(args) => return shift(&config, &mut journal, &args),
+        ReportCommand::Shift(args) => return shift(&config, &mut journal, &args, &actor),
     };
     let mut operators: Vec<String> = journal
         .catalogue()

@@ -3,11 +3,13 @@
 //! through a channel, waking the UI with `request_repaint`.
 
 pub mod cashier;
+pub mod login;
 pub mod preview;
 pub mod recovery;
 pub mod reports;
 pub mod settings;
 pub mod style;
+pub mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,10 +21,13 @@ use crate::app::hub_link::{self, HubLink, LinkError};
 use crate::app::messages;
 use crate::app::sync::{Role, SyncSettings, SyncStatus, SyncThread};
 use crate::app::till::Till;
-use crate::app::worker::{PrinterReply, Reply, Request, ShiftReply, Snapshot, TillWorker};
+use crate::app::worker::{
+    PrinterReply, Reply, Request, ShiftReply, Snapshot, TillWorker, UserReply,
+};
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
 use crate::domain::payment::StateName;
+use crate::domain::user::{Action as Permission, PermissionError, User};
 use crate::i18n::{Lang, T};
 
 use cashier::{CashierState, Field, Notice};
@@ -97,6 +102,18 @@ pub struct Terminal {
     pub snapshot: Snapshot,
     /// The cashier screen's state.
     pub cashier: CashierState,
+    /// The users (login screen; empty: the first-run screen).
+    pub users: Vec<User>,
+}
+
+impl Terminal {
+    /// Whether the logged-in user may do `action`.
+    pub fn may(&self, action: Permission) -> bool {
+        self.snapshot
+            .user
+            .as_ref()
+            .is_some_and(|u| u.role.may(action))
+    }
 }
 
 /// Where the app is.
@@ -148,6 +165,12 @@ pub struct PaydeskApp {
     last_tab: Tab,
     /// The reports screen.
     pub reports: reports::ReportsState,
+    /// The login and first-run screens.
+    pub login: login::LoginState,
+    /// The users section of the settings (administrators).
+    pub users_form: users::UsersState,
+    /// What to say once the pending users request is done.
+    users_done_note: Option<String>,
 }
 
 impl PaydeskApp {
@@ -186,6 +209,24 @@ impl PaydeskApp {
             printer_saved_to: None,
             last_tab: Tab::Cashier,
             reports: reports::ReportsState::today(tz),
+            login: login::LoginState {
+                focus_pin: true,
+                ..Default::default()
+            },
+            users_form: users::UsersState::default(),
+            users_done_note: None,
+        }
+    }
+
+    /// A user may be switched: nobody is waiting on the till and no payment is
+    /// between two steps on the cashier screen (payments left unfinished by a crash
+    /// are asked about to whoever takes payments next).
+    fn can_switch_user(&self) -> bool {
+        match &self.phase {
+            Phase::Ready(t) => {
+                !self.is_busy() && (t.cashier.active.is_none() || t.cashier.step_is_done())
+            }
+            _ => false,
         }
     }
 
@@ -194,7 +235,13 @@ impl PaydeskApp {
         match &self.phase {
             Phase::Opening => true,
             Phase::Failed(_) => false,
-            Phase::Ready(t) => t.cashier.busy || self.printer_form.busy() || self.reports.busy,
+            Phase::Ready(t) => {
+                t.cashier.busy
+                    || self.printer_form.busy()
+                    || self.reports.busy
+                    || self.login.busy
+                    || self.users_form.busy
+            }
         }
     }
 
@@ -220,6 +267,7 @@ impl PaydeskApp {
                 journal_path,
                 printer,
                 snapshot,
+                users,
             } => {
                 self.phase = Phase::Ready(Box::new(Terminal {
                     catalogue,
@@ -231,8 +279,10 @@ impl PaydeskApp {
                         focus: Some(Field::Operator),
                         ..CashierState::default()
                     },
+                    users,
                 }));
             }
+            Reply::User(r, snapshot) => self.user_reply(r, snapshot),
             Reply::OpenFailed(e) => self.phase = Phase::Failed(messages::open(lang, &e)),
             Reply::Printer(r) => self.printer_reply(r),
             Reply::Report(r) => {
@@ -359,6 +409,60 @@ impl PaydeskApp {
                         StateName::PreReceiptPrinted | StateName::Signed
                     )
                 });
+            }
+        }
+    }
+
+    fn user_reply(&mut self, r: Result<UserReply, String>, snapshot: Snapshot) {
+        let Phase::Ready(t) = &mut self.phase else {
+            return;
+        };
+        let was_logged_in = t.snapshot.user.is_some();
+        t.snapshot = snapshot;
+        self.login.busy = false;
+        self.users_form.busy = false;
+        let note = self.users_done_note.take();
+        match r {
+            Ok(UserReply::LoggedIn(user)) => {
+                self.login.clear();
+                self.login.selected = Some(user.name.to_string());
+                // Where this user works: the till, or the reports for support staff.
+                self.tab = if user.role.may(Permission::TakePayments) {
+                    Tab::Cashier
+                } else {
+                    Tab::Reports
+                };
+                self.last_tab = self.tab;
+                if self.tab == Tab::Cashier {
+                    t.cashier.focus = Some(Field::Operator);
+                } else if let Ok(f) = self.reports.current_filter(self.lang, self.config.tz) {
+                    self.reports.busy = self.worker.send(Request::Report(f));
+                }
+                if !t.users.iter().any(|u| u.id == user.id) {
+                    t.users.push(user);
+                }
+            }
+            Ok(UserReply::Users(list)) => {
+                t.users = list;
+                if let Some(n) = note {
+                    self.users_form = users::UsersState {
+                        note: Some((n, false)),
+                        ..Default::default()
+                    };
+                }
+                if was_logged_in && t.snapshot.user.is_none() {
+                    self.login.clear();
+                }
+            }
+            Err(e) => {
+                if t.snapshot.user.is_none() {
+                    self.login.error = Some(e);
+                    self.login.pin.clear();
+                    self.login.pin_again.clear();
+                    self.login.focus_pin = true;
+                } else {
+                    self.users_form.note = Some((e, true));
+                }
             }
         }
     }
@@ -709,19 +813,63 @@ impl eframe::App for PaydeskApp {
                     });
                 });
         }
-        egui::Panel::top("tabs").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.selectable_value(&mut self.tab, Tab::Cashier, lang.t(T::TabCashier));
-                ui.selectable_value(&mut self.tab, Tab::Reports, lang.t(T::TabReports));
-                ui.selectable_value(&mut self.tab, Tab::Settings, lang.t(T::TabSettings));
+        let user = self.terminal().and_then(|t| t.snapshot.user.clone());
+        let mut switch = false;
+        if let Some(user) = &user {
+            let can_switch = self.can_switch_user();
+            egui::Panel::top("tabs").show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.tab, Tab::Cashier, lang.t(T::TabCashier));
+                    ui.selectable_value(&mut self.tab, Tab::Reports, lang.t(T::TabReports));
+                    ui.selectable_value(&mut self.tab, Tab::Settings, lang.t(T::TabSettings));
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        let b =
+                            ui.add_enabled(can_switch, egui::Button::new(lang.t(T::SwitchUser)));
+                        let b = if can_switch {
+                            b
+                        } else {
+                            b.on_disabled_hover_text(lang.t(T::SwitchUserBusy))
+                        };
+                        switch |= b.clicked();
+                        ui.label(
+                            RichText::new(lang.fill(
+                                T::LoggedInAs,
+                                &[
+                                    ("name", &user.name),
+                                    ("role", &messages::role(lang, user.role)),
+                                ],
+                            ))
+                            .strong(),
+                        );
+                    });
+                });
             });
-        });
+            switch |= can_switch && ui.input(|i| i.key_pressed(egui::Key::F12));
+        }
+        if switch {
+            self.login.clear();
+            self.login.busy = self.worker.send(Request::Logout);
+        }
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
 
         let mut cashier_actions = Vec::new();
         let mut settings_actions = Vec::new();
         let mut report_actions = Vec::new();
+        let mut login_action = None;
+        let mut user_actions = Vec::new();
         let mut answer = None;
+        // The screen the user's role does not allow: say so instead of showing it.
+        let denied = |t: &Terminal, tab: Tab| -> Option<String> {
+            let needs = match tab {
+                Tab::Cashier => Permission::TakePayments,
+                Tab::Reports if t.may(Permission::ManageShift) => return None,
+                Tab::Reports => Permission::ViewReports,
+                Tab::Settings => return None,
+            };
+            crate::domain::user::require(t.snapshot.user.as_ref(), needs)
+                .err()
+                .map(|e: PermissionError| messages::permission(lang, &e))
+        };
         match (&mut self.phase, self.tab) {
             (Phase::Opening, _) => {
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -741,6 +889,24 @@ impl eframe::App for PaydeskApp {
                     ui.label(RichText::new(reason.as_str()).heading());
                 });
             }
+            (Phase::Ready(t), _) if t.snapshot.user.is_none() => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        login_action = if t.users.is_empty() {
+                            login::first_run(ui, &mut self.login, lang)
+                        } else {
+                            login::login(ui, &mut self.login, lang, &t.users)
+                        };
+                    });
+                });
+            }
+            (Phase::Ready(t), tab) if denied(t, tab).is_some() => {
+                let why = denied(t, tab).unwrap_or_default();
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.add_space(24.0);
+                    ui.heading(RichText::new(why).color(style::error_color(ui)));
+                });
+            }
             (Phase::Ready(t), Tab::Reports) => {
                 let view = reports::View {
                     lang,
@@ -748,12 +914,13 @@ impl eframe::App for PaydeskApp {
                     currency: &self.config.currency,
                     catalogue: &t.catalogue,
                     shift: t.snapshot.shift,
+                    may_manage_shift: t.may(Permission::ManageShift),
                 };
                 egui::CentralPanel::default().show(ui, |ui| {
                     report_actions = reports::show(ui, &mut self.reports, &view);
                 });
             }
-            (Phase::Ready(_), Tab::Settings) => {
+            (Phase::Ready(t), Tab::Settings) => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {
                         settings_actions = settings::show(
@@ -762,7 +929,24 @@ impl eframe::App for PaydeskApp {
                             &self.config,
                             &mut self.printer_form,
                             self.settings_note.as_deref(),
+                            t.may(Permission::ChangeSettings),
                         );
+                        if let Some(me) = t
+                            .snapshot
+                            .user
+                            .as_ref()
+                            .filter(|u| u.role.may(Permission::ManageUsers))
+                        {
+                            ui.separator();
+                            user_actions = users::show(
+                                ui,
+                                &mut self.users_form,
+                                lang,
+                                &t.users,
+                                me,
+                                self.config.tz,
+                            );
+                        }
                     });
                 });
             }
@@ -827,16 +1011,42 @@ impl eframe::App for PaydeskApp {
         for a in report_actions {
             self.report_action(ui.ctx(), a);
         }
+        if let Some(a) = login_action {
+            self.login.error = None;
+            self.login.busy = self.worker.send(match a {
+                login::Action::CreateAdmin(name, pin) => Request::CreateFirstAdmin(name, pin),
+                login::Action::Login(name, pin) => Request::Login(name, pin),
+            });
+        }
+        for a in user_actions {
+            self.users_form.note = None;
+            let (request, note) = match a {
+                users::Action::Add(name, role, pin) => {
+                    let note = lang.fill(T::UserAdded, &[("name", &name)]);
+                    (Request::AddUser(name, role, pin), note)
+                }
+                users::Action::Change(name, change) => (
+                    Request::ChangeUser(name, change),
+                    lang.t(T::UserChanged).to_string(),
+                ),
+            };
+            self.users_done_note = Some(note);
+            self.users_form.busy = self.worker.send(request);
+        }
+        let may = |p| self.terminal().is_some_and(|t| t.may(p));
+        let (may_settings, may_reports) = (
+            may(Permission::ChangeSettings),
+            may(Permission::ViewReports),
+        );
         // Entering settings: ask the printer how it is and what is plugged in.
-        if self.tab == Tab::Settings && self.last_tab != Tab::Settings && self.terminal().is_some()
-        {
+        if self.tab == Tab::Settings && self.last_tab != Tab::Settings && may_settings {
             self.printer_request(Request::ScanDevices);
             self.printer_request(Request::PrinterStatus);
         }
         // Entering reports: show the current filter's rows (today by default).
         if self.tab == Tab::Reports
             && self.last_tab != Tab::Reports
-            && self.terminal().is_some()
+            && may_reports
             && let Ok(f) = self.reports.current_filter(lang, self.config.tz)
         {
             self.report_action(ui.ctx(), reports::Action::Show(f));

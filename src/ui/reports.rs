@@ -175,6 +175,8 @@ pub struct View<'a> {
     pub catalogue: &'a Catalogue,
     /// The open shift's number.
     pub shift: Option<u64>,
+    /// The user may open and close shifts (else the shift panel is not shown).
+    pub may_manage_shift: bool,
 }
 
 fn cash(
@@ -264,11 +266,13 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
     let lang = v.lang;
     let mut actions = Vec::new();
     let mut run = false;
-    egui::CollapsingHeader::new(lang.t(T::ShiftTitle))
-        .id_salt("shift-panel")
-        .default_open(true)
-        .show(ui, |ui| shift_panel(ui, s, v, &mut actions));
-    ui.separator();
+    if v.may_manage_shift {
+        egui::CollapsingHeader::new(lang.t(T::ShiftTitle))
+            .id_salt("shift-panel")
+            .default_open(true)
+            .show(ui, |ui| shift_panel(ui, s, v, &mut actions));
+        ui.separator();
+    }
     ui.heading(lang.t(T::ReportTitle));
     ui.horizontal_wrapped(|ui| {
         run |= field(ui, lang.t(T::ReportFrom), "from", &mut s.from, 150.0);

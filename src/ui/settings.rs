@@ -374,6 +374,7 @@ pub fn show(
     config: &Config,
     form: &mut PrinterForm,
     note: Option<&str>,
+    may_change_printer: bool,
 ) -> Vec<Action> {
     let mut actions = Vec::new();
     // Two columns: the terminal on the left, the printer on the right, so the whole
@@ -420,7 +421,9 @@ pub fn show(
                 ui.label(format!("{} · {}", config.shop.name, config.shop.tax_id));
                 ui.end_row();
             });
-        printer_section(&mut cols[1], lang, form, &mut actions);
+        if may_change_printer {
+            printer_section(&mut cols[1], lang, form, &mut actions);
+        }
     });
     actions
 }

@@ -409,6 +409,8 @@ texts! {
     FirstRunTitle => ["Welcome to paydesk: create the administrator", "Добро пожаловать в paydesk: создайте администратора", "Witaj w paydesk: utwórz administratora"],
     FirstRunHint => ["The administrator adds cashiers and shift managers and may change every setting. Choose a PIN only you know.", "Администратор добавляет кассиров и старших смены и может менять любые настройки. Выберите PIN, который знаете только вы.", "Administrator dodaje kasjerów i kierowników zmian i może zmieniać wszystkie ustawienia. Wybierz PIN, który znasz tylko ty."],
     UserNameLabel => ["Name", "Имя", "Nazwa"],
+    UserNewTitle => ["New user", "Новый пользователь", "Nowy użytkownik"],
+    UserNewName => ["New user's name", "Имя нового пользователя", "Nazwa nowego użytkownika"],
     PinLabel => ["PIN", "PIN-код", "PIN"],
     PinRepeatLabel => ["Repeat PIN", "Повторите PIN", "Powtórz PIN"],
     CreateAdminButton => ["Create administrator", "Создать администратора", "Utwórz administratora"],

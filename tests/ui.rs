@@ -702,7 +702,11 @@ fn the_payments_report_filters_rows_and_totals_copies_a_request_and_exports() {
 fn a_shift_is_opened_with_cash_reported_with_x_and_closed_with_z() {
     let dir = tempfile::tempdir().unwrap();
     let config = config_in(dir.path(), Lang::En);
-    let mut h = app(config.clone());
+    // A shift manager, not the admin, runs the shift.
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    seed_user(&config, "Max", Role::ShiftManager, "3333");
+    let mut h = bare_app(config.clone());
+    log_in(&mut h, "Max", "3333");
     click(&mut h, "Reports");
     type_into(&mut h, "Opening cash", "1000");
     click(&mut h, "Open shift");
@@ -744,4 +748,137 @@ fn a_shift_is_opened_with_cash_reported_with_x_and_closed_with_z() {
     assert!(journal.current_shift("TRAIN-01").unwrap().is_none());
     let z = journal.shift_report("TRAIN-01", 1).unwrap();
     assert_eq!(z.counted_cash.unwrap().to_string(), "1090.00");
+    // Every step is Max's.
+    assert_eq!(journal.all_payments().unwrap()[0].details.cashier, "Max");
+    let shift_events: Vec<(String, String)> = journal
+        .terminal_events(50)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind.starts_with("shift_"))
+        .map(|e| (e.kind, e.actor))
+        .collect();
+    assert_eq!(
+        shift_events,
+        [
+            ("shift_closed".to_string(), "Max".to_string()),
+            ("shift_opened".to_string(), "Max".to_string())
+        ]
+    );
+}
+
+#[test]
+fn the_first_run_creates_the_admin_who_adds_a_cashier_and_switches_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = bare_app(config.clone());
+    h.get_by_label("Welcome to paydesk: create the administrator");
+    assert!(
+        h.query_by_label("Cashier").is_none(),
+        "no screen before the admin exists"
+    );
+
+    type_into(&mut h, "Name", "Anna");
+    type_into(&mut h, "PIN", "1234");
+    type_into(&mut h, "Repeat PIN", "1243");
+    click(&mut h, "Create administrator");
+    h.get_by_label("The two PINs differ: type the same PIN twice.");
+    type_into(&mut h, "PIN", "1234");
+    type_into(&mut h, "Repeat PIN", "1234");
+    click(&mut h, "Create administrator");
+    h.get_by_label("Logged in: Anna · administrator");
+    h.get_by_label("Account number");
+
+    // The admin adds a cashier in the settings.
+    click(&mut h, "Settings");
+    h.get_by_label("Users");
+    type_into(&mut h, "New user's name", "Olga");
+    type_into(&mut h, "PIN", "2222");
+    type_into(&mut h, "Repeat PIN", "2222");
+    click(&mut h, "Add user");
+    h.get_by_label("Olga can log in now.");
+    let users: Vec<(String, Role)> = Journal::open(&config.journal_path, &OpenOptions::default())
+        .unwrap()
+        .users()
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.name.to_string(), u.role))
+        .collect();
+    assert_eq!(
+        users,
+        [
+            ("Anna".to_string(), Role::Admin),
+            ("Olga".to_string(), Role::Cashier)
+        ]
+    );
+
+    // F12: the login screen lists both; Olga logs in with the keyboard.
+    h.key_press(egui::Key::F12);
+    settle(&mut h);
+    h.get_by_label("Who is at the till?");
+    click(&mut h, "Olga");
+    type_into(&mut h, "PIN", "2222");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label("Logged in: Olga · cashier");
+}
+
+#[test]
+fn wrong_pins_lock_the_user_and_a_cashier_is_denied_the_reports_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    seed_user(&config, "Olga", Role::Cashier, "2222");
+    seed_user(&config, "Ivan", Role::Cashier, "5555");
+    seed_user(&config, "Max", Role::ShiftManager, "3333");
+    let mut h = bare_app(config.clone());
+    h.get_by_label("Who is at the till?");
+
+    click(&mut h, "Olga");
+    for left in (1..=4).rev() {
+        type_into(&mut h, "PIN", "0000");
+        click(&mut h, "Log in");
+        h.get_by_label(&format!(
+            "Wrong PIN for Olga. {left} tries left, then the account is locked for 5 minutes."
+        ));
+    }
+    type_into(&mut h, "PIN", "0000");
+    click(&mut h, "Log in");
+    let locked = "Too many wrong PINs: Olga is locked for 5 min. Try again then, or ask an administrator to unlock.";
+    h.get_by_label(locked);
+    // The right PIN does not help while locked.
+    type_into(&mut h, "PIN", "2222");
+    click(&mut h, "Log in");
+    h.get_by_label(locked);
+    assert!(h.query_by_label("Account number").is_none());
+
+    // The shift manager logs in with the PIN pad and sees the reports.
+    click(&mut h, "Max");
+    for d in ["3", "3", "3", "3"] {
+        h.get_by_label(d).click();
+        h.run();
+    }
+    click(&mut h, "OK");
+    h.get_by_label("Logged in: Max · shift manager");
+    click(&mut h, "Reports");
+    h.get_by_label("Open shift");
+    h.get_by_label("Show (Enter)");
+
+    // A cashier: the reports screen says no, and shows nothing of it.
+    click(&mut h, "Switch user (F12)");
+    click(&mut h, "Ivan");
+    type_into(&mut h, "PIN", "5555");
+    click(&mut h, "Log in");
+    h.get_by_label("Logged in: Ivan · cashier");
+    h.get_by_label("Account number");
+    click(&mut h, "Reports");
+    h.get_by_label(
+        "Ivan (cashier) has no access to reports. Ask a shift manager or an administrator to log in (Switch user).",
+    );
+    assert!(h.query_by_label("Show (Enter)").is_none());
+    assert!(h.query_by_label("Open shift").is_none());
+    // Nor the printer settings or the users.
+    click(&mut h, "Settings");
+    h.get_by_label("Language");
+    assert!(h.query_by_label("Print test page").is_none());
+    assert!(h.query_by_label("Add user").is_none());
 }

@@ -133,7 +133,8 @@ pub struct TerminalSection {
     /// The terminal id printed on receipts and sent to the hub.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The cashier's name printed on fiscal receipts.
+    /// The name headless commands act as while the journal has no users (after that,
+    /// the logged-in user is the cashier on every document and event).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
 }
@@ -414,7 +415,7 @@ pub struct Config {
     pub shop: Shop,
     /// Terminal id.
     pub terminal_id: String,
-    /// Cashier's name.
+    /// The name headless commands act as while the journal has no users.
     pub cashier: String,
     /// Journal file.
     pub journal_path: PathBuf,

@@ -117,13 +117,19 @@ pub fn first_run(ui: &mut egui::Ui, s: &mut LoginState, lang: Lang) -> Option<Ac
         let name = UserName::parse(&s.name).map_err(|e| messages::user_name(lang, e));
         let pin = Pin::parse(&s.pin).map_err(|e| messages::pin(lang, e));
         s.error = match (name, pin) {
-            (Err(e), _) | (_, Err(e)) => Some(e.to_string()),
+            (Err(e), _) => Some(e.to_string()),
+            (_, Err(e)) => Some(e.to_string()),
             (Ok(_), Ok(_)) if s.pin != s.pin_again => Some(lang.t(T::ErrPinsDiffer).to_string()),
             (Ok(name), Ok(pin)) => {
                 action = Some(Action::CreateAdmin(name, pin));
                 None
             }
         };
+        if s.error.is_some() {
+            // The PINs are typed again from scratch (they are hidden: editing is blind).
+            s.pin.clear();
+            s.pin_again.clear();
+        }
     }
     error_line(ui, &s.error);
     action

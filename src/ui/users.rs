@@ -152,14 +152,18 @@ pub fn show(
             {
                 match typed_pin(s, lang) {
                     Ok(pin) => actions.push(Action::Change(name, UserChange::Pin(pin))),
-                    Err(e) => s.note = Some((e, true)),
+                    Err(e) => {
+                        s.note = Some((e, true));
+                        s.pin.clear();
+                        s.pin_again.clear();
+                    }
                 }
             }
         });
     } else {
-        ui.label(RichText::new(lang.t(T::UserAddButton)).strong());
+        ui.label(RichText::new(lang.t(T::UserNewTitle)).strong());
         ui.horizontal_wrapped(|ui| {
-            let l = ui.label(lang.t(T::UserNameLabel));
+            let l = ui.label(lang.t(T::UserNewName));
             ui.add(
                 egui::TextEdit::singleline(&mut s.name)
                     .id_salt(("users", "name"))
@@ -187,7 +191,11 @@ pub fn show(
                     UserName::parse(&s.name).map_err(|e| messages::user_name(lang, e).to_string());
                 match (name, typed_pin(s, lang)) {
                     (Ok(name), Ok(pin)) => actions.push(Action::Add(name, s.role, pin)),
-                    (Err(e), _) | (_, Err(e)) => s.note = Some((e, true)),
+                    (Err(e), _) | (_, Err(e)) => {
+                        s.note = Some((e, true));
+                        s.pin.clear();
+                        s.pin_again.clear();
+                    }
                 }
             }
         });

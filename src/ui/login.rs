@@ -195,7 +195,7 @@ pub fn login(ui: &mut egui::Ui, s: &mut LoginState, lang: Lang, users: &[User]) 
             .show(ui, |ui| {
                 let pad = |ui: &mut egui::Ui, label: &str| {
                     ui.add_sized(
-                        [64.0, 48.0],
+                        [84.0, 48.0],
                         egui::Button::new(RichText::new(label).heading()),
                     )
                     .clicked()

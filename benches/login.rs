@@ -20,7 +20,12 @@ fn main() {
     let pin = Pin::parse("2468").expect("pin");
     let t = Instant::now();
     let admin = j
-        .create_user(&UserName::parse("Ada").expect("name"), Role::Admin, &pin, None)
+        .create_user(
+            &UserName::parse("Ada").expect("name"),
+            Role::Admin,
+            &pin,
+            None,
+        )
         .expect("admin");
     println!("create user (hash + write):   {:>7.1} ms", ms(t));
     let wrong = Pin::parse("1357").expect("pin");

@@ -340,6 +340,8 @@ fn a_journal_from_before_the_audit_chain_is_chained_when_opened() {
          DROP TABLE users;
          DROP TABLE terminal_events;
          DROP TABLE terminal_chain_head;
+         DROP TABLE refunds;
+         DROP TABLE corrections;
          PRAGMA user_version = 2;",
     )
     .unwrap();

@@ -1,6 +1,8 @@
 //! Typed errors → sentences in the user's language that say what to do next.
 //! The GUI and the CLI both explain errors through here.
 
+use super::corrections::CorrectionError;
+use crate::domain::correction::{CorrectionKind, Instead, ReceiptError, Refusal};
 use crate::domain::entry::{AmountError, EntryErrors};
 use crate::domain::money::MoneyError;
 use crate::domain::operator::{AccountError, AccountMask, AmountLimitError, Operator};
@@ -35,6 +37,7 @@ pub fn journal(lang: Lang, e: &JournalError) -> String {
         JournalError::UnknownUser { name } => lang.fill(T::ErrUnknownUser, &[("name", name)]),
         JournalError::FirstUserExists => lang.t(T::ErrFirstUserExists).to_string(),
         JournalError::FirstUserNotAdmin => lang.t(T::ErrFirstUserNotAdmin).to_string(),
+        JournalError::NotEligible(r) => refusal(lang, *r),
         JournalError::DiskFull { path } => {
             lang.fill(T::ErrJournalFull, &[("path", &path.display())])
         }
@@ -89,6 +92,7 @@ pub fn flow(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
         FlowError::Login(l) => login(lang, l),
         FlowError::OwnAccount(_) => lang.t(T::ErrOwnAccount).to_string(),
         FlowError::Settings(detail) => detail.clone(),
+        FlowError::Correction(c) => correction(lang, c),
         FlowError::CheckRefused {
             code,
             message,
@@ -110,6 +114,69 @@ pub fn flow(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
             )
         }
         other => lang.fill(T::ErrInternal, &[("detail", other)]),
+    }
+}
+
+/// A correction's name.
+pub fn kind(lang: Lang, k: CorrectionKind) -> &'static str {
+    lang.t(match k {
+        CorrectionKind::Reconduct => T::KindReconduct,
+        CorrectionKind::MoveAccount => T::KindMoveAccount,
+        CorrectionKind::Cancel => T::KindCancel,
+        CorrectionKind::Refund => T::KindRefund,
+    })
+}
+
+/// Why a correction is refused, and what else can be done.
+pub fn refusal(lang: Lang, r: Refusal) -> String {
+    let why = match r {
+        Refusal::NotAccepted => lang.t(T::RefusedNotAccepted).to_string(),
+        Refusal::NotAtHub => lang.t(T::RefusedNotAtHub).to_string(),
+        Refusal::RefusedByHub => lang.t(T::RefusedByHub).to_string(),
+        Refusal::InProgress(k) => lang.fill(T::RefusedInProgress, &[("kind", &kind(lang, k))]),
+        Refusal::AlreadyRefunded => lang.t(T::RefusedAlreadyRefunded).to_string(),
+        Refusal::Completed => lang.t(T::RefusedCompleted).to_string(),
+        Refusal::AlreadyCancelled => lang.t(T::RefusedAlreadyCancelled).to_string(),
+        Refusal::StillProcessing => lang.t(T::RefusedStillProcessing).to_string(),
+        Refusal::NotYetWithOperator => lang.t(T::RefusedNotYetWithOperator).to_string(),
+        Refusal::FailedForGood => lang.t(T::RefusedFailedForGood).to_string(),
+        Refusal::NotCancelled => lang.t(T::RefusedNotCancelled).to_string(),
+    };
+    let instead = lang.t(match r.instead() {
+        Instead::ContactOperator => T::InsteadContactOperator,
+        Instead::Wait => T::InsteadWait,
+        Instead::RetryNow => T::InsteadRetryNow,
+        Instead::CentralOffice => T::InsteadCentralOffice,
+        Instead::MoveOrCancel => T::InsteadMoveOrCancel,
+        Instead::CancelFirst => T::InsteadCancelFirst,
+        Instead::FinishPayment => T::InsteadFinishPayment,
+        Instead::WaitForCorrection => T::InsteadWaitForCorrection,
+        Instead::Nothing => T::InsteadNothing,
+    });
+    format!("{why} {instead}")
+}
+
+/// Why a correction request was not accepted at the till.
+pub fn correction(lang: Lang, e: &CorrectionError) -> String {
+    match e {
+        CorrectionError::NotEligible(r) => refusal(lang, *r),
+        CorrectionError::Receipt(r) => match r {
+            ReceiptError::Unreadable => lang.t(T::ErrReceiptUnreadable).to_string(),
+            ReceiptError::OtherTerminal(t) => {
+                lang.fill(T::ErrReceiptOtherTerminal, &[("terminal", t)])
+            }
+            ReceiptError::OtherPayment { entered, expected } => lang.fill(
+                T::ErrReceiptOtherPayment,
+                &[("entered", entered), ("expected", expected)],
+            ),
+            ReceiptError::NoReceipt => lang.t(T::ErrReceiptNone).to_string(),
+        },
+        CorrectionError::NoReason => lang.t(T::ErrNoReason).to_string(),
+        CorrectionError::NewAccount(None) => lang.t(T::ErrNewAccountMissing).to_string(),
+        CorrectionError::NewAccount(Some(e)) => lang.fill(T::ErrNewAccountBad, &[("detail", e)]),
+        CorrectionError::SameAccount => lang.t(T::ErrSameAccount).to_string(),
+        CorrectionError::NeedsApproval => lang.t(T::ErrNeedsApproval).to_string(),
+        CorrectionError::Approver(p) => permission(lang, p),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod config;
+pub mod corrections;
 pub mod hub_link;
 pub mod messages;
 pub mod recovery;

@@ -118,6 +118,8 @@ pub struct RoundReport {
     pub delivered: usize,
     /// Statuses polled.
     pub polled: usize,
+    /// Correction requests whose state moved.
+    pub corrections: usize,
 }
 
 /// The worker's state in one process.
@@ -279,6 +281,102 @@ impl Syncer {
         (out, fenced.into_inner())
     }
 
+    /// Hands drafted correction requests to the hub (idempotent by their id, so a lost
+    /// answer is simply asked again) and, when `poll` is set, asks where the open ones
+    /// stand; a finished one also refreshes its payment's status.
+    fn corrections(&mut self, poll: bool) -> Result<usize, JournalError> {
+        use crate::domain::correction::CorrectionState;
+        use crate::hub::protocol::{CorrectionRequest, Reason};
+        let now = Utc::now();
+        let actor = self.actor();
+        let mut moved = 0;
+        for c in self.journal.corrections_to_submit(now, 16)? {
+            let req = CorrectionRequest {
+                payment_id: c.payment_id.uuid(),
+                terminal_id: c.terminal_id.clone(),
+                kind: c.kind,
+                new_account: c.new_account.clone(),
+                reason: c.reason.clone(),
+                approved_by: c.approved_by.clone(),
+                fiscal_receipt_no: c.fiscal_receipt_no,
+            };
+            match self.settings.hub.put_correction(c.id, &req) {
+                Ok(state) => {
+                    self.status.online = Some(true);
+                    moved += self.journal.record_correction_answer(
+                        c.id,
+                        CorrectionState::from_hub(state.state),
+                        state.reason.as_ref(),
+                        &actor,
+                        Utc::now(),
+                    )? as usize;
+                }
+                Err(HubError::Refused { code, message }) => {
+                    // Refused for good (e.g. the hub does not know the payment): the
+                    // request is rejected with the hub's words, for support to read.
+                    let code = serde_json::to_value(code)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    moved += self.journal.record_correction_answer(
+                        c.id,
+                        CorrectionState::Rejected,
+                        Some(&Reason { code, message }),
+                        &actor,
+                        Utc::now(),
+                    )? as usize;
+                }
+                Err(e) => {
+                    if matches!(e, HubError::Unknown(_)) {
+                        self.status.online = Some(false);
+                    }
+                    let delay = self
+                        .settings
+                        .backoff
+                        .delay(c.attempts + 1, self.rng.random());
+                    let retry_at = now + chrono::Duration::from_std(delay).unwrap_or_default();
+                    self.journal.record_correction_attempt(
+                        c.id,
+                        &e.to_string(),
+                        retry_at,
+                        &actor,
+                        Utc::now(),
+                    )?;
+                }
+            }
+        }
+        if !poll {
+            return Ok(moved);
+        }
+        for id in self.journal.corrections_to_poll(16)? {
+            let Ok(state) = self.settings.hub.correction(id) else {
+                continue;
+            };
+            let next = CorrectionState::from_hub(state.state);
+            let changed = self.journal.record_correction_answer(
+                id,
+                next,
+                state.reason.as_ref(),
+                &actor,
+                Utc::now(),
+            )?;
+            moved += changed as usize;
+            if changed && next == CorrectionState::Done {
+                // The payment's status at the hub changed with it.
+                if let Ok(answer) = self.settings.hub.statuses(&[state.payment_id]) {
+                    self.journal.record_statuses(
+                        &answer.payments,
+                        &[],
+                        &actor,
+                        Utc::now(),
+                        self.settings.stuck_after,
+                    )?;
+                }
+            }
+        }
+        Ok(moved)
+    }
+
     fn poll(&mut self) -> Result<usize, JournalError> {
         let ids = self.journal.to_poll(MAX_BATCH)?;
         if ids.is_empty() {
@@ -364,11 +462,14 @@ impl Syncer {
                 break; // nothing got through: wait for the backoff
             }
         }
-        if matches!(self.status.role, Role::Leader { .. })
-            && self
-                .last_poll
-                .is_none_or(|t| t.elapsed() >= self.settings.poll_every)
-        {
+        let leading = matches!(self.status.role, Role::Leader { .. });
+        let poll_time = self
+            .last_poll
+            .is_none_or(|t| t.elapsed() >= self.settings.poll_every);
+        if leading {
+            report.corrections = self.corrections(poll_time)?;
+        }
+        if leading && poll_time {
             report.polled = self.poll()?;
             self.last_poll = Some(Instant::now());
         }

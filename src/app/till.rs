@@ -83,6 +83,9 @@ pub enum FlowError {
     /// The printer settings cannot be used (the old printer stays).
     #[error("{0}")]
     Settings(String),
+    /// A correction request was not accepted at the till.
+    #[error(transparent)]
+    Correction(#[from] super::corrections::CorrectionError),
     /// The step does not apply to the payment's state.
     #[error("payment {id} is {state}; this step does not apply")]
     WrongState {
@@ -150,16 +153,17 @@ pub enum Session {
 
 /// The cashier's flow: journal + printer + the terminal's settings.
 pub struct Till {
-    journal: Journal,
-    printer: ReceiptPrinter,
+    pub(super) journal: Journal,
+    pub(super) printer: ReceiptPrinter,
     printer_config: PrinterConfig,
     paper: PaperLog,
-    docs: DocumentContext,
+    pub(super) docs: DocumentContext,
     catalogue: Catalogue,
-    terminal_id: String,
+    pub(super) terminal_id: String,
     session: Session,
     max_payment: Money,
-    hub: Option<HubClient>,
+    pub(super) hub: Option<HubClient>,
+    pub(super) stuck_after: std::time::Duration,
 }
 
 /// The demo catalogue for a currency.
@@ -246,6 +250,7 @@ impl Till {
             session,
             max_payment: config.max_payment,
             hub: None,
+            stuck_after: config.hub.stuck_after,
         })
     }
 
@@ -265,7 +270,7 @@ impl Till {
     }
 
     /// The name every journal event records as who did it.
-    fn actor(&self) -> String {
+    pub(super) fn actor(&self) -> String {
         match &self.session {
             Session::User(u) => u.name.to_string(),
             Session::Unattended(name) => name.clone(),
@@ -513,7 +518,7 @@ impl Till {
             .push((printed.job.clone(), printed.printout.clone()));
     }
 
-    fn print(
+    pub(super) fn print(
         &mut self,
         doc: &receipt::Document,
         open_drawer: bool,

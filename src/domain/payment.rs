@@ -529,6 +529,32 @@ pub(crate) mod tests {
         Money::from_decimal(s.parse().unwrap()).unwrap()
     }
 
+    /// A fiscalized payment of 100.00 at `terminal` with fiscal receipt `receipt_no`.
+    pub(crate) fn fiscalized_payment(terminal: &str, receipt_no: u64) -> Payment {
+        let mut d = details("100");
+        d.terminal_id = terminal.into();
+        let events = [
+            PaymentEvent::PreReceiptPrintStarted {
+                pre_receipt_no: receipt_no,
+            },
+            PaymentEvent::PreReceiptPrinted,
+            PaymentEvent::CustomerSigned,
+            PaymentEvent::CashTaken {
+                tendered: money("100"),
+            },
+            PaymentEvent::FiscalPrintStarted {
+                fiscal: FiscalNumbers {
+                    receipt_no,
+                    shift_no: 1,
+                },
+            },
+            PaymentEvent::FiscalPrinted,
+        ];
+        events
+            .iter()
+            .fold(Payment::draft(d), |p, e| p.apply(e).unwrap())
+    }
+
     /// The transitions this module must allow, written independently of `apply`.
     const LEGAL: &[(StateName, &str, StateName)] = &[
         (

@@ -53,6 +53,8 @@ pub enum DocumentKind {
     FiscalReceipt,
     /// A report for the shift manager (not a fiscal document).
     Report,
+    /// The cash receipt of money given back ("return of payment").
+    RefundReceipt,
 }
 
 impl DocumentKind {
@@ -62,6 +64,7 @@ impl DocumentKind {
             DocumentKind::PreReceipt => "pre-receipt",
             DocumentKind::FiscalReceipt => "fiscal-receipt",
             DocumentKind::Report => "report",
+            DocumentKind::RefundReceipt => "refund-receipt",
         }
     }
 }
@@ -267,6 +270,65 @@ pub fn fiscal_receipt(
     Ok(Document {
         kind: DocumentKind::FiscalReceipt,
         number: fiscal.receipt_no,
+        blocks: b,
+    })
+}
+
+/// What a refund receipt needs beside the payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefundFacts {
+    /// The refund receipt's number.
+    pub refund_no: u64,
+    /// The cash given back.
+    pub amount: crate::domain::money::Money,
+    /// The shift the cash left.
+    pub shift_no: u64,
+    /// The manager who approved it.
+    pub approved_by: String,
+    /// Who paid it out.
+    pub cashier: String,
+}
+
+/// The refund receipt ("return of payment"): the same agent details as the fiscal
+/// receipt, the original receipt's number, the cash given back.
+pub fn refund_receipt(
+    ctx: &DocumentContext,
+    payment: &Payment,
+    refund: &RefundFacts,
+    printed_at: DateTime<Utc>,
+) -> Result<Document, DocumentError> {
+    let fiscal = payment.state.fiscal().ok_or(DocumentError::NotPaid)?;
+    let d = &payment.details;
+    let l = ctx.lang;
+    let mut b = Vec::new();
+    ctx.header(&mut b);
+    b.push(Block::Heading(l.t(T::DocFiscalReceipt).to_string()));
+    b.push(Block::Centered(
+        l.fill(T::DocNumber, &[("n", &refund.refund_no)]),
+    ));
+    b.push(Block::Centered(l.t(T::DocRefundIncome).to_string()));
+    b.push(Block::Rule);
+    b.push(Block::Centered(l.t(T::DocPaymentAgent).to_string()));
+    b.push(ctx.field(T::DocSupplier, d.operator.legal_entity.clone()));
+    b.push(ctx.field(T::DocSupplierTaxId, d.operator.tax_id.clone()));
+    b.push(ctx.field(T::DocOperator, d.operator.name.clone()));
+    b.push(ctx.field(T::DocAccount, d.account.clone()));
+    b.push(ctx.field(T::DocOriginalReceipt, fiscal.receipt_no.to_string()));
+    b.push(Block::Rule);
+    b.push(Block::Emphasis {
+        label: l.t(T::DocRefunded).to_string(),
+        value: ctx.money(refund.amount),
+    });
+    b.push(Block::Rule);
+    b.push(ctx.field(T::DocTerminal, d.terminal_id.clone()));
+    b.push(ctx.field(T::DocShift, refund.shift_no.to_string()));
+    b.push(ctx.field(T::DocDateTime, ctx.time(printed_at)));
+    b.push(ctx.field(T::DocCashier, refund.cashier.clone()));
+    b.push(ctx.field(T::DocApprovedBy, refund.approved_by.clone()));
+    b.push(ctx.field(T::DocPaymentId, d.id.to_string()));
+    Ok(Document {
+        kind: DocumentKind::RefundReceipt,
+        number: refund.refund_no,
         blocks: b,
     })
 }

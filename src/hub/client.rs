@@ -10,8 +10,8 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::protocol::{
-    CatalogueResponse, CheckRequest, CheckResponse, ErrorBody, ErrorCode, PayRequest,
-    PaymentStatus, StatusBatchRequest, StatusBatchResponse,
+    CatalogueResponse, CheckRequest, CheckResponse, CorrectionRequest, CorrectionState, ErrorBody,
+    ErrorCode, PayRequest, PaymentStatus, StatusBatchRequest, StatusBatchResponse,
 };
 
 /// Why a request did not give an answer to act on.
@@ -169,6 +169,31 @@ impl HubClient {
             .put(&self.url(&format!("/v1/payments/{id}")))
             .header("Authorization", &self.auth)
             .send_json(req);
+        HubClient::answer(r).map(|(_, v)| v)
+    }
+
+    /// Asks for a correction (idempotent by `id`: the same request again returns the
+    /// stored one).
+    pub fn put_correction(
+        &self,
+        id: Uuid,
+        req: &CorrectionRequest,
+    ) -> Result<CorrectionState, HubError> {
+        let r = self
+            .agent
+            .put(&self.url(&format!("/v1/corrections/{id}")))
+            .header("Authorization", &self.auth)
+            .send_json(req);
+        HubClient::answer(r).map(|(_, v)| v)
+    }
+
+    /// Where a correction request stands.
+    pub fn correction(&self, id: Uuid) -> Result<CorrectionState, HubError> {
+        let r = self
+            .agent
+            .get(&self.url(&format!("/v1/corrections/{id}")))
+            .header("Authorization", &self.auth)
+            .call();
         HubClient::answer(r).map(|(_, v)| v)
     }
 

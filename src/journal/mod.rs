@@ -10,10 +10,12 @@
 //! - `payment_events` is append-only (triggers refuse UPDATE and DELETE).
 
 pub mod chain;
+pub mod corrections;
 mod delivery;
 pub mod report;
 mod schema;
 pub mod shift;
+pub mod support;
 pub mod users;
 mod verify;
 
@@ -111,6 +113,9 @@ pub enum JournalError {
     /// No shift is open on this terminal.
     #[error("no shift is open")]
     NoShift,
+    /// The correction is not allowed for the payment as it is now.
+    #[error("this correction is not allowed now: {0:?}")]
+    NotEligible(crate::domain::correction::Refusal),
     /// The first user of a journal must be an admin.
     #[error("the first user must be an admin")]
     FirstUserNotAdmin,
@@ -663,7 +668,7 @@ impl Journal {
 }
 
 /// Hands out the next number of a per-terminal counter inside the caller's transaction.
-fn next_number(tx: &Transaction, terminal: &str, name: &str) -> rusqlite::Result<u64> {
+pub(super) fn next_number(tx: &Transaction, terminal: &str, name: &str) -> rusqlite::Result<u64> {
     let n: i64 = tx.query_row(
         "INSERT INTO counters (terminal_id, name, value) VALUES (?1, ?2, 1)
          ON CONFLICT (terminal_id, name) DO UPDATE SET value = value + 1

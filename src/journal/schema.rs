@@ -176,6 +176,58 @@ pub(super) const MIGRATIONS: &[&str] = &[
         hash TEXT NOT NULL
     ) STRICT;
     "#,
+    // 7: correction requests (their own id, idempotent at the hub) and refunds: the
+    // cash given back, once per payment, never more than was taken.
+    r#"
+    CREATE TABLE corrections (
+        id                TEXT PRIMARY KEY NOT NULL,
+        payment_id        TEXT NOT NULL REFERENCES payments (id),
+        terminal_id       TEXT NOT NULL,
+        kind              TEXT NOT NULL CHECK (kind IN ('reconduct', 'move_account', 'cancel', 'refund')),
+        state             TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'accepted', 'rejected', 'needs_info', 'done')),
+        reason            TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+        new_account       TEXT,
+        approved_by       TEXT,
+        fiscal_receipt_no INTEGER NOT NULL,
+        hub_reason        TEXT,
+        created_at        TEXT NOT NULL,
+        created_by        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        due_at            TEXT NOT NULL,
+        attempts          INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at   TEXT,
+        last_error        TEXT,
+        CHECK (kind != 'move_account' OR new_account IS NOT NULL),
+        CHECK (kind NOT IN ('cancel', 'refund') OR approved_by IS NOT NULL)
+    ) STRICT;
+    CREATE UNIQUE INDEX corrections_one_open ON corrections (payment_id)
+        WHERE state IN ('draft', 'submitted', 'accepted', 'needs_info');
+    CREATE INDEX corrections_state ON corrections (state, updated_at);
+    CREATE TRIGGER corrections_no_delete BEFORE DELETE ON corrections
+        BEGIN SELECT RAISE(ABORT, 'corrections are never deleted'); END;
+
+    CREATE TABLE refunds (
+        payment_id    TEXT PRIMARY KEY NOT NULL REFERENCES payments (id),
+        correction_id TEXT NOT NULL UNIQUE REFERENCES corrections (id),
+        terminal_id   TEXT NOT NULL,
+        shift_no      INTEGER NOT NULL,
+        refund_no     INTEGER NOT NULL,
+        amount_minor  INTEGER NOT NULL CHECK (amount_minor > 0),
+        approved_by   TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        printed       INTEGER NOT NULL DEFAULT 0 CHECK (printed IN (0, 1))
+    ) STRICT;
+    CREATE UNIQUE INDEX refunds_number ON refunds (terminal_id, refund_no);
+    CREATE INDEX refunds_shift ON refunds (terminal_id, shift_no);
+    CREATE TRIGGER refunds_not_more_than_taken BEFORE INSERT ON refunds
+        WHEN NEW.amount_minor > (SELECT total_minor FROM payments WHERE id = NEW.payment_id
+                                 AND tendered_minor IS NOT NULL)
+          OR (SELECT total_minor FROM payments WHERE id = NEW.payment_id
+              AND tendered_minor IS NOT NULL) IS NULL
+        BEGIN SELECT RAISE(ABORT, 'a refund cannot exceed the cash taken'); END;
+    CREATE TRIGGER refunds_no_delete BEFORE DELETE ON refunds
+        BEGIN SELECT RAISE(ABORT, 'refunds are never deleted'); END;
+    "#,
 ];
 
 /// Put back after migration 3's backfill.

@@ -57,7 +57,11 @@ pub struct ShiftReport {
     pub opening_cash: Money,
     /// Per operator.
     pub operators: Vec<OperatorLine>,
-    /// Cash the drawer should hold: opening cash + every total taken.
+    /// Refunds paid out of this shift's drawer.
+    pub refund_count: u64,
+    /// Their sum.
+    pub refunded: Money,
+    /// Cash the drawer should hold: opening cash + every total taken − refunds.
     pub expected_cash: Money,
     /// Cash counted at closing (Z report only).
     pub counted_cash: Option<Money>,
@@ -209,14 +213,24 @@ impl Journal {
             .map_err(e)?
             .collect::<Result<_, _>>()
             .map_err(e)?;
+        let (refund_count, refunded): (i64, i64) = c
+            .query_row(
+                "SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM refunds
+                 WHERE terminal_id = ?1 AND shift_no = ?2",
+                params![terminal_id, number as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(e)?;
         let taken: i64 = operators.iter().map(|o| o.total.minor()).sum();
-        let expected = opening + taken;
+        let expected = opening + taken - refunded;
         Ok(ShiftReport {
             number,
             opened_at,
             closed_at,
             opening_cash: money(opening),
             operators,
+            refund_count: refund_count as u64,
+            refunded: money(refunded),
             expected_cash: money(expected),
             counted_cash: counted.map(money),
             difference: counted.map(|c| rust_decimal::Decimal::new(c - expected, 2)),

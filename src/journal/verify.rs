@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::correction::CorrectionEvent;
 use crate::domain::delivery::DeliveryEvent;
 use crate::domain::payment::{Payment, PaymentDetails, PaymentEvent};
 
@@ -73,6 +74,15 @@ pub(super) fn verify(journal: &Journal) -> Result<VerifyReport, JournalError> {
         let mut replayed = Payment::draft(p.details.clone());
         let mut ok = true;
         for e in iter {
+            if CorrectionEvent::KINDS.contains(&e.kind.as_str()) {
+                // The correction stream: readable, but not part of the state machine.
+                if let Err(err) = serde_json::from_str::<CorrectionEvent>(&e.data) {
+                    report
+                        .problems
+                        .push(format!("payment {id}: event {} unreadable: {err}", e.seq));
+                }
+                continue;
+            }
             if DeliveryEvent::KINDS.contains(&e.kind.as_str()) {
                 // The delivery stream: readable, but not part of the state machine.
                 if let Err(err) = serde_json::from_str::<DeliveryEvent>(&e.data) {
@@ -131,6 +141,21 @@ pub(super) fn verify(journal: &Journal) -> Result<VerifyReport, JournalError> {
                 .push(f.receipt_no);
         }
     }
+    // Refund receipts are numbered like the others: 1..N per terminal.
+    let mut stmt = journal
+        .conn()
+        .prepare("SELECT terminal_id, refund_no FROM refunds")
+        .map_err(|e| journal.err(e))?;
+    let refunds: Vec<(String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .and_then(|r| r.collect())
+        .map_err(|e| journal.err(e))?;
+    for (terminal, n) in refunds {
+        numbers
+            .entry((terminal, "refund_receipt"))
+            .or_default()
+            .push(n as u64);
+    }
     let mut stmt = journal
         .conn()
         .prepare("SELECT terminal_id, name, value FROM counters")
@@ -143,6 +168,7 @@ pub(super) fn verify(journal: &Journal) -> Result<VerifyReport, JournalError> {
         let key_name: &'static str = match name.as_str() {
             "pre_receipt" => "pre_receipt",
             "fiscal_receipt" => "fiscal_receipt",
+            "refund_receipt" => "refund_receipt",
             other => {
                 report
                     .problems

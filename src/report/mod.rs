@@ -453,6 +453,12 @@ pub fn shift_text(
         &m(crate::domain::money::Money::from_minor(fees).unwrap_or_default()),
     ));
     s.push_str(&pair(lang.t(T::ShiftOpeningCash), &m(r.opening_cash)));
+    if r.refund_count > 0 {
+        s.push_str(&pair(
+            &lang.fill(T::ShiftRefunds, &[("n", &r.refund_count)]),
+            &m(r.refunded),
+        ));
+    }
     s.push_str(&pair(lang.t(T::ShiftExpectedCash), &m(r.expected_cash)));
     if let (Some(c), Some(d)) = (r.counted_cash, r.difference) {
         s.push_str(&pair(lang.t(T::ShiftCountedCash), &m(c)));
@@ -526,6 +532,12 @@ pub fn shift_document(
         ctx.money(Money::from_minor(fees).unwrap_or_default()),
     ));
     b.push(field(l.t(T::ShiftOpeningCash), ctx.money(r.opening_cash)));
+    if r.refund_count > 0 {
+        b.push(field(
+            &l.fill(T::ShiftRefunds, &[("n", &r.refund_count)]),
+            ctx.money(r.refunded),
+        ));
+    }
     b.push(Block::Emphasis {
         label: l.t(T::ShiftExpectedCash).to_string(),
         value: ctx.money(r.expected_cash),

@@ -457,6 +457,22 @@ impl Store {
             as u64)
     }
 
+    /// The corrections the hub holds per payment (its own count, for duplicate checks).
+    pub fn correction_counts(&self) -> Result<Vec<(Uuid, u64)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT payment_id, count(*) FROM corrections GROUP BY payment_id")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),
+                    r.get::<_, i64>(1)? as u64,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// Every payment id with its amount in minor units.
     pub fn amounts(&self) -> Result<Vec<(Uuid, i64)>, StoreError> {
         let conn = self.conn();

@@ -1,0 +1,298 @@
+//! Corrections and support at the till: asking for one of the four corrections (with
+//! the original receipt, a reason, the right account for a move, a manager's PIN for
+//! a cancel or a refund), paying a refund out with its receipt, and the support
+//! view's services — the troubled payments, a payment's timeline, retry now, check
+//! its status now.
+//!
+//! The rules are in [`crate::domain::correction`]; the journal checks them again in
+//! the transaction that writes the request; the sync worker hands requests to the hub
+//! and follows their state.
+
+use chrono::Utc;
+use uuid::Uuid;
+
+use crate::domain::correction::{self, CorrectionKind, ReceiptError, Refusal};
+use crate::domain::operator::AccountError;
+use crate::domain::payment::PaymentId;
+use crate::domain::receipt::{self, RefundFacts};
+use crate::domain::user::{self, Action, PermissionError, Pin, User};
+use crate::journal::corrections::{Correction, NewCorrection, Refund};
+use crate::journal::support::SupportRow;
+use crate::journal::{JournalError, StoredEvent};
+use crate::printing::PrintedDocument;
+
+use super::till::{FlowError, Till};
+
+/// A correction as the till's user asks for it.
+#[derive(Clone, Debug)]
+pub struct CorrectionInput {
+    /// The payment.
+    pub payment: PaymentId,
+    /// Which correction.
+    pub kind: CorrectionKind,
+    /// The original fiscal receipt: its number typed or its QR code scanned.
+    pub receipt: String,
+    /// Why.
+    pub reason: String,
+    /// The right account (move).
+    pub new_account: Option<String>,
+    /// The approving manager's name and PIN (cancel, refund).
+    pub approver: Option<(String, Pin)>,
+}
+
+/// Why a correction request is not accepted at the till.
+#[derive(Debug, thiserror::Error)]
+pub enum CorrectionError {
+    /// The payment's state does not allow it; the refusal says what else to do.
+    #[error("not allowed now: {0:?}")]
+    NotEligible(Refusal),
+    /// The original receipt does not prove the payment.
+    #[error(transparent)]
+    Receipt(#[from] ReceiptError),
+    /// No reason given.
+    #[error("say why the payment is corrected")]
+    NoReason,
+    /// A move without the new account, or one the operator's mask refuses.
+    #[error("the new account: {0:?}")]
+    NewAccount(Option<AccountError>),
+    /// The new account is the payment's own.
+    #[error("the new account is the same as the payment's")]
+    SameAccount,
+    /// A cancel or refund without a manager's approval.
+    #[error("a shift manager must approve this with their PIN")]
+    NeedsApproval,
+    /// The approver may not approve.
+    #[error(transparent)]
+    Approver(PermissionError),
+}
+
+/// Everything the journal knows about one payment (the support view's timeline).
+#[derive(Clone, Debug)]
+pub struct PaymentStory {
+    /// The payment as support sees it.
+    pub row: SupportRow,
+    /// Every journal event of the payment, in order.
+    pub events: Vec<StoredEvent>,
+    /// Its correction requests.
+    pub corrections: Vec<Correction>,
+    /// The cash given back, if any.
+    pub refund: Option<Refund>,
+}
+
+/// What a correction request did.
+#[derive(Debug)]
+pub struct CorrectionDone {
+    /// The request as journaled.
+    pub correction: Correction,
+    /// The refund paid, for a refund.
+    pub refund: Option<Refund>,
+    /// The refund receipt as printed (none if the printer failed: print it again from
+    /// the support view).
+    pub printed: Option<PrintedDocument>,
+    /// Why the refund receipt did not print.
+    pub print_error: Option<String>,
+}
+
+impl Till {
+    /// Who may start a correction: whoever takes payments (at the counter) or does
+    /// support.
+    fn require_correction_rights(&self) -> Result<(), FlowError> {
+        match self.require(Action::TakePayments) {
+            Ok(()) => Ok(()),
+            Err(_) => self.require(Action::Support),
+        }
+    }
+
+    /// Whether `kind` is allowed for the payment now (for the form's buttons).
+    pub fn correction_allowed(
+        &self,
+        payment: PaymentId,
+        kind: CorrectionKind,
+    ) -> Result<Result<(), Refusal>, FlowError> {
+        let facts = self.journal.correction_facts(payment)?;
+        Ok(correction::eligibility(kind, &facts))
+    }
+
+    /// Asks for a correction: checks the user, the receipt, the reason, the new
+    /// account, the approver and the rules; journals it (a refund also pays out and
+    /// prints the refund receipt). The sync worker hands it to the hub.
+    pub fn request_correction(
+        &mut self,
+        input: &CorrectionInput,
+    ) -> Result<CorrectionDone, FlowError> {
+        self.require_correction_rights()?;
+        let payment = self.journal.payment(input.payment)?;
+        let receipt_no = correction::check_receipt(&payment, &self.terminal_id, &input.receipt)
+            .map_err(CorrectionError::from)?;
+        let reason = input.reason.trim();
+        if reason.is_empty() {
+            return Err(CorrectionError::NoReason.into());
+        }
+        let new_account = match input.kind {
+            CorrectionKind::MoveAccount => {
+                let typed = input.new_account.as_deref().unwrap_or_default();
+                if typed.trim().is_empty() {
+                    return Err(CorrectionError::NewAccount(None).into());
+                }
+                let op = self
+                    .catalogue()
+                    .get(payment.details.operator.code.as_str())
+                    .ok_or(CorrectionError::NewAccount(None))?;
+                let account = op
+                    .account_mask
+                    .validate(typed)
+                    .map_err(|e| CorrectionError::NewAccount(Some(e)))?;
+                if account == payment.details.account {
+                    return Err(CorrectionError::SameAccount.into());
+                }
+                Some(account)
+            }
+            _ => None,
+        };
+        if let Err(refusal) = self.correction_allowed(input.payment, input.kind)? {
+            return Err(CorrectionError::NotEligible(refusal).into());
+        }
+        let approved_by = if correction::needs_approval(input.kind) {
+            let (name, pin) = input
+                .approver
+                .as_ref()
+                .ok_or(CorrectionError::NeedsApproval)?;
+            // The manager's PIN counts towards their lockout like any login.
+            let approver: User = self.journal.login(name, pin, Utc::now())?;
+            user::require(Some(&approver), Action::ApproveRefund)
+                .map_err(CorrectionError::Approver)?;
+            Some(approver.name.to_string())
+        } else {
+            None
+        };
+        let new = NewCorrection {
+            id: Uuid::now_v7(),
+            payment_id: input.payment,
+            kind: input.kind,
+            reason: reason.to_string(),
+            new_account,
+            approved_by,
+            fiscal_receipt_no: receipt_no,
+        };
+        let actor = self.actor();
+        let refund = self
+            .journal
+            .request_correction(&new, &actor, Utc::now())
+            .map_err(|e| match e {
+                JournalError::NotEligible(r) => {
+                    FlowError::Correction(CorrectionError::NotEligible(r))
+                }
+                e => e.into(),
+            })?;
+        let correction = self
+            .journal
+            .correction(new.id)?
+            .ok_or(JournalError::NotFound(input.payment))?;
+        let (printed, print_error) = match &refund {
+            Some(r) => match self.print_refund_receipt(r) {
+                Ok(p) => (Some(p), None),
+                Err(e) => (None, Some(e.to_string())),
+            },
+            None => (None, None),
+        };
+        Ok(CorrectionDone {
+            correction,
+            refund,
+            printed,
+            print_error,
+        })
+    }
+
+    /// Prints a refund's receipt (again, marked as a copy, once it has printed).
+    pub fn print_refund_receipt(&mut self, refund: &Refund) -> Result<PrintedDocument, FlowError> {
+        self.require_correction_rights()?;
+        let payment = self.journal.payment(refund.payment_id)?;
+        let facts = RefundFacts {
+            refund_no: refund.refund_no,
+            amount: refund.amount,
+            shift_no: refund.shift_no,
+            approved_by: refund.approved_by.clone(),
+            cashier: self.actor(),
+        };
+        let mut doc = receipt::refund_receipt(&self.docs, &payment, &facts, Utc::now())?;
+        if refund.printed {
+            doc.mark_copy(self.docs.lang);
+        }
+        self.printer.check_ready()?;
+        let printed = self.print(&doc, false)?;
+        let actor = self.actor();
+        self.journal.mark_refund_printed(refund, &actor)?;
+        Ok(printed)
+    }
+
+    /// The payments that did not go through (support).
+    pub fn troubled_payments(&self) -> Result<Vec<SupportRow>, FlowError> {
+        self.require(Action::Support)?;
+        Ok(self.journal.troubled_payments(500)?)
+    }
+
+    /// Finds payments by receipt number, account (or part) or id.
+    pub fn find_payments(&self, query: &str) -> Result<Vec<SupportRow>, FlowError> {
+        self.require_correction_rights()?;
+        Ok(self.journal.find_payments(&self.terminal_id, query, 200)?)
+    }
+
+    /// Everything the journal knows about one payment: its row, every event in order,
+    /// its correction requests and refund.
+    pub fn payment_story(&self, id: PaymentId) -> Result<PaymentStory, FlowError> {
+        self.require_correction_rights()?;
+        Ok(PaymentStory {
+            row: self.journal.support_row(id)?,
+            events: self.journal.events(id)?,
+            corrections: self.journal.corrections_of(id)?,
+            refund: self.journal.refund_of(id)?,
+        })
+    }
+
+    /// Correction requests in these states (all when empty).
+    pub fn correction_requests(
+        &self,
+        states: &[correction::CorrectionState],
+    ) -> Result<Vec<Correction>, FlowError> {
+        self.require(Action::Support)?;
+        Ok(self.journal.corrections(states)?)
+    }
+
+    /// Sends a queued payment (and its drafted correction) at the next sync round.
+    pub fn retry_now(&mut self, id: PaymentId) -> Result<bool, FlowError> {
+        self.require(Action::Support)?;
+        Ok(self.journal.retry_now(id, Utc::now())?)
+    }
+
+    /// Asks the hub for the payment's status now and journals the answer. Returns the
+    /// row after it; `Err` in words when the hub cannot be asked.
+    pub fn check_status_now(
+        &mut self,
+        id: PaymentId,
+    ) -> Result<Result<SupportRow, String>, FlowError> {
+        self.require(Action::Support)?;
+        let Some(hub) = self.hub.clone() else {
+            return Ok(Err("no payment system is configured".into()));
+        };
+        match hub.statuses(&[id.uuid()]) {
+            Ok(answer) => {
+                let unknown: Vec<PaymentId> = answer
+                    .unknown
+                    .iter()
+                    .filter(|u| **u == id.uuid())
+                    .map(|_| id)
+                    .collect();
+                let actor = self.actor();
+                self.journal.record_statuses(
+                    &answer.payments,
+                    &unknown,
+                    &actor,
+                    Utc::now(),
+                    self.stuck_after,
+                )?;
+                Ok(Ok(self.journal.support_row(id)?))
+            }
+            Err(e) => Ok(Err(e.to_string())),
+        }
+    }
+}

@@ -1,0 +1,447 @@
+//! Corrections end to end over HTTP with the reference hub: payments made stuck and
+//! failed by the demo rules, each of the four corrections asked for at the till,
+//! handed to the hub by the sync worker and followed to its end; a lost answer on a
+//! correction request (one correction at the hub); a refund that prints its receipt,
+//! takes the cash out of the shift and can never happen twice.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::config_in;
+use paydesk::app::config::Config;
+use paydesk::app::corrections::{CorrectionError, CorrectionInput};
+use paydesk::app::sync::{SyncSettings, Syncer};
+use paydesk::app::till::{FlowError, Till};
+use paydesk::domain::correction::{CorrectionKind, CorrectionState, Refusal};
+use paydesk::domain::delivery::Backoff;
+use paydesk::domain::entry::{self, PaymentInput};
+use paydesk::domain::money::Money;
+use paydesk::domain::payment::PaymentId;
+use paydesk::domain::user::{Pin, Role, UserName};
+use paydesk::hub::client::HubClient;
+use paydesk::hub::protocol::HubStatus;
+use paydesk::hub::server::RunningHub;
+use paydesk::hub::server::faults::Faults;
+use paydesk::hub::server::sim::Simulation;
+use paydesk::i18n::Lang;
+use paydesk::journal::{Journal, OpenOptions};
+
+const TOKEN: &str = "train-token";
+
+fn quick_sim() -> Simulation {
+    Simulation {
+        processing_after: Duration::from_millis(50),
+        complete_after: Duration::from_millis(150),
+    }
+}
+
+fn hub(dir: &std::path::Path, faults: Faults) -> RunningHub {
+    common::start_hub(dir, TOKEN, quick_sim(), faults)
+}
+
+fn syncer(hub: &RunningHub, config: &Config) -> Syncer {
+    let mut s = SyncSettings::new(
+        HubClient::new(&hub.url(), TOKEN, Duration::from_millis(500)),
+        config.journal_path.clone(),
+    );
+    s.backoff = Backoff {
+        base: Duration::from_millis(20),
+        cap: Duration::from_millis(100),
+    };
+    s.poll_every = Duration::from_millis(50);
+    s.stuck_after = Duration::from_millis(300);
+    // A short lease: each phase of a test starts a new worker after the last one.
+    s.lease_ttl = Duration::from_millis(300);
+    Syncer::open(s).unwrap()
+}
+
+fn pin(s: &str) -> Pin {
+    Pin::parse(s).unwrap()
+}
+
+/// A till with an admin, a shift manager (Max, 3333) and a cashier (Olga, 2222)
+/// logged in, a shift open with 1,000.00.
+fn staffed_till(config: &Config) -> Till {
+    let mut till = Till::open(config).unwrap();
+    till.add_user(&UserName::parse("Ada").unwrap(), Role::Admin, &pin("1111"))
+        .unwrap();
+    let mut till = Till::open(config).unwrap();
+    till.login("Ada", &pin("1111")).unwrap();
+    till.add_user(
+        &UserName::parse("Max").unwrap(),
+        Role::ShiftManager,
+        &pin("3333"),
+    )
+    .unwrap();
+    till.add_user(
+        &UserName::parse("Olga").unwrap(),
+        Role::Cashier,
+        &pin("2222"),
+    )
+    .unwrap();
+    till.login("Max", &pin("3333")).unwrap();
+    till.open_shift(Money::from_minor(100_000).unwrap())
+        .unwrap();
+    till.login("Olga", &pin("2222")).unwrap();
+    till
+}
+
+fn pay(till: &mut Till, account: &str, amount: &str) -> (PaymentId, u64) {
+    let q = entry::validate(
+        till.catalogue(),
+        &PaymentInput {
+            operator_code: Some("MTS".into()),
+            account: account.into(),
+            amount: amount.into(),
+        },
+        till.max_payment(),
+    )
+    .unwrap();
+    let id = till.print_pre_receipt(&q).unwrap().payment.id();
+    till.customer_signed(id).unwrap();
+    let p = till.take_cash(id, q.total).unwrap().payment;
+    (id, p.state.fiscal().unwrap().receipt_no)
+}
+
+/// Runs sync rounds until `done` holds (or fails after 20 s).
+fn sync_until(s: &mut Syncer, config: &Config, what: &str, done: impl Fn(&Journal) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let j = Journal::open(&config.journal_path, &OpenOptions::default()).unwrap();
+    loop {
+        s.round().unwrap();
+        if done(&j) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn hub_status(j: &Journal, id: PaymentId) -> Option<HubStatus> {
+    j.delivery_of(id).unwrap().1
+}
+
+fn ask(
+    till: &mut Till,
+    id: PaymentId,
+    receipt: u64,
+    kind: CorrectionKind,
+    new_account: Option<&str>,
+    approver: Option<(&str, &str)>,
+) -> Result<paydesk::app::corrections::CorrectionDone, FlowError> {
+    till.request_correction(&CorrectionInput {
+        payment: id,
+        kind,
+        receipt: receipt.to_string(),
+        reason: "customer's complaint".into(),
+        new_account: new_account.map(str::to_string),
+        approver: approver.map(|(n, p)| (n.to_string(), pin(p))),
+    })
+}
+
+fn refusal(r: Result<paydesk::app::corrections::CorrectionDone, FlowError>) -> Refusal {
+    match r {
+        Err(FlowError::Correction(CorrectionError::NotEligible(refusal))) => refusal,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn each_correction_goes_through_the_hub_and_the_till_journal_and_shift_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let hub = hub(dir.path(), Faults::default());
+    let mut till = staffed_till(&config);
+    let (stuck, stuck_no) = pay(&mut till, "9031239999", "100"); // stays processing
+    let (technical, technical_no) = pay(&mut till, "9031236666", "200"); // fails, technical
+    let (wrong, wrong_no) = pay(&mut till, "9031230000", "300"); // no such account
+    let (to_refund, refund_no) = pay(&mut till, "9161236666", "400"); // fails: cancel + refund
+    let (completed, completed_no) = pay(&mut till, "9031234567", "500"); // completes
+
+    // Before the hub has them nothing can be corrected, and the till says what to do.
+    assert_eq!(
+        refusal(ask(
+            &mut till,
+            stuck,
+            stuck_no,
+            CorrectionKind::Reconduct,
+            None,
+            None
+        )),
+        Refusal::NotAtHub
+    );
+
+    let mut s = syncer(&hub, &config);
+    sync_until(&mut s, &config, "final or stuck statuses", |j| {
+        [technical, wrong, to_refund, completed]
+            .iter()
+            .all(|id| hub_status(j, *id).is_some_and(HubStatus::is_final))
+            && j.support_row(stuck).unwrap().trouble == paydesk::journal::support::Trouble::Stuck
+    });
+    let j = Journal::open(&config.journal_path, &OpenOptions::default()).unwrap();
+    assert_eq!(hub_status(&j, stuck), Some(HubStatus::Processing));
+    assert_eq!(hub_status(&j, technical), Some(HubStatus::Failed));
+    assert_eq!(hub_status(&j, completed), Some(HubStatus::Completed));
+    let troubled: Vec<PaymentId> = j
+        .troubled_payments(10)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    for id in [stuck, technical, wrong, to_refund] {
+        assert!(troubled.contains(&id), "{id} is listed for support");
+    }
+    assert!(!troubled.contains(&completed));
+
+    // A completed payment: no refund, and why.
+    let r = refusal(ask(
+        &mut till,
+        completed,
+        completed_no,
+        CorrectionKind::Refund,
+        None,
+        Some(("Max", "3333")),
+    ));
+    assert_eq!(r, Refusal::Completed);
+    assert!(
+        paydesk::app::messages::refusal(Lang::En, r)
+            .contains("Ask the customer to contact the operator; a refund is not possible"),
+    );
+
+    // The four corrections, asked for by the cashier (cancel and refund approved).
+    ask(
+        &mut till,
+        stuck,
+        stuck_no,
+        CorrectionKind::Reconduct,
+        None,
+        None,
+    )
+    .unwrap();
+    ask(
+        &mut till,
+        technical,
+        technical_no,
+        CorrectionKind::Reconduct,
+        None,
+        None,
+    )
+    .unwrap();
+    // A move needs an account the operator's mask accepts, other than the old one.
+    assert!(matches!(
+        ask(
+            &mut till,
+            wrong,
+            wrong_no,
+            CorrectionKind::MoveAccount,
+            Some("12"),
+            None
+        ),
+        Err(FlowError::Correction(CorrectionError::NewAccount(Some(_))))
+    ));
+    ask(
+        &mut till,
+        wrong,
+        wrong_no,
+        CorrectionKind::MoveAccount,
+        Some("903 123 45 67"),
+        None,
+    )
+    .unwrap();
+    // A cancel needs a manager's PIN: the cashier's own is not enough.
+    assert!(matches!(
+        ask(
+            &mut till,
+            to_refund,
+            refund_no,
+            CorrectionKind::Cancel,
+            None,
+            None
+        ),
+        Err(FlowError::Correction(CorrectionError::NeedsApproval))
+    ));
+    assert!(matches!(
+        ask(
+            &mut till,
+            to_refund,
+            refund_no,
+            CorrectionKind::Cancel,
+            None,
+            Some(("Olga", "2222"))
+        ),
+        Err(FlowError::Correction(CorrectionError::Approver(_)))
+    ));
+    ask(
+        &mut till,
+        to_refund,
+        refund_no,
+        CorrectionKind::Cancel,
+        None,
+        Some(("Max", "3333")),
+    )
+    .unwrap();
+    // One open request per payment.
+    assert_eq!(
+        refusal(ask(
+            &mut till,
+            to_refund,
+            refund_no,
+            CorrectionKind::Refund,
+            None,
+            Some(("Max", "3333"))
+        )),
+        Refusal::InProgress(CorrectionKind::Cancel)
+    );
+
+    sync_until(&mut s, &config, "every correction done", |j| {
+        j.corrections(&[])
+            .unwrap()
+            .iter()
+            .all(|c| c.state == CorrectionState::Done)
+    });
+    sync_until(&mut s, &config, "statuses after the corrections", |j| {
+        hub_status(j, to_refund) == Some(HubStatus::Cancelled)
+            && hub_status(j, stuck) == Some(HubStatus::Completed)
+    });
+    assert_eq!(hub_status(&j, technical), Some(HubStatus::Completed));
+    assert_eq!(hub_status(&j, wrong), Some(HubStatus::Completed));
+
+    // The refund: approved, paid out of the shift, printed, journaled once.
+    let done = ask(
+        &mut till,
+        to_refund,
+        refund_no,
+        CorrectionKind::Refund,
+        None,
+        Some(("Max", "3333")),
+    )
+    .unwrap();
+    let refund = done.refund.expect("a refund");
+    assert_eq!(refund.amount, Money::parse("400").unwrap());
+    let text = done
+        .printed
+        .expect("the refund receipt printed")
+        .printout
+        .text();
+    for want in [
+        "Return of payment",
+        "RETURNED IN CASH",
+        "400.00",
+        "Approved by",
+        "Max",
+    ] {
+        assert!(text.contains(want), "{want:?} in\n{text}");
+    }
+    // The cash went back: never again, whatever the hub says meanwhile.
+    assert_eq!(
+        refusal(ask(
+            &mut till,
+            to_refund,
+            refund_no,
+            CorrectionKind::Refund,
+            None,
+            Some(("Max", "3333"))
+        )),
+        Refusal::AlreadyRefunded
+    );
+    sync_until(&mut s, &config, "the refund at the hub", |j| {
+        hub_status(j, to_refund) == Some(HubStatus::Refunded)
+    });
+    assert_eq!(
+        refusal(ask(
+            &mut till,
+            to_refund,
+            refund_no,
+            CorrectionKind::Refund,
+            None,
+            Some(("Max", "3333"))
+        )),
+        Refusal::AlreadyRefunded
+    );
+    // The shift: 1,000 + 1,500 taken − 400 returned.
+    till.login("Max", &pin("3333")).unwrap();
+    let (x, _) = till.x_report().unwrap();
+    assert_eq!(
+        (x.refund_count, x.refunded),
+        (1, Money::parse("400").unwrap())
+    );
+    assert_eq!(x.expected_cash, Money::parse("2100").unwrap());
+    // The hub holds exactly one correction per request.
+    let counts: std::collections::BTreeMap<_, _> = hub
+        .state()
+        .store()
+        .correction_counts()
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(counts.get(&to_refund.uuid()), Some(&2));
+    assert_eq!(counts.get(&stuck.uuid()), Some(&1));
+    // The SQL refuses a second refund even past the app.
+    let db = rusqlite::Connection::open(&config.journal_path).unwrap();
+    let again = db.execute(
+        "INSERT INTO refunds (payment_id, correction_id, terminal_id, shift_no, refund_no, amount_minor, approved_by, created_at)
+         SELECT payment_id, 'other', terminal_id, shift_no, refund_no + 1, amount_minor, approved_by, created_at FROM refunds",
+        [],
+    );
+    assert!(again.is_err(), "a second refund row was accepted");
+    let verify = Journal::open(&config.journal_path, &OpenOptions::default())
+        .unwrap()
+        .verify()
+        .unwrap();
+    assert!(verify.is_ok(), "{verify:?}");
+}
+
+#[test]
+fn a_lost_answer_to_a_correction_request_makes_one_correction_at_the_hub() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut till = staffed_till(&config);
+    let (id, no) = pay(&mut till, "9031236666", "100");
+    {
+        let hub = hub(dir.path(), Faults::default());
+        let mut s = syncer(&hub, &config);
+        sync_until(&mut s, &config, "failed at the hub", |j| {
+            hub_status(j, id) == Some(HubStatus::Failed)
+        });
+    }
+    ask(&mut till, id, no, CorrectionKind::Reconduct, None, None).unwrap();
+    {
+        // Every request is carried out, then its answer lost.
+        let hub = hub(
+            dir.path(),
+            Faults {
+                drop_rate: 1.0,
+                ..Faults::default()
+            },
+        );
+        let mut s = syncer(&hub, &config);
+        sync_until(&mut s, &config, "a try without an answer", |j| {
+            j.corrections(&[]).unwrap()[0].attempts >= 2
+        });
+        let counts = hub.state().store().correction_counts().unwrap();
+        assert_eq!(counts, [(id.uuid(), 1)], "carried out once, answers lost");
+    }
+    let hub = hub(dir.path(), Faults::default());
+    let mut s = syncer(&hub, &config);
+    sync_until(&mut s, &config, "the request known and done", |j| {
+        j.corrections(&[]).unwrap()[0].state == CorrectionState::Done
+    });
+    assert_eq!(
+        hub.state().store().correction_counts().unwrap(),
+        [(id.uuid(), 1)]
+    );
+    let j = Journal::open(&config.journal_path, &OpenOptions::default()).unwrap();
+    let kinds: Vec<String> = j.events(id).unwrap().into_iter().map(|e| e.kind).collect();
+    assert!(
+        kinds.contains(&"correction_attempt".to_string()),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| *k == "correction_requested")
+            .count(),
+        1
+    );
+}

@@ -71,11 +71,45 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::report::command::ReportCommand,
     },
+    /// Support: find a payment and see where it stands, list stuck payments, show a
+    /// payment's timeline, write the central office's e-mail.
+    Support {
+        /// What to do.
+        #[command(subcommand)]
+        command: SupportCommand,
+    },
     /// Users of this terminal (administrators).
     User {
         /// What to do.
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+/// `paydesk support …`
+#[derive(Debug, Subcommand)]
+pub enum SupportCommand {
+    /// Payments by fiscal receipt number, account (or 4+ digits of it) or payment id:
+    /// where each stands at the till and at the hub.
+    Status {
+        /// Receipt number, account or id.
+        query: String,
+    },
+    /// Payments that did not go through: stuck, failing delivery, refused, failed.
+    Stuck,
+    /// A payment's full timeline: every journal event with who did it, its
+    /// correction requests and refund.
+    Show {
+        /// The payment id.
+        id: String,
+    },
+    /// The e-mail text the central office expects for a correction by hand.
+    Email {
+        /// The payment id.
+        id: String,
+        /// Which correction to ask for.
+        #[arg(long, default_value = "reconduct")]
+        kind: String,
     },
 }
 
@@ -237,6 +271,7 @@ pub fn main() -> ExitCode {
         Some(Command::Report { command }) => crate::report::command::run(config, command, creds),
         Some(Command::ShiftOpen { cash }) => shift_open(config, &cash, creds),
         Some(Command::User { command }) => user_cmd(config, command, creds),
+        Some(Command::Support { command }) => support_cmd(config, command, creds),
     }
 }
 
@@ -259,6 +294,109 @@ fn open_till_as(
     let mut till = open_till(config, out)?;
     access::login(&mut till, creds).map_err(|e| fail(explain(config.lang, &e, false)))?;
     Ok(till)
+}
+
+fn support_cmd(
+    mut config: Config,
+    command: SupportCommand,
+    creds: Option<&Credentials>,
+) -> ExitCode {
+    use crate::report::support as text;
+    let lang = config.lang;
+    let (tz, currency) = (config.tz, config.currency.clone());
+    let till = match open_till_as(&mut config, None, creds) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let parse_id = |id: &str| {
+        id.parse::<PaymentId>()
+            .map_err(|_| fail_input(format!("{id:?} is not a payment id")))
+    };
+    match command {
+        SupportCommand::Status { query } => match till.find_payments(&query) {
+            Ok(rows) if rows.is_empty() => {
+                eprintln!(
+                    "paydesk: {}",
+                    lang.fill(T::SupportNothingFound, &[("q", &query)])
+                );
+                ExitCode::FAILURE
+            }
+            Ok(rows) => {
+                for r in rows {
+                    println!("{}", text::row_line(&r, lang, tz, &currency));
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(explain(lang, &e, false)),
+        },
+        SupportCommand::Stuck => match till.troubled_payments() {
+            Ok(rows) => {
+                for r in &rows {
+                    println!("{}", text::row_line(r, lang, tz, &currency));
+                    if let Some(e) = &r.last_error {
+                        println!(
+                            "    {}: {e} ({} ×{})",
+                            lang.t(T::SupportLastError),
+                            r.delivery.as_deref().unwrap_or("-"),
+                            r.attempts
+                        );
+                    }
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(explain(lang, &e, false)),
+        },
+        SupportCommand::Show { id } => {
+            let id = match parse_id(&id) {
+                Ok(i) => i,
+                Err(code) => return code,
+            };
+            match till.payment_story(id) {
+                Ok(story) => {
+                    println!("{}", text::row_line(&story.row, lang, tz, &currency));
+                    for line in text::timeline(&story, lang, tz) {
+                        println!("  {line}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(explain(lang, &e, false)),
+            }
+        }
+        SupportCommand::Email { id, kind } => {
+            let id = match parse_id(&id) {
+                Ok(i) => i,
+                Err(code) => return code,
+            };
+            let Some(kind) = crate::domain::correction::parse_kind(&kind) else {
+                return fail_input(format!(
+                    "--kind {kind}: reconduct, move-account, cancel or refund"
+                ));
+            };
+            match till.payment_story(id) {
+                Ok(story) => {
+                    let r = &story.row;
+                    print!(
+                        "{}",
+                        text::central_office_email(
+                            lang,
+                            tz,
+                            &currency,
+                            &config.shop,
+                            &config.terminal_id,
+                            r.created_at,
+                            &r.account,
+                            &r.operator,
+                            r.total,
+                            r.fiscal_receipt_no,
+                            messages::kind(lang, kind),
+                        )
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(explain(lang, &e, false)),
+            }
+        }
+    }
 }
 
 fn user_cmd(mut config: Config, command: UserCommand, creds: Option<&Credentials>) -> ExitCode {

@@ -445,3 +445,69 @@ fn a_lost_answer_to_a_correction_request_makes_one_correction_at_the_hub() {
         1
     );
 }
+
+#[test]
+fn support_finds_a_stuck_payment_shows_its_timeline_and_writes_the_email_from_the_cli() {
+    let shop = common::Shop::new();
+    let config = shop.config();
+    let hub = hub(shop.path(), Faults::default());
+    let mut till = Till::open(&config).unwrap();
+    let (stuck, no) = pay(&mut till, "9031239999", "250");
+    let (fine, _) = pay(&mut till, "9031234567", "100");
+    let mut s = syncer(&hub, &config);
+    sync_until(&mut s, &config, "stuck", |j| {
+        j.support_row(stuck).unwrap().trouble == paydesk::journal::support::Trouble::Stuck
+            && hub_status(j, fine) == Some(HubStatus::Completed)
+    });
+    let run = |args: &[&str]| {
+        let o = shop.paydesk().args(args).output().unwrap();
+        (o.status.code(), common::out(&o).0, common::out(&o).1)
+    };
+    let (code, out, _) = run(&["support", "stuck"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains(&stuck.to_string()) && out.contains("stuck"),
+        "{out}"
+    );
+    assert!(!out.contains(&fine.to_string()), "{out}");
+
+    // By receipt number, by part of the account, by id.
+    for q in [no.to_string(), "1239999".to_string(), stuck.to_string()] {
+        let (code, out, _) = run(&["support", "status", &q]);
+        assert_eq!(code, Some(0), "{q}");
+        assert!(out.contains(&stuck.to_string()), "{q}: {out}");
+    }
+    let (code, _, err) = run(&["support", "status", "55555"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("No payment of this terminal matches 55555"),
+        "{err}"
+    );
+
+    let (code, out, _) = run(&["support", "show", &stuck.to_string()]);
+    assert_eq!(code, Some(0));
+    for want in [
+        "created",
+        "pre-receipt printed",
+        "customer signed",
+        "cash taken",
+        "fiscal receipt printed",
+        "sent to the payment system",
+        "status=processing",
+        "flagged stuck",
+    ] {
+        assert!(out.contains(want), "{want:?} in\n{out}");
+    }
+    let (code, out, _) = run(&["support", "email", &stuck.to_string()]);
+    assert_eq!(code, Some(0));
+    for want in [
+        "Re-conduct",
+        "Account: 9031239999",
+        "Operator: МТС",
+        "Amount: 250.00",
+        &format!("Fiscal receipt No.: {no}"),
+        "Terminal: ",
+    ] {
+        assert!(out.contains(want), "{want:?} in\n{out}");
+    }
+}

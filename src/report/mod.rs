@@ -3,6 +3,7 @@
 //! [`crate::journal::report`]; this module only presents them.
 
 pub mod command;
+pub mod support;
 
 use std::path::Path;
 

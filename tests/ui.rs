@@ -65,8 +65,14 @@ fn log_in(h: &mut Harness<'static, PaydeskApp>, name: &str, pin: &str) {
 
 /// The app as it starts: the login (or first-run) screen.
 fn bare_app(config: Config) -> Harness<'static, PaydeskApp> {
+    sized_app(config, 900.0)
+}
+
+/// The app on a screen `height` points tall (kittest clicks where a widget is drawn,
+/// so a long form needs the room).
+fn sized_app(config: Config, height: f32) -> Harness<'static, PaydeskApp> {
     let mut h = Harness::builder()
-        .with_size([1280.0, 900.0])
+        .with_size([1280.0, height])
         // egui styles a widget it has not seen before on the next frame and asks for a
         // repaint, so a screen that gains new labels needs a few more than 4 frames.
         .with_max_steps(24)
@@ -881,4 +887,220 @@ fn wrong_pins_lock_the_user_and_a_cashier_is_denied_the_reports_screen() {
     h.get_by_label("Language");
     assert!(h.query_by_label("Print test page").is_none());
     assert!(h.query_by_label("Add user").is_none());
+}
+
+/// A config that talks to a hub at `url` as terminal TRAIN-01 (not training mode; the
+/// catalogue is the one cached in the journal), slow retries unless asked.
+fn hub_config(dir: &std::path::Path, url: &str) -> Config {
+    use paydesk::app::config::{ConfigFile, HubSection, JournalSection, TerminalSection};
+    let file = ConfigFile {
+        language: Some(Lang::En),
+        timezone: Some("UTC".into()),
+        shop: Some(paydesk::domain::receipt::Shop {
+            name: "Romashka LLC".into(),
+            tax_id: "7701234567".into(),
+            address: "1 Sample St".into(),
+        }),
+        terminal: Some(TerminalSection {
+            id: Some("TRAIN-01".into()),
+            ..Default::default()
+        }),
+        journal: Some(JournalSection {
+            path: Some(dir.join("journal.sqlite")),
+            busy_timeout_ms: Some(300),
+        }),
+        printer: Some(paydesk::app::config::PrinterSection::default()),
+        hub: Some(HubSection {
+            url: Some(url.into()),
+            token: Some("train-token".into()),
+            retry_base_ms: Some(60_000),
+            retry_cap_ms: Some(60_000),
+            ..Default::default()
+        }),
+        ..ConfigFile::default()
+    };
+    Config::resolve(file, false, &dir.join("config.toml")).unwrap()
+}
+
+#[test]
+fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_manager_pin() {
+    use paydesk::app::sync::{SyncSettings, Syncer};
+    use paydesk::app::till::Till;
+    use paydesk::domain::entry::{PaymentInput, validate};
+    use paydesk::hub::client::HubClient;
+    use paydesk::hub::protocol::HubStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let hub = common::start_hub(
+        dir.path(),
+        "train-token",
+        paydesk::hub::server::sim::Simulation {
+            processing_after: Duration::from_millis(50),
+            complete_after: Duration::from_millis(150),
+        },
+        Default::default(),
+    );
+    // Three payments: one stuck (…9999), one failed (…6666), one never delivered.
+    let training = config_in(dir.path(), Lang::En);
+    let mut ids = Vec::new();
+    let pay = |account: &str, amount: &str| {
+        let mut till = Till::open(&training).unwrap();
+        let q = validate(
+            till.catalogue(),
+            &PaymentInput {
+                operator_code: Some("MTS".into()),
+                account: account.into(),
+                amount: amount.into(),
+            },
+            till.max_payment(),
+        )
+        .unwrap();
+        let id = till.print_pre_receipt(&q).unwrap().payment.id();
+        till.customer_signed(id).unwrap();
+        till.take_cash(id, q.total).unwrap();
+        id
+    };
+    ids.push(pay("9031239999", "100"));
+    ids.push(pay("9031236666", "200"));
+    let sync = |url: &str| {
+        let mut s = SyncSettings::new(
+            HubClient::new(url, "train-token", Duration::from_millis(300)),
+            training.journal_path.clone(),
+        );
+        s.poll_every = Duration::from_millis(50);
+        s.stuck_after = Duration::from_millis(200);
+        s.lease_ttl = Duration::from_millis(300);
+        // A failed push waits a minute: long enough that only "Retry now" sends it.
+        s.backoff = paydesk::domain::delivery::Backoff {
+            base: Duration::from_secs(60),
+            cap: Duration::from_secs(60),
+        };
+        Syncer::open(s).unwrap()
+    };
+    let j = Journal::open(&training.journal_path, &OpenOptions::default()).unwrap();
+    let mut s = sync(&hub.url());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !(j.delivery_of(ids[1]).unwrap().1 == Some(HubStatus::Failed)
+        && j.support_row(ids[0]).unwrap().trouble == paydesk::journal::support::Trouble::Stuck)
+    {
+        s.round().unwrap();
+        assert!(Instant::now() < deadline, "stuck and failed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(s);
+    std::thread::sleep(Duration::from_millis(350)); // the lease runs out
+    // The third payment meets an unreachable hub: not delivered, retrying.
+    ids.push(pay("9031234567", "300"));
+    let mut s = sync("http://127.0.0.1:9");
+    s.round().unwrap();
+    drop(s);
+    assert_eq!(
+        j.support_row(ids[2]).unwrap().trouble,
+        paydesk::journal::support::Trouble::Failing
+    );
+    std::thread::sleep(Duration::from_millis(350));
+
+    let config = hub_config(dir.path(), &hub.url());
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    seed_user(&config, "Sam", Role::Support, "4444");
+    seed_user(&config, "Max", Role::ShiftManager, "3333");
+    let mut h = sized_app(config.clone(), 1400.0);
+    log_in(&mut h, "Sam", "4444");
+    // Support staff land on a screen they may use; the till is not theirs (the tab
+    // comes first; the reports table has a column of the same name).
+    h.query_all_by_label("Cashier").next().unwrap().click();
+    settle(&mut h);
+    h.get_by_label_contains("Sam (support) has no access to taking payments");
+    click(&mut h, "Support");
+    h.get_by_label("Stuck, failing, refused and failed payments");
+    let stuck_row = format!("№ 1 · МТС · 9031239999 · 100.00{NBSP}₽ · stuck");
+    h.get_by_label(&stuck_row);
+    h.get_by_label(&format!(
+        "№ 2 · МТС · 9031236666 · 200.00{NBSP}₽ · failed at the operator"
+    ));
+    h.get_by_label(&format!(
+        "№ 3 · МТС · 9031234567 · 300.00{NBSP}₽ · not delivered, retrying"
+    ));
+
+    // The stuck payment's timeline, and its status asked now.
+    click(&mut h, &stuck_row);
+    h.get_by_label("Timeline");
+    for want in [
+        "cash taken",
+        "fiscal receipt printed",
+        "sent to the payment system",
+        "flagged stuck",
+    ] {
+        h.get_by_label_contains(want);
+    }
+    click(&mut h, "Check status now");
+    h.get_by_label("The payment system says: processing.");
+
+    // The undelivered one is sent now instead of in a minute.
+    click(
+        &mut h,
+        &format!("№ 3 · МТС · 9031234567 · 300.00{NBSP}₽ · not delivered, retrying"),
+    );
+    click(&mut h, "Retry now");
+    h.get_by_label("It is sent at the next round (within seconds).");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while j.delivery_of(ids[2]).unwrap().0 != Some(paydesk::domain::delivery::Delivery::Delivered) {
+        assert!(
+            Instant::now() < deadline,
+            "the retried payment was not delivered"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // A refund of the failed payment: the manager's PIN is required and checked.
+    click(
+        &mut h,
+        &format!("№ 2 · МТС · 9031236666 · 200.00{NBSP}₽ · failed at the operator"),
+    );
+    click(&mut h, "Refund the cash");
+    type_into(
+        &mut h,
+        "Customer's fiscal receipt No. (or scan its QR code)",
+        "2",
+    );
+    type_into(&mut h, "Reason", "the customer wants the cash back");
+    type_into(&mut h, "Approving manager", "Max");
+    type_into(&mut h, "Manager's PIN", "0000");
+    click(&mut h, "Send correction request");
+    h.get_by_label("Wrong PIN for Max. 4 tries left, then the account is locked for 5 minutes.");
+    assert!(
+        j.refund_of(ids[1]).unwrap().is_none(),
+        "no refund without approval"
+    );
+    type_into(&mut h, "Manager's PIN", "3333");
+    click(&mut h, "Send correction request");
+    h.get_by_label_contains(&format!(
+        "Give the customer 200.00{NBSP}₽ in cash (refund receipt No. 1)."
+    ));
+    let text = printed_text(&h);
+    for want in [
+        "RETURNED IN CASH",
+        "200.00",
+        "Approved by",
+        "Max",
+        "Original receipt No.",
+    ] {
+        assert!(text.contains(want), "{want:?} in\n{text}");
+    }
+    let refund = j.refund_of(ids[1]).unwrap().expect("journaled");
+    assert!(refund.printed);
+    assert_eq!(refund.approved_by, "Max");
+    // The request is listed, and a second refund is refused with the reason.
+    h.get_by_label_contains("Refund the cash · ");
+    type_into(
+        &mut h,
+        "Customer's fiscal receipt No. (or scan its QR code)",
+        "2",
+    );
+    type_into(&mut h, "Reason", "asked again");
+    type_into(&mut h, "Approving manager", "Max");
+    type_into(&mut h, "Manager's PIN", "3333");
+    click(&mut h, "Send correction request");
+    h.get_by_label_contains("The cash for this payment was already returned to the customer.");
+    assert_eq!(j.corrections_of(ids[1]).unwrap().len(), 1);
 }

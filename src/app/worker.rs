@@ -9,12 +9,15 @@ use std::time::Duration;
 const STATUS_POLL: Duration = Duration::from_secs(5);
 use std::thread::JoinHandle;
 
+use super::corrections::{CorrectionInput, PaymentStory};
 use crate::domain::entry::Quote;
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
 use crate::domain::payment::{Payment, PaymentId, VoidReason};
 use crate::domain::user::{Pin, Role, User, UserName};
 use crate::i18n::Lang;
+use crate::journal::corrections::Correction;
+use crate::journal::support::SupportRow;
 use crate::journal::users::UserChange;
 
 use super::config::{Config, PrinterConfig};
@@ -75,6 +78,43 @@ pub enum Request {
     AddUser(UserName, Role, Pin),
     /// Change a user (admins).
     ChangeUser(UserName, UserChange),
+    /// The troubled payments and the open correction requests.
+    SupportList,
+    /// Payments by receipt number, account part or id.
+    SupportFind(String),
+    /// One payment's timeline.
+    SupportStory(PaymentId),
+    /// Send a queued payment (and its drafted correction) at the next sync round.
+    RetryNow(PaymentId),
+    /// Ask the hub for a payment's status now.
+    CheckStatusNow(PaymentId),
+    /// Ask for a correction.
+    RequestCorrection(Box<CorrectionInput>),
+    /// Print a payment's refund receipt again.
+    PrintRefundReceipt(PaymentId),
+}
+
+/// What the till answers to the support view.
+#[derive(Debug)]
+pub enum SupportReply {
+    /// The troubled payments and the correction requests (all states).
+    List {
+        /// Payments that did not go through.
+        rows: Vec<SupportRow>,
+        /// Correction requests, oldest first.
+        corrections: Vec<Correction>,
+    },
+    /// Payments found by a search.
+    Found(Vec<SupportRow>),
+    /// A payment's timeline, with what was done (in words) and the paper printed.
+    Story {
+        /// The payment's story.
+        story: Box<PaymentStory>,
+        /// What happened, in words (none when only opened).
+        note: Option<String>,
+        /// A refund receipt printed.
+        printout: Option<Printout>,
+    },
 }
 
 /// What the till answers about users and logins.
@@ -179,6 +219,8 @@ pub enum Reply {
     Shift(Result<ShiftReply, String>, Snapshot),
     /// A login or user step, or why not (in words); with the snapshot after it.
     User(Result<UserReply, String>, Snapshot),
+    /// A support step, or why not (in words).
+    Support(Result<SupportReply, String>),
     /// A step failed; `payment` is the payment as the journal has it now.
     Failed {
         /// Why.
@@ -262,6 +304,93 @@ fn user_request(till: &mut Till, request: Request, lang: Lang) -> Reply {
     Reply::User(r, snapshot(till))
 }
 
+fn support_request(till: &mut Till, request: Request, lang: Lang) -> Result<SupportReply, String> {
+    use crate::i18n::T;
+    let flow = |e: FlowError| messages::flow(lang, &e, false);
+    let story = |till: &Till, id, note: Option<String>, printout: Option<Printout>| {
+        till.payment_story(id)
+            .map(|s| SupportReply::Story {
+                story: Box::new(s),
+                note,
+                printout,
+            })
+            .map_err(flow)
+    };
+    match request {
+        Request::SupportList => {
+            let rows = till.troubled_payments().map_err(flow)?;
+            let corrections = till.correction_requests(&[]).map_err(flow)?;
+            Ok(SupportReply::List { rows, corrections })
+        }
+        Request::SupportFind(q) => till
+            .find_payments(&q)
+            .map(SupportReply::Found)
+            .map_err(flow),
+        Request::SupportStory(id) => story(till, id, None, None),
+        Request::RetryNow(id) => {
+            let queued = till.retry_now(id).map_err(flow)?;
+            let note = lang.t(if queued {
+                T::SupportRetryQueued
+            } else {
+                T::SupportNothingToRetry
+            });
+            story(till, id, Some(note.to_string()), None)
+        }
+        Request::CheckStatusNow(id) => {
+            let note = match till.check_status_now(id).map_err(flow)? {
+                Ok(row) => lang.fill(
+                    T::SupportStatusNow,
+                    &[("status", &row.hub_status.unwrap_or_else(|| "-".into()))],
+                ),
+                Err(e) => lang.fill(T::SupportStatusFailed, &[("detail", &e)]),
+            };
+            story(till, id, Some(note), None)
+        }
+        Request::RequestCorrection(input) => {
+            let done = till.request_correction(&input).map_err(flow)?;
+            let mut note = lang.fill(
+                T::SupportCorrectionSent,
+                &[("kind", &messages::kind(lang, input.kind))],
+            );
+            if let Some(r) = &done.refund {
+                note.push(' ');
+                note.push_str(&lang.fill(
+                    T::SupportRefundPaid,
+                    &[
+                        ("n", &r.refund_no),
+                        ("amount", &lang.money_with(r.amount, &till.docs.currency)),
+                    ],
+                ));
+            }
+            if let Some(e) = &done.print_error {
+                note.push(' ');
+                note.push_str(&lang.fill(T::SupportRefundNotPrinted, &[("detail", e)]));
+            }
+            story(
+                till,
+                input.payment,
+                Some(note),
+                done.printed.map(|p| p.printout),
+            )
+        }
+        Request::PrintRefundReceipt(id) => {
+            let refund = till
+                .payment_story(id)
+                .map_err(flow)?
+                .refund
+                .ok_or_else(|| lang.t(T::SupportNoRefund).to_string())?;
+            let printed = till.print_refund_receipt(&refund).map_err(flow)?;
+            story(
+                till,
+                id,
+                Some(lang.t(T::SupportRefundReprinted).to_string()),
+                Some(printed.printout),
+            )
+        }
+        _ => unreachable!("only support requests"),
+    }
+}
+
 fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
     let id = match &request {
         Request::SetLanguage(l) => {
@@ -285,6 +414,15 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::ListUsers
         | Request::AddUser(..)
         | Request::ChangeUser(..) => return Some(user_request(till, request, *lang)),
+        Request::SupportList
+        | Request::SupportFind(_)
+        | Request::SupportStory(_)
+        | Request::RetryNow(_)
+        | Request::CheckStatusNow(_)
+        | Request::RequestCorrection(_)
+        | Request::PrintRefundReceipt(_) => {
+            return Some(Reply::Support(support_request(till, request, *lang)));
+        }
         Request::OpenShift(cash) => {
             let r = till.open_shift(*cash).map(ShiftReply::Opened);
             return Some(Reply::Shift(
@@ -369,6 +507,13 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::ListUsers
         | Request::AddUser(..)
         | Request::ChangeUser(..)
+        | Request::SupportList
+        | Request::SupportFind(_)
+        | Request::SupportStory(_)
+        | Request::RetryNow(_)
+        | Request::CheckStatusNow(_)
+        | Request::RequestCorrection(_)
+        | Request::PrintRefundReceipt(_)
         | Request::ExportReport(..) => unreachable!("handled above"),
         Request::Answer(p, a) => recovery::answer(till, &p, a).map(|o| match o {
             Outcome::Moved(step) => (step, false),

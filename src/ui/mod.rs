@@ -9,6 +9,7 @@ pub mod recovery;
 pub mod reports;
 pub mod settings;
 pub mod style;
+pub mod support;
 pub mod users;
 
 use std::path::PathBuf;
@@ -84,6 +85,8 @@ pub enum Tab {
     Cashier,
     /// Reports for managers.
     Reports,
+    /// Payments that did not go through, and corrections.
+    Support,
     /// Language and configuration.
     Settings,
 }
@@ -171,6 +174,8 @@ pub struct PaydeskApp {
     pub users_form: users::UsersState,
     /// What to say once the pending users request is done.
     users_done_note: Option<String>,
+    /// The support view.
+    pub support: support::SupportState,
 }
 
 impl PaydeskApp {
@@ -215,6 +220,7 @@ impl PaydeskApp {
             },
             users_form: users::UsersState::default(),
             users_done_note: None,
+            support: support::SupportState::default(),
         }
     }
 
@@ -241,6 +247,7 @@ impl PaydeskApp {
                     || self.reports.busy
                     || self.login.busy
                     || self.users_form.busy
+                    || self.support.busy
             }
         }
     }
@@ -283,6 +290,7 @@ impl PaydeskApp {
                 }));
             }
             Reply::User(r, snapshot) => self.user_reply(r, snapshot),
+            Reply::Support(r) => self.support_reply(r),
             Reply::OpenFailed(e) => self.phase = Phase::Failed(messages::open(lang, &e)),
             Reply::Printer(r) => self.printer_reply(r),
             Reply::Report(r) => {
@@ -465,6 +473,87 @@ impl PaydeskApp {
                 }
             }
         }
+    }
+
+    fn support_reply(&mut self, r: Result<crate::app::worker::SupportReply, String>) {
+        use crate::app::worker::SupportReply;
+        let s = &mut self.support;
+        s.busy = false;
+        match r {
+            Ok(SupportReply::List { rows, corrections }) => {
+                s.rows = rows;
+                s.corrections = corrections;
+                s.searched = false;
+            }
+            Ok(SupportReply::Found(rows)) => {
+                if rows.is_empty() {
+                    s.note = Some((
+                        self.lang.fill(T::SupportNothingFound, &[("q", &s.query)]),
+                        true,
+                    ));
+                }
+                s.rows = rows;
+                s.searched = true;
+            }
+            Ok(SupportReply::Story {
+                story,
+                note,
+                printout,
+            }) => {
+                // A correction went through: its form is done with.
+                if std::mem::take(&mut s.correcting) {
+                    s.clear_form();
+                }
+                if s.story
+                    .as_ref()
+                    .is_none_or(|old| old.row.id != story.row.id)
+                {
+                    s.clear_form();
+                    s.printout = None;
+                }
+                if let Some(p) = printout {
+                    s.printout = Some(p.clone());
+                    if let Phase::Ready(t) = &mut self.phase {
+                        t.cashier.last_printout = Some(p);
+                    }
+                }
+                s.note = note.map(|n| (n, false));
+                s.story = Some(story);
+                // The lists may have changed (a new request, a status).
+                if self.worker.send(Request::SupportList) {
+                    self.support.busy = true;
+                }
+            }
+            Err(e) => {
+                s.correcting = false;
+                s.note = Some((e, true));
+                s.manager_pin.clear();
+            }
+        }
+    }
+
+    fn support_action(&mut self, ctx: &egui::Context, action: support::Action) {
+        let request = match action {
+            support::Action::Refresh => Request::SupportList,
+            support::Action::Find(q) => Request::SupportFind(q),
+            support::Action::Open(id) => {
+                self.support.note = None;
+                Request::SupportStory(id)
+            }
+            support::Action::Retry(id) => Request::RetryNow(id),
+            support::Action::Check(id) => Request::CheckStatusNow(id),
+            support::Action::Correct(input) => {
+                self.support.correcting = true;
+                Request::RequestCorrection(input)
+            }
+            support::Action::Reprint(id) => Request::PrintRefundReceipt(id),
+            support::Action::Copy(text) => {
+                ctx.copy_text(text);
+                self.support.note = Some((self.lang.t(T::SupportCopied).to_string(), false));
+                return;
+            }
+        };
+        self.support.busy = self.worker.send(request);
     }
 
     fn printer_reply(&mut self, reply: PrinterReply) {
@@ -821,6 +910,7 @@ impl eframe::App for PaydeskApp {
                 ui.horizontal(|ui| {
                     ui.selectable_value(&mut self.tab, Tab::Cashier, lang.t(T::TabCashier));
                     ui.selectable_value(&mut self.tab, Tab::Reports, lang.t(T::TabReports));
+                    ui.selectable_value(&mut self.tab, Tab::Support, lang.t(T::TabSupport));
                     ui.selectable_value(&mut self.tab, Tab::Settings, lang.t(T::TabSettings));
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         let b =
@@ -856,6 +946,7 @@ impl eframe::App for PaydeskApp {
         let mut settings_actions = Vec::new();
         let mut report_actions = Vec::new();
         let mut login_action = None;
+        let mut support_actions = Vec::new();
         let mut user_actions = Vec::new();
         let mut answer = None;
         // The screen the user's role does not allow: say so instead of showing it.
@@ -864,6 +955,7 @@ impl eframe::App for PaydeskApp {
                 Tab::Cashier => Permission::TakePayments,
                 Tab::Reports if t.may(Permission::ManageShift) => return None,
                 Tab::Reports => Permission::ViewReports,
+                Tab::Support => Permission::Support,
                 Tab::Settings => return None,
             };
             crate::domain::user::require(t.snapshot.user.as_ref(), needs)
@@ -918,6 +1010,22 @@ impl eframe::App for PaydeskApp {
                 };
                 egui::CentralPanel::default().show(ui, |ui| {
                     report_actions = reports::show(ui, &mut self.reports, &view);
+                });
+            }
+            (Phase::Ready(_), Tab::Support) => {
+                let view = support::View {
+                    lang,
+                    tz: self.config.tz,
+                    currency: &self.config.currency,
+                    shop: &self.config.shop,
+                    terminal: &self.config.terminal_id,
+                };
+                egui::CentralPanel::default().show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("support-screen")
+                        .show(ui, |ui| {
+                            support_actions = support::show(ui, &mut self.support, &view);
+                        });
                 });
             }
             (Phase::Ready(t), Tab::Settings) => {
@@ -1011,6 +1119,9 @@ impl eframe::App for PaydeskApp {
         for a in report_actions {
             self.report_action(ui.ctx(), a);
         }
+        for a in support_actions {
+            self.support_action(ui.ctx(), a);
+        }
         if let Some(a) = login_action {
             self.login.error = None;
             self.login.busy = self.worker.send(match a {
@@ -1038,6 +1149,11 @@ impl eframe::App for PaydeskApp {
             may(Permission::ChangeSettings),
             may(Permission::ViewReports),
         );
+        let may_support = may(Permission::Support);
+        // Entering support: list what did not go through.
+        if self.tab == Tab::Support && self.last_tab != Tab::Support && may_support {
+            self.support.busy = self.worker.send(Request::SupportList);
+        }
         // Entering settings: ask the printer how it is and what is plugged in.
         if self.tab == Tab::Settings && self.last_tab != Tab::Settings && may_settings {
             self.printer_request(Request::ScanDevices);

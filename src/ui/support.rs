@@ -1,0 +1,390 @@
+//! The support view: payments that did not go through (stuck, failing, refused,
+//! failed) and the correction requests with their age and due time; a search by
+//! receipt number, account or id; one payment's timeline with "Retry now", "Check
+//! status now", the central office's e-mail text, and the correction form (original
+//! receipt, reason, new account for a move, the approving manager's PIN for a cancel
+//! or a refund).
+
+use chrono::Utc;
+use chrono_tz::Tz;
+use egui::{Key, RichText};
+
+use crate::app::corrections::{CorrectionInput, PaymentStory};
+use crate::app::messages;
+use crate::domain::correction::{CorrectionKind, needs_approval};
+use crate::domain::payment::PaymentId;
+use crate::domain::receipt::Shop;
+use crate::domain::user::Pin;
+use crate::i18n::{Currency, Lang, T};
+use crate::journal::corrections::Correction;
+use crate::journal::support::SupportRow;
+use crate::printing::decode::Printout;
+use crate::report::support as text;
+
+use super::{preview, style};
+
+/// What the support view asks for.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// The troubled payments and correction requests again.
+    Refresh,
+    /// Search.
+    Find(String),
+    /// Show a payment's timeline.
+    Open(PaymentId),
+    /// Send it at the next round.
+    Retry(PaymentId),
+    /// Ask the hub now.
+    Check(PaymentId),
+    /// Ask for a correction.
+    Correct(Box<CorrectionInput>),
+    /// Print the refund receipt again.
+    Reprint(PaymentId),
+    /// Put text on the clipboard.
+    Copy(String),
+}
+
+/// The support view's state.
+#[derive(Clone, Debug)]
+pub struct SupportState {
+    /// The search as typed.
+    pub query: String,
+    /// The payments listed (troubled, or found).
+    pub rows: Vec<SupportRow>,
+    /// The list shows search results, not the troubled payments.
+    pub searched: bool,
+    /// Correction requests.
+    pub corrections: Vec<Correction>,
+    /// The payment opened.
+    pub story: Option<Box<PaymentStory>>,
+    /// The correction form: which.
+    pub kind: CorrectionKind,
+    /// The original receipt as typed or scanned.
+    pub receipt: String,
+    /// Why.
+    pub reason: String,
+    /// The right account (move).
+    pub new_account: String,
+    /// The approving manager's name.
+    pub manager: String,
+    /// Their PIN.
+    pub manager_pin: String,
+    /// The last outcome, and whether it is an error.
+    pub note: Option<(String, bool)>,
+    /// A refund receipt just printed.
+    pub printout: Option<Printout>,
+    /// A request is with the till.
+    pub busy: bool,
+    /// The request with the till is a correction (its form empties once it is done).
+    pub correcting: bool,
+}
+
+impl Default for SupportState {
+    fn default() -> Self {
+        SupportState {
+            query: String::new(),
+            rows: Vec::new(),
+            searched: false,
+            corrections: Vec::new(),
+            story: None,
+            kind: CorrectionKind::Reconduct,
+            receipt: String::new(),
+            reason: String::new(),
+            new_account: String::new(),
+            manager: String::new(),
+            manager_pin: String::new(),
+            note: None,
+            printout: None,
+            busy: false,
+            correcting: false,
+        }
+    }
+}
+
+impl SupportState {
+    /// Empties the correction form (after a request was journaled).
+    pub fn clear_form(&mut self) {
+        self.receipt.clear();
+        self.reason.clear();
+        self.new_account.clear();
+        self.manager.clear();
+        self.manager_pin.clear();
+    }
+}
+
+/// What the view needs besides its state.
+pub struct View<'a> {
+    /// Language.
+    pub lang: Lang,
+    /// Shop time zone.
+    pub tz: Tz,
+    /// Currency.
+    pub currency: &'a Currency,
+    /// The shop (for the e-mail).
+    pub shop: &'a Shop,
+    /// This terminal.
+    pub terminal: &'a str,
+}
+
+fn field(
+    ui: &mut egui::Ui,
+    label: &str,
+    id: &str,
+    value: &mut String,
+    password: bool,
+) -> egui::Response {
+    let l = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .id_salt(("support", id))
+            .password(password)
+            .desired_width(320.0),
+    )
+    .labelled_by(l.id)
+}
+
+fn hours(d: chrono::TimeDelta) -> String {
+    let h = d.num_minutes() as f64 / 60.0;
+    format!("{h:.1} h")
+}
+
+/// Draws the support view.
+pub fn show(ui: &mut egui::Ui, s: &mut SupportState, v: &View) -> Vec<Action> {
+    let lang = v.lang;
+    let mut actions = Vec::new();
+    ui.heading(lang.t(T::SupportTitle));
+    ui.horizontal_wrapped(|ui| {
+        let r = field(ui, lang.t(T::SupportFindLabel), "find", &mut s.query, false);
+        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+        if (ui.button(lang.t(T::SupportFindButton)).clicked() || enter)
+            && !s.query.trim().is_empty()
+        {
+            actions.push(Action::Find(s.query.trim().to_string()));
+        }
+        if ui.button(lang.t(T::SupportTroubledButton)).clicked() {
+            actions.push(Action::Refresh);
+        }
+        if s.busy {
+            ui.spinner();
+        }
+    });
+    ui.separator();
+    ui.columns(2, |cols| {
+        let ui = &mut cols[0];
+        ui.label(
+            RichText::new(lang.t(if s.searched {
+                T::SupportFoundTitle
+            } else {
+                T::SupportTroubledTitle
+            }))
+            .strong(),
+        );
+        if s.rows.is_empty() {
+            ui.label(lang.t(T::SupportNoneListed));
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("support-rows")
+            .max_height(300.0)
+            .show(ui, |ui| {
+                for r in &s.rows {
+                    let chosen = s.story.as_ref().is_some_and(|st| st.row.id == r.id);
+                    let line = format!(
+                        "№ {} · {} · {} · {} · {}",
+                        r.fiscal_receipt_no
+                            .map(|n| n.to_string())
+                            .unwrap_or("-".into()),
+                        r.operator,
+                        r.account,
+                        lang.money_with(r.total, v.currency),
+                        text::trouble(lang, r.trouble)
+                    );
+                    if ui.selectable_label(chosen, line).clicked() {
+                        actions.push(Action::Open(r.id));
+                    }
+                }
+            });
+        ui.add_space(8.0);
+        ui.label(RichText::new(lang.t(T::SupportRequestsTitle)).strong());
+        if s.corrections.is_empty() {
+            ui.label(lang.t(T::SupportNoneListed));
+        }
+        let now = Utc::now();
+        for c in &s.corrections {
+            let overdue = c.state.is_open() && c.due_at < now;
+            let line = lang.fill(
+                T::SupportRequestLine,
+                &[
+                    ("kind", &messages::kind(lang, c.kind)),
+                    ("state", &c.state.as_str()),
+                    ("account", &c.account),
+                    ("age", &hours(now - c.created_at)),
+                    (
+                        "due",
+                        &c.due_at.with_timezone(&v.tz).format("%Y-%m-%d %H:%M"),
+                    ),
+                ],
+            );
+            let mut t = RichText::new(line);
+            if overdue || c.state == crate::domain::correction::CorrectionState::Rejected {
+                t = t.color(style::error_color(ui));
+            }
+            if ui.selectable_label(false, t).clicked() {
+                actions.push(Action::Open(c.payment_id));
+            }
+            if let Some(reason) = &c.hub_reason {
+                ui.small(reason.as_str());
+            }
+        }
+        payment_panel(&mut cols[1], s, v, &mut actions);
+    });
+    actions
+}
+
+fn payment_panel(ui: &mut egui::Ui, s: &mut SupportState, v: &View, actions: &mut Vec<Action>) {
+    let lang = v.lang;
+    if let Some((note, error)) = &s.note {
+        let mut t = RichText::new(note.as_str()).strong();
+        if *error {
+            t = t.color(style::error_color(ui));
+        }
+        ui.label(t);
+        ui.add_space(6.0);
+    }
+    let Some(story) = s.story.clone() else {
+        ui.label(lang.t(T::SupportChoosePayment));
+        return;
+    };
+    let r = &story.row;
+    ui.label(RichText::new(text::row_line(r, lang, v.tz, v.currency)).monospace());
+    ui.add_enabled_ui(!s.busy, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            if ui.button(lang.t(T::SupportRetryButton)).clicked() {
+                actions.push(Action::Retry(r.id));
+            }
+            if ui.button(lang.t(T::SupportCheckButton)).clicked() {
+                actions.push(Action::Check(r.id));
+            }
+            if ui.button(lang.t(T::SupportEmailButton)).clicked() {
+                actions.push(Action::Copy(text::central_office_email(
+                    lang,
+                    v.tz,
+                    v.currency,
+                    v.shop,
+                    v.terminal,
+                    r.created_at,
+                    &r.account,
+                    &r.operator,
+                    r.total,
+                    r.fiscal_receipt_no,
+                    messages::kind(lang, s.kind),
+                )));
+            }
+            if story.refund.is_some() && ui.button(lang.t(T::SupportReprintRefund)).clicked() {
+                actions.push(Action::Reprint(r.id));
+            }
+        });
+    });
+    ui.add_space(6.0);
+    egui::CollapsingHeader::new(lang.t(T::SupportTimelineTitle))
+        .id_salt("support-timeline")
+        .default_open(true)
+        .show(ui, |ui| {
+            // Its own scroll area: a long history must not push the form off screen.
+            egui::ScrollArea::vertical()
+                .id_salt("support-timeline-lines")
+                .max_height(200.0)
+                .show(ui, |ui| {
+                    for line in text::timeline(&story, lang, v.tz) {
+                        ui.label(RichText::new(line).small());
+                    }
+                });
+        });
+    ui.add_space(6.0);
+    ui.label(RichText::new(lang.t(T::SupportCorrectionTitle)).strong());
+    ui.horizontal_wrapped(|ui| {
+        for k in [
+            CorrectionKind::Reconduct,
+            CorrectionKind::MoveAccount,
+            CorrectionKind::Cancel,
+            CorrectionKind::Refund,
+        ] {
+            ui.selectable_value(&mut s.kind, k, messages::kind(lang, k));
+        }
+    });
+    field(
+        ui,
+        lang.t(T::SupportReceiptLabel),
+        "receipt",
+        &mut s.receipt,
+        false,
+    );
+    field(
+        ui,
+        lang.t(T::SupportReasonLabel),
+        "reason",
+        &mut s.reason,
+        false,
+    );
+    if s.kind == CorrectionKind::MoveAccount {
+        field(
+            ui,
+            lang.t(T::SupportNewAccountLabel),
+            "new-account",
+            &mut s.new_account,
+            false,
+        );
+    }
+    if needs_approval(s.kind) {
+        field(
+            ui,
+            lang.t(T::SupportManagerLabel),
+            "manager",
+            &mut s.manager,
+            false,
+        );
+        field(
+            ui,
+            lang.t(T::SupportManagerPinLabel),
+            "manager-pin",
+            &mut s.manager_pin,
+            true,
+        );
+        s.manager_pin.retain(|c| c.is_ascii_digit());
+    }
+    ui.add_space(4.0);
+    if ui
+        .add_enabled(!s.busy, egui::Button::new(lang.t(T::SupportSendCorrection)))
+        .clicked()
+    {
+        let approver = if needs_approval(s.kind) {
+            match Pin::parse(&s.manager_pin) {
+                Ok(pin) if !s.manager.trim().is_empty() => {
+                    Some((s.manager.trim().to_string(), pin))
+                }
+                Ok(_) => {
+                    s.note = Some((lang.t(T::ErrNeedsApproval).to_string(), true));
+                    return;
+                }
+                Err(e) => {
+                    s.note = Some((messages::pin(lang, e).to_string(), true));
+                    s.manager_pin.clear();
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        actions.push(Action::Correct(Box::new(CorrectionInput {
+            payment: r.id,
+            kind: s.kind,
+            receipt: s.receipt.clone(),
+            reason: s.reason.clone(),
+            new_account: (s.kind == CorrectionKind::MoveAccount).then(|| s.new_account.clone()),
+            approver,
+        })));
+    }
+    if let Some(p) = &s.printout {
+        ui.add_space(8.0);
+        preview::show(ui, p);
+    }
+}

@@ -103,6 +103,15 @@ pub enum SupportCommand {
         /// The payment id.
         id: String,
     },
+    /// Writes a folder with the payment's row, events, corrections, refund and log
+    /// lines (tokens and PIN hashes removed) for the central office.
+    Export {
+        /// The payment id.
+        id: String,
+        /// Where to put the folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        out: PathBuf,
+    },
     /// The e-mail text the central office expects for a correction by hand.
     Email {
         /// The payment id.
@@ -242,8 +251,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref(), cli.journal.as_deref()) {
         Ok(c) => c,
-        Err(e) => return fail_input(messages::config(Lang::from_env(), &e)),
+        Err(e) => {
+            crate::logging::init(None);
+            return fail_input(messages::config(Lang::from_env(), &e));
+        }
     };
+    crate::logging::init(Some(&crate::logging::log_path(&config.journal_path)));
     let creds = || Credentials::from_cli(cli.user.as_deref(), config.lang);
     let creds = match &cli.command {
         None
@@ -360,6 +373,25 @@ fn support_cmd(
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(explain(lang, &e, false)),
+            }
+        }
+        SupportCommand::Export { id, out } => {
+            let id = match parse_id(&id) {
+                Ok(i) => i,
+                Err(code) => return code,
+            };
+            match till.export_diagnostics(id, &out) {
+                Ok(dir) => {
+                    println!(
+                        "{}",
+                        lang.fill(T::SupportExported, &[("path", &dir.display())])
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(crate::app::diagnostics::ExportError::Flow(e)) => {
+                    fail(explain(lang, &e, false))
+                }
+                Err(e) => fail(e),
             }
         }
         SupportCommand::Email { id, kind } => {

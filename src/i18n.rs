@@ -466,6 +466,8 @@ texts! {
     SupportManagerPinLabel => ["Manager's PIN", "PIN старшего смены", "PIN kierownika"],
     SupportSendCorrection => ["Send correction request", "Отправить запрос на исправление", "Wyślij zgłoszenie korekty"],
     SupportCopied => ["Copied to the clipboard.", "Скопировано в буфер обмена.", "Skopiowano do schowka."],
+    SupportExported => ["Diagnostics written to {path} (tokens and PIN hashes removed).", "Диагностика записана в {path} (токены и хеши PIN удалены).", "Diagnostykę zapisano w {path} (tokeny i skróty PIN usunięte)."],
+    SupportExportButton => ["Export diagnostics", "Выгрузить диагностику", "Eksportuj diagnostykę"],
     SupportLastError => ["Last error", "Последняя ошибка", "Ostatni błąd"],
     SupportNextRetry => ["Next try", "Следующая попытка", "Następna próba"],
     CentralOfficeEmail => ["Subject: {what} — payment of {date}, receipt No. {receipt}\n\nPlease carry out: {what}.\nDate and time: {date}\nAccount: {account}\nOperator: {operator}\nAmount: {amount}\nFiscal receipt No.: {receipt}\nTerminal: {terminal}\nShop: {shop}\n", "Тема: {what} — платёж от {date}, чек № {receipt}\n\nПросим: {what}.\nДата и время: {date}\nСчёт: {account}\nОператор: {operator}\nСумма: {amount}\nЧек №: {receipt}\nТерминал: {terminal}\nМагазин: {shop}\n", "Temat: {what} — płatność z {date}, paragon nr {receipt}\n\nProsimy: {what}.\nData i godzina: {date}\nKonto: {account}\nOperator: {operator}\nKwota: {amount}\nParagon nr: {receipt}\nTerminal: {terminal}\nSklep: {shop}\n"],

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod hub;
 pub mod i18n;
 pub mod journal;
+pub mod logging;
 pub mod printing;
 pub mod report;
 pub mod ui;

@@ -511,3 +511,100 @@ fn support_finds_a_stuck_payment_shows_its_timeline_and_writes_the_email_from_th
         assert!(out.contains(want), "{want:?} in\n{out}");
     }
 }
+
+/// A config for a terminal talking to `url` with `token` (training mode off; the
+/// catalogue cached in the journal by an earlier training run).
+fn remote_config(dir: &std::path::Path, url: &str, token: &str) -> Config {
+    use paydesk::app::config::{ConfigFile, HubSection, JournalSection, TerminalSection};
+    let file = ConfigFile {
+        language: Some(Lang::En),
+        timezone: Some("UTC".into()),
+        shop: Some(paydesk::domain::receipt::Shop {
+            name: "Romashka LLC".into(),
+            tax_id: "7701234567".into(),
+            address: String::new(),
+        }),
+        terminal: Some(TerminalSection {
+            id: Some("TRAIN-01".into()),
+            ..Default::default()
+        }),
+        journal: Some(JournalSection {
+            path: Some(dir.join("journal.sqlite")),
+            busy_timeout_ms: Some(300),
+        }),
+        printer: Some(paydesk::app::config::PrinterSection::default()),
+        hub: Some(HubSection {
+            url: Some(url.into()),
+            token: Some(token.into()),
+            ..Default::default()
+        }),
+        ..ConfigFile::default()
+    };
+    Config::resolve(file, false, &dir.join("config.toml")).unwrap()
+}
+
+#[test]
+fn the_diagnostics_export_holds_the_payment_and_its_log_lines_but_no_token_or_pin_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub(dir.path(), Faults::default());
+    let training = config_in(dir.path(), Lang::En);
+    let mut till = staffed_till(&training);
+    let (id, _) = pay(&mut till, "9031239999", "100");
+    drop(till);
+    let config = remote_config(dir.path(), &hub.url(), TOKEN);
+    let mut s = syncer(&hub, &config);
+    sync_until(&mut s, &config, "delivered", |j| {
+        hub_status(j, id).is_some()
+    });
+    // The log holds lines about the payment — and, by accident, secrets.
+    let hash: String = rusqlite::Connection::open(&config.journal_path)
+        .unwrap()
+        .query_row("SELECT pin_hash FROM users WHERE name = 'Max'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let log = paydesk::logging::log_path(&config.journal_path);
+    std::fs::write(
+        &log,
+        format!(
+            "2026-11-23T10:00:00Z INFO push payment={id} outcome=Delivered\n\
+             2026-11-23T10:00:01Z WARN request failed: Authorization: Bearer {TOKEN} refused\n\
+             2026-11-23T10:00:02Z DEBUG user row {hash} for {id}\n\
+             2026-11-23T10:00:03Z INFO hub token is {TOKEN}\n"
+        ),
+    )
+    .unwrap();
+
+    let mut till = Till::open(&config).unwrap();
+    till.login("Olga", &pin("2222")).unwrap();
+    // A cashier may look a payment up, but diagnostics are support's.
+    let out = dir.path().join("export");
+    assert!(matches!(
+        till.export_diagnostics(id, &out),
+        Err(paydesk::app::diagnostics::ExportError::Flow(
+            FlowError::Permission(_)
+        ))
+    ));
+    till.login("Max", &pin("3333")).unwrap();
+    let folder = till.export_diagnostics(id, &out).unwrap();
+    let mut all = String::new();
+    for name in ["payment.json", "events.jsonl", "log.txt", "README.txt"] {
+        let text = std::fs::read_to_string(folder.join(name)).unwrap();
+        assert!(!text.is_empty(), "{name}");
+        all.push_str(&text);
+    }
+    assert!(all.contains(&id.to_string()));
+    assert!(
+        all.contains("\"kind\":\"fiscal_printed\""),
+        "events are there"
+    );
+    assert!(all.contains("\"delivery\": \"delivered\""), "{all}");
+    assert!(
+        all.contains(&format!("push payment={id} outcome=Delivered")),
+        "log lines"
+    );
+    assert!(!all.contains(TOKEN), "the token leaked:\n{all}");
+    assert!(!all.contains("$argon2"), "a PIN hash leaked:\n{all}");
+    assert!(!all.contains(&hash));
+    assert!(all.contains("Bearer [removed]") && all.contains("[pin hash removed]"));
+}

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod config;
 pub mod corrections;
+pub mod diagnostics;
 pub mod hub_link;
 pub mod messages;
 pub mod recovery;

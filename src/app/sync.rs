@@ -300,7 +300,9 @@ impl Syncer {
                 approved_by: c.approved_by.clone(),
                 fiscal_receipt_no: c.fiscal_receipt_no,
             };
-            match self.settings.hub.put_correction(c.id, &req) {
+            let answer = self.settings.hub.put_correction(c.id, &req);
+            tracing::info!(correction = %c.id, payment = %c.payment_id, kind = ?c.kind, answer = ?answer, "correction request");
+            match answer {
                 Ok(state) => {
                     self.status.online = Some(true);
                     moved += self.journal.record_correction_answer(
@@ -353,6 +355,7 @@ impl Syncer {
                 continue;
             };
             let next = CorrectionState::from_hub(state.state);
+            tracing::info!(correction = %id, payment = %state.payment_id, state = ?state.state, "correction state");
             let changed = self.journal.record_correction_answer(
                 id,
                 next,
@@ -445,6 +448,9 @@ impl Syncer {
                 .filter(|r| matches!(r.outcome, AttemptOutcome::Delivered { .. }))
                 .count();
             let actor = self.actor();
+            for r in &results {
+                tracing::info!(payment = %r.id, attempt = r.attempt, epoch = r.epoch, outcome = ?r.outcome, "push");
+            }
             self.journal.record_pushes(&results, &actor, Utc::now())?;
             if fenced {
                 // The hub has seen a newer epoch: another process leads. Stop; the

@@ -164,6 +164,10 @@ pub struct Till {
     max_payment: Money,
     pub(super) hub: Option<HubClient>,
     pub(super) stuck_after: std::time::Duration,
+    /// This process's log file (diagnostics read it).
+    pub(super) log_file: PathBuf,
+    /// Values that must never leave the till (the hub token).
+    pub(super) secrets: Vec<String>,
 }
 
 /// The demo catalogue for a currency.
@@ -251,6 +255,11 @@ impl Till {
             max_payment: config.max_payment,
             hub: None,
             stuck_after: config.hub.stuck_after,
+            log_file: crate::logging::log_path(&config.journal_path),
+            secrets: match &config.hub.target {
+                super::config::HubTarget::Remote { token, .. } => vec![token.clone()],
+                _ => Vec::new(),
+            },
         })
     }
 

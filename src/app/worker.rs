@@ -92,6 +92,8 @@ pub enum Request {
     RequestCorrection(Box<CorrectionInput>),
     /// Print a payment's refund receipt again.
     PrintRefundReceipt(PaymentId),
+    /// Write a payment's diagnostics folder into this folder.
+    ExportDiagnostics(PaymentId, PathBuf),
 }
 
 /// What the till answers to the support view.
@@ -387,6 +389,14 @@ fn support_request(till: &mut Till, request: Request, lang: Lang) -> Result<Supp
                 Some(printed.printout),
             )
         }
+        Request::ExportDiagnostics(id, dir) => {
+            let note = match till.export_diagnostics(id, &dir) {
+                Ok(path) => lang.fill(T::SupportExported, &[("path", &path.display())]),
+                Err(super::diagnostics::ExportError::Flow(e)) => return Err(flow(e)),
+                Err(e) => return Err(e.to_string()),
+            };
+            story(till, id, Some(note), None)
+        }
         _ => unreachable!("only support requests"),
     }
 }
@@ -420,7 +430,8 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::RetryNow(_)
         | Request::CheckStatusNow(_)
         | Request::RequestCorrection(_)
-        | Request::PrintRefundReceipt(_) => {
+        | Request::PrintRefundReceipt(_)
+        | Request::ExportDiagnostics(..) => {
             return Some(Reply::Support(support_request(till, request, *lang)));
         }
         Request::OpenShift(cash) => {
@@ -514,6 +525,7 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::CheckStatusNow(_)
         | Request::RequestCorrection(_)
         | Request::PrintRefundReceipt(_)
+        | Request::ExportDiagnostics(..)
         | Request::ExportReport(..) => unreachable!("handled above"),
         Request::Answer(p, a) => recovery::answer(till, &p, a).map(|o| match o {
             Outcome::Moved(step) => (step, false),

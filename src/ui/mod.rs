@@ -547,6 +547,15 @@ impl PaydeskApp {
                 Request::RequestCorrection(input)
             }
             support::Action::Reprint(id) => Request::PrintRefundReceipt(id),
+            support::Action::Export(id) => {
+                let dir = self
+                    .config
+                    .journal_path
+                    .parent()
+                    .map(|d| d.join("diagnostics"))
+                    .unwrap_or_else(|| PathBuf::from("diagnostics"));
+                Request::ExportDiagnostics(id, dir)
+            }
             support::Action::Copy(text) => {
                 ctx.copy_text(text);
                 self.support.note = Some((self.lang.t(T::SupportCopied).to_string(), false));

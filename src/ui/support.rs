@@ -42,6 +42,8 @@ pub enum Action {
     Reprint(PaymentId),
     /// Put text on the clipboard.
     Copy(String),
+    /// Write the payment's diagnostics folder.
+    Export(PaymentId),
 }
 
 /// The support view's state.
@@ -278,6 +280,9 @@ fn payment_panel(ui: &mut egui::Ui, s: &mut SupportState, v: &View, actions: &mu
                     r.fiscal_receipt_no,
                     messages::kind(lang, s.kind),
                 )));
+            }
+            if ui.button(lang.t(T::SupportExportButton)).clicked() {
+                actions.push(Action::Export(r.id));
             }
             if story.refund.is_some() && ui.button(lang.t(T::SupportReprintRefund)).clicked() {
                 actions.push(Action::Reprint(r.id));

@@ -67,17 +67,18 @@ pub fn scrub(text: &str, secrets: &[String]) -> String {
     loop {
         let bearer = rest.find("Bearer ");
         let hash = rest.find("$argon2");
-        let (at, skip, replacement) = match (bearer, hash) {
-            (Some(b), Some(h)) if h < b => (h, 0, "[pin hash removed]"),
-            (Some(b), _) => (b, "Bearer ".len(), "Bearer [removed]"),
-            (None, Some(h)) => (h, 0, "[pin hash removed]"),
+        // A hash holds commas (`m=19456,t=2,p=1`); a bearer token ends at one.
+        let (at, skip, replacement, commas_end) = match (bearer, hash) {
+            (Some(b), Some(h)) if h < b => (h, 0, "[pin hash removed]", false),
+            (Some(b), _) => (b, "Bearer ".len(), "Bearer [removed]", true),
+            (None, Some(h)) => (h, 0, "[pin hash removed]", false),
             (None, None) => break,
         };
         result.push_str(&rest[..at]);
         result.push_str(replacement);
         let tail = &rest[at + skip..];
         let end = tail
-            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ',')
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || (commas_end && c == ','))
             .unwrap_or(tail.len());
         rest = &tail[end..];
     }

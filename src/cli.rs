@@ -112,6 +112,28 @@ pub enum SupportCommand {
         #[arg(long, value_name = "DIR", default_value = ".")]
         out: PathBuf,
     },
+    /// A customer's receipt this journal does not know: record it and print the
+    /// e-mail text for the central office.
+    Missing {
+        /// Date and time on the receipt, `YYYY-MM-DD HH:MM`.
+        #[arg(long)]
+        when: String,
+        /// Account on the receipt.
+        #[arg(long)]
+        account: String,
+        /// Operator on the receipt.
+        #[arg(long)]
+        operator: String,
+        /// Amount on the receipt.
+        #[arg(long)]
+        amount: String,
+        /// Receipt number.
+        #[arg(long)]
+        receipt: String,
+        /// A photo or scan of the receipt.
+        #[arg(long, value_name = "FILE")]
+        scan: Option<PathBuf>,
+    },
     /// The e-mail text the central office expects for a correction by hand.
     Email {
         /// The payment id.
@@ -317,7 +339,7 @@ fn support_cmd(
     use crate::report::support as text;
     let lang = config.lang;
     let (tz, currency) = (config.tz, config.currency.clone());
-    let till = match open_till_as(&mut config, None, creds) {
+    let mut till = match open_till_as(&mut config, None, creds) {
         Ok(t) => t,
         Err(code) => return code,
     };
@@ -372,6 +394,31 @@ fn support_cmd(
                     }
                     ExitCode::SUCCESS
                 }
+                Err(e) => fail(explain(lang, &e, false)),
+            }
+        }
+        SupportCommand::Missing {
+            when,
+            account,
+            operator,
+            amount,
+            receipt,
+            scan,
+        } => {
+            let m = crate::app::corrections::MissingPayment {
+                when,
+                account,
+                operator,
+                amount,
+                receipt,
+                scan,
+            };
+            match till.report_missing_payment(&m) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e @ FlowError::MissingPayment(_)) => fail_input(explain(lang, &e, false)),
                 Err(e) => fail(explain(lang, &e, false)),
             }
         }

@@ -606,6 +606,68 @@ fn the_diagnostics_export_holds_the_payment_and_its_log_lines_but_no_token_or_pi
     assert!(!all.contains(TOKEN), "the token leaked:\n{all}");
     assert!(!all.contains("$argon2"), "a PIN hash leaked:\n{all}");
     // Not even a piece of it (its salt and digest are its last 60-odd characters).
-    assert!(!all.contains(&hash[hash.len() - 20..]), "a piece of the hash leaked");
+    assert!(
+        !all.contains(&hash[hash.len() - 20..]),
+        "a piece of the hash leaked"
+    );
     assert!(all.contains("Bearer [removed]") && all.contains("[pin hash removed]"));
+}
+
+#[test]
+fn a_receipt_missing_from_the_journal_is_recorded_with_its_scan_and_becomes_an_email() {
+    let shop = common::Shop::new();
+    let scan = shop.path().join("receipt-photo.jpg");
+    std::fs::write(&scan, b"\xff\xd8\xff not really a jpeg").unwrap();
+    let run = |scan: &std::path::Path, when: &str| {
+        let o = shop
+            .paydesk()
+            .args([
+                "support",
+                "missing",
+                "--when",
+                when,
+                "--account",
+                "9031112233",
+            ])
+            .args([
+                "--operator",
+                "MTS",
+                "--amount",
+                "1 500,00",
+                "--receipt",
+                "77",
+                "--scan",
+            ])
+            .arg(scan)
+            .output()
+            .unwrap();
+        (o.status.code(), common::out(&o).0, common::out(&o).1)
+    };
+    let (code, _, err) = run(&shop.path().join("nope.jpg"), "2026-11-20 14:05");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("There is no file"), "{err}");
+    let (code, _, err) = run(&scan, "yesterday");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("YYYY-MM-DD HH:MM"), "{err}");
+    let (code, out, err) = run(&scan, "2026-11-20 14:05");
+    assert_eq!(code, Some(0), "{err}");
+    for want in [
+        "Account: 9031112233",
+        "Operator: MTS",
+        "Amount: 1,500.00",
+        "Fiscal receipt No.: 77",
+        "2026-11-20 14:05",
+        "receipt-photo.jpg",
+    ] {
+        assert!(out.contains(want), "{want:?} in\n{out}");
+    }
+    let events = shop.journal().terminal_events(10).unwrap();
+    let e = events
+        .iter()
+        .find(|e| e.kind == "missing_payment_reported")
+        .expect("journaled");
+    assert!(
+        e.data.contains("9031112233") && e.data.contains("receipt-photo.jpg"),
+        "{e:?}"
+    );
 }

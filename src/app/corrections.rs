@@ -93,7 +93,103 @@ pub struct CorrectionDone {
     pub print_error: Option<String>,
 }
 
+/// A payment the customer has a receipt for but the journal does not know, as typed
+/// from the receipt.
+#[derive(Clone, Debug, Default)]
+pub struct MissingPayment {
+    /// Date and time on the receipt (`YYYY-MM-DD HH:MM`).
+    pub when: String,
+    /// Account.
+    pub account: String,
+    /// Operator, as printed.
+    pub operator: String,
+    /// Amount, as printed.
+    pub amount: String,
+    /// Receipt number.
+    pub receipt: String,
+    /// A photo or scan of the receipt (a file path), if any.
+    pub scan: Option<std::path::PathBuf>,
+}
+
+/// Why a missing-payment report cannot be made yet.
+#[derive(Debug, thiserror::Error)]
+pub enum MissingPaymentError {
+    /// The date is not `YYYY-MM-DD HH:MM`.
+    #[error("date and time: YYYY-MM-DD HH:MM")]
+    When,
+    /// No account, operator or receipt number.
+    #[error("{0} is empty")]
+    Empty(&'static str),
+    /// The amount cannot be read.
+    #[error("amount: {0}")]
+    Amount(String),
+    /// The scan file does not exist.
+    #[error("no file {0}")]
+    NoScan(std::path::PathBuf),
+}
+
 impl Till {
+    /// Records that a customer brought a receipt this journal does not know (a
+    /// terminal event with the details and the scan's path) and returns the e-mail
+    /// text for the central office.
+    pub fn report_missing_payment(&mut self, m: &MissingPayment) -> Result<String, FlowError> {
+        self.require_correction_rights()?;
+        let when = crate::report::command::parse_when(&m.when, self.docs.tz, false)
+            .ok_or(MissingPaymentError::When)?;
+        for (value, name) in [
+            (&m.account, "account"),
+            (&m.operator, "operator"),
+            (&m.receipt, "receipt"),
+        ] {
+            if value.trim().is_empty() {
+                return Err(MissingPaymentError::Empty(name).into());
+            }
+        }
+        let amount = crate::domain::money::Money::parse(&m.amount)
+            .map_err(|e| MissingPaymentError::Amount(e.to_string()))?;
+        if let Some(scan) = &m.scan
+            && !scan.is_file()
+        {
+            return Err(MissingPaymentError::NoScan(scan.clone()).into());
+        }
+        let actor = self.actor();
+        self.journal.record_terminal_event(
+            &format!("receipt:{}", m.receipt.trim()),
+            "missing_payment_reported",
+            serde_json::json!({
+                "when": when,
+                "account": m.account.trim(),
+                "operator": m.operator.trim(),
+                "amount": amount.to_string(),
+                "receipt": m.receipt.trim(),
+                "scan": m.scan.as_ref().map(|p| p.display().to_string()),
+            }),
+            &actor,
+        )?;
+        let lang = self.docs.lang;
+        let mut text = crate::report::support::central_office_email(
+            lang,
+            self.docs.tz,
+            &self.docs.currency,
+            &self.docs.shop,
+            &self.terminal_id,
+            when,
+            m.account.trim(),
+            m.operator.trim(),
+            amount,
+            m.receipt.trim().parse().ok(),
+            lang.t(crate::i18n::T::MissingPaymentWhat),
+        );
+        if let Some(scan) = &m.scan {
+            text.push_str(&lang.fill(
+                crate::i18n::T::MissingPaymentScan,
+                &[("path", &scan.display())],
+            ));
+            text.push('\n');
+        }
+        Ok(text)
+    }
+
     /// Who may start a correction: whoever takes payments (at the counter) or does
     /// support.
     fn require_correction_rights(&self) -> Result<(), FlowError> {

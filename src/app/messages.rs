@@ -1,7 +1,7 @@
 //! Typed errors → sentences in the user's language that say what to do next.
 //! The GUI and the CLI both explain errors through here.
 
-use super::corrections::CorrectionError;
+use super::corrections::{CorrectionError, MissingPaymentError};
 use crate::domain::correction::{CorrectionKind, Instead, ReceiptError, Refusal};
 use crate::domain::entry::{AmountError, EntryErrors};
 use crate::domain::money::MoneyError;
@@ -93,6 +93,14 @@ pub fn flow(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
         FlowError::OwnAccount(_) => lang.t(T::ErrOwnAccount).to_string(),
         FlowError::Settings(detail) => detail.clone(),
         FlowError::Correction(c) => correction(lang, c),
+        FlowError::MissingPayment(m) => match m {
+            MissingPaymentError::When => lang.t(T::ErrMissingWhen).to_string(),
+            MissingPaymentError::Empty(_) => lang.t(T::ErrMissingEmpty).to_string(),
+            MissingPaymentError::Amount(d) => lang.fill(T::ErrMissingAmount, &[("detail", d)]),
+            MissingPaymentError::NoScan(p) => {
+                lang.fill(T::ErrMissingScan, &[("path", &p.display())])
+            }
+        },
         FlowError::CheckRefused {
             code,
             message,

@@ -86,6 +86,9 @@ pub enum FlowError {
     /// A correction request was not accepted at the till.
     #[error(transparent)]
     Correction(#[from] super::corrections::CorrectionError),
+    /// A missing payment's details are incomplete.
+    #[error(transparent)]
+    MissingPayment(#[from] super::corrections::MissingPaymentError),
     /// The step does not apply to the payment's state.
     #[error("payment {id} is {state}; this step does not apply")]
     WrongState {

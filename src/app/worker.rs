@@ -9,7 +9,7 @@ use std::time::Duration;
 const STATUS_POLL: Duration = Duration::from_secs(5);
 use std::thread::JoinHandle;
 
-use super::corrections::{CorrectionInput, PaymentStory};
+use super::corrections::{CorrectionInput, MissingPayment, PaymentStory};
 use crate::domain::entry::Quote;
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
@@ -94,6 +94,8 @@ pub enum Request {
     PrintRefundReceipt(PaymentId),
     /// Write a payment's diagnostics folder into this folder.
     ExportDiagnostics(PaymentId, PathBuf),
+    /// Record a receipt the journal does not know; answer the e-mail text.
+    ReportMissing(Box<MissingPayment>),
 }
 
 /// What the till answers to the support view.
@@ -108,6 +110,8 @@ pub enum SupportReply {
     },
     /// Payments found by a search.
     Found(Vec<SupportRow>),
+    /// A missing payment was recorded: the central office's e-mail text.
+    Missing(String),
     /// A payment's timeline, with what was done (in words) and the paper printed.
     Story {
         /// The payment's story.
@@ -397,6 +401,10 @@ fn support_request(till: &mut Till, request: Request, lang: Lang) -> Result<Supp
             };
             story(till, id, Some(note), None)
         }
+        Request::ReportMissing(m) => till
+            .report_missing_payment(&m)
+            .map(SupportReply::Missing)
+            .map_err(flow),
         _ => unreachable!("only support requests"),
     }
 }
@@ -431,7 +439,8 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::CheckStatusNow(_)
         | Request::RequestCorrection(_)
         | Request::PrintRefundReceipt(_)
-        | Request::ExportDiagnostics(..) => {
+        | Request::ExportDiagnostics(..)
+        | Request::ReportMissing(_) => {
             return Some(Reply::Support(support_request(till, request, *lang)));
         }
         Request::OpenShift(cash) => {
@@ -526,6 +535,7 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         | Request::RequestCorrection(_)
         | Request::PrintRefundReceipt(_)
         | Request::ExportDiagnostics(..)
+        | Request::ReportMissing(_)
         | Request::ExportReport(..) => unreachable!("handled above"),
         Request::Answer(p, a) => recovery::answer(till, &p, a).map(|o| match o {
             Outcome::Moved(step) => (step, false),

@@ -404,6 +404,18 @@ impl Journal {
             })
     }
 
+    /// Journals a terminal event (not about a user or a shift: e.g. a receipt a customer
+    /// brought that the journal does not know).
+    pub fn record_terminal_event(
+        &mut self,
+        subject: &str,
+        kind: &str,
+        data: serde_json::Value,
+        actor: &str,
+    ) -> Result<(), JournalError> {
+        self.write(|tx| record(tx, subject, Utc::now(), kind, data, actor))
+    }
+
     /// The newest terminal events, newest first.
     pub fn terminal_events(&self, limit: usize) -> Result<Vec<TerminalEvent>, JournalError> {
         let mut stmt = self

@@ -176,6 +176,8 @@ pub struct PaydeskApp {
     users_done_note: Option<String>,
     /// The support view.
     pub support: support::SupportState,
+    /// Text to put on the clipboard at the next frame (replies have no context).
+    pending_copy: Option<String>,
 }
 
 impl PaydeskApp {
@@ -221,6 +223,7 @@ impl PaydeskApp {
             users_form: users::UsersState::default(),
             users_done_note: None,
             support: support::SupportState::default(),
+            pending_copy: None,
         }
     }
 
@@ -485,6 +488,13 @@ impl PaydeskApp {
                 s.corrections = corrections;
                 s.searched = false;
             }
+            Ok(SupportReply::Missing(text)) => {
+                self.pending_copy = Some(text.clone());
+                s.missing_text = Some(text);
+                s.missing = Default::default();
+                s.missing_scan.clear();
+                s.note = Some((self.lang.t(T::MissingRecorded).to_string(), false));
+            }
             Ok(SupportReply::Found(rows)) => {
                 if rows.is_empty() {
                     s.note = Some((
@@ -547,6 +557,7 @@ impl PaydeskApp {
                 Request::RequestCorrection(input)
             }
             support::Action::Reprint(id) => Request::PrintRefundReceipt(id),
+            support::Action::Missing(m) => Request::ReportMissing(m),
             support::Action::Export(id) => {
                 let dir = self
                     .config
@@ -1127,6 +1138,9 @@ impl eframe::App for PaydeskApp {
         }
         for a in report_actions {
             self.report_action(ui.ctx(), a);
+        }
+        if let Some(text) = self.pending_copy.take() {
+            ui.ctx().copy_text(text);
         }
         for a in support_actions {
             self.support_action(ui.ctx(), a);

@@ -9,7 +9,7 @@ use chrono::Utc;
 use chrono_tz::Tz;
 use egui::{Key, RichText};
 
-use crate::app::corrections::{CorrectionInput, PaymentStory};
+use crate::app::corrections::{CorrectionInput, MissingPayment, PaymentStory};
 use crate::app::messages;
 use crate::domain::correction::{CorrectionKind, needs_approval};
 use crate::domain::payment::PaymentId;
@@ -44,6 +44,8 @@ pub enum Action {
     Copy(String),
     /// Write the payment's diagnostics folder.
     Export(PaymentId),
+    /// Record a receipt the journal does not know.
+    Missing(Box<MissingPayment>),
 }
 
 /// The support view's state.
@@ -79,6 +81,12 @@ pub struct SupportState {
     pub busy: bool,
     /// The request with the till is a correction (its form empties once it is done).
     pub correcting: bool,
+    /// The missing-payment form.
+    pub missing: MissingPayment,
+    /// Its scan path as typed.
+    pub missing_scan: String,
+    /// The e-mail text made for the last missing payment.
+    pub missing_text: Option<String>,
 }
 
 impl Default for SupportState {
@@ -99,6 +107,9 @@ impl Default for SupportState {
             printout: None,
             busy: false,
             correcting: false,
+            missing: MissingPayment::default(),
+            missing_scan: String::new(),
+            missing_text: None,
         }
     }
 }
@@ -237,9 +248,81 @@ pub fn show(ui: &mut egui::Ui, s: &mut SupportState, v: &View) -> Vec<Action> {
                 ui.small(reason.as_str());
             }
         }
+        ui.add_space(12.0);
+        missing_form(ui, s, lang, &mut actions);
         payment_panel(&mut cols[1], s, v, &mut actions);
     });
     actions
+}
+
+/// A customer's receipt the journal does not know: its details, a photo's path, and
+/// the central office's e-mail text.
+fn missing_form(ui: &mut egui::Ui, s: &mut SupportState, lang: Lang, actions: &mut Vec<Action>) {
+    egui::CollapsingHeader::new(lang.t(T::MissingPaymentTitle))
+        .id_salt("support-missing")
+        .show(ui, |ui| {
+            let m = &mut s.missing;
+            field(
+                ui,
+                lang.t(T::MissingWhenLabel),
+                "missing-when",
+                &mut m.when,
+                false,
+            );
+            field(
+                ui,
+                lang.t(T::MissingAccountLabel),
+                "missing-account",
+                &mut m.account,
+                false,
+            );
+            field(
+                ui,
+                lang.t(T::MissingOperatorLabel),
+                "missing-operator",
+                &mut m.operator,
+                false,
+            );
+            field(
+                ui,
+                lang.t(T::MissingAmountLabel),
+                "missing-amount",
+                &mut m.amount,
+                false,
+            );
+            field(
+                ui,
+                lang.t(T::MissingReceiptLabel),
+                "missing-receipt",
+                &mut m.receipt,
+                false,
+            );
+            field(
+                ui,
+                lang.t(T::MissingScanLabel),
+                "missing-scan",
+                &mut s.missing_scan,
+                false,
+            );
+            if ui
+                .add_enabled(!s.busy, egui::Button::new(lang.t(T::MissingButton)))
+                .clicked()
+            {
+                let mut m = s.missing.clone();
+                let scan = s.missing_scan.trim();
+                m.scan = (!scan.is_empty()).then(|| std::path::PathBuf::from(scan));
+                actions.push(Action::Missing(Box::new(m)));
+            }
+            if let Some(text) = &s.missing_text {
+                let mut shown = text.clone();
+                ui.add(
+                    egui::TextEdit::multiline(&mut shown)
+                        .id_salt("support-missing-text")
+                        .desired_rows(8)
+                        .interactive(false),
+                );
+            }
+        });
 }
 
 fn payment_panel(ui: &mut egui::Ui, s: &mut SupportState, v: &View, actions: &mut Vec<Action>) {

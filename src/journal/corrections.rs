@@ -330,7 +330,9 @@ impl Journal {
         outcome
     }
 
-    /// Correction requests in these states (all when empty), oldest first.
+    /// Correction requests in these states (all when empty): those needing a person
+    /// first (more information asked, rejected), then those waiting, then done; oldest
+    /// first within a state.
     pub fn corrections(&self, states: &[CorrectionState]) -> Result<Vec<Correction>, JournalError> {
         let all: Vec<&str> = CorrectionState::ALL.iter().map(|s| s.as_str()).collect();
         let wanted: Vec<&str> = if states.is_empty() {
@@ -347,7 +349,10 @@ impl Journal {
             .conn
             .prepare(&format!(
                 "SELECT {COLUMNS} FROM corrections c JOIN payments p ON p.id = c.payment_id
-                 WHERE c.state IN ({list}) ORDER BY c.created_at"
+                 WHERE c.state IN ({list})
+                 ORDER BY CASE c.state WHEN 'needs_info' THEN 0 WHEN 'rejected' THEN 1
+                   WHEN 'draft' THEN 2 WHEN 'submitted' THEN 3 WHEN 'accepted' THEN 4 ELSE 5 END,
+                   c.created_at"
             ))
             .map_err(|e| self.err(e))?;
         stmt.query_map([], row)

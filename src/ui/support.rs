@@ -340,7 +340,10 @@ fn payment_panel(ui: &mut egui::Ui, s: &mut SupportState, v: &View, actions: &mu
         return;
     };
     let r = &story.row;
-    ui.label(RichText::new(text::row_line(r, lang, v.tz, v.currency)).monospace());
+    ui.add(
+        egui::Label::new(RichText::new(text::row_line(r, lang, v.tz, v.currency)).monospace())
+            .wrap(),
+    );
     ui.add_enabled_ui(!s.busy, |ui| {
         ui.horizontal_wrapped(|ui| {
             if ui.button(lang.t(T::SupportRetryButton)).clicked() {

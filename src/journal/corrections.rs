@@ -12,7 +12,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use uuid::Uuid;
 
 use crate::domain::correction::{
-    self, CorrectionEvent, CorrectionKind, CorrectionState, Facts, Refusal, kind_str, parse_kind,
+    self, CorrectionEvent, CorrectionKind, CorrectionState, Facts, kind_str, parse_kind,
 };
 use crate::domain::delivery::Delivery;
 use crate::domain::money::Money;
@@ -565,13 +565,5 @@ impl Journal {
             }
             Ok(())
         })
-    }
-}
-
-/// What a refusal found in the journal means (for messages).
-pub fn refusal(e: &JournalError) -> Option<Refusal> {
-    match e {
-        JournalError::NotEligible(r) => Some(*r),
-        _ => None,
     }
 }

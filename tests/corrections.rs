@@ -334,31 +334,21 @@ fn each_correction_goes_through_the_hub_and_the_till_journal_and_shift_agree() {
         assert!(text.contains(want), "{want:?} in\n{text}");
     }
     // The cash went back: never again, whatever the hub says meanwhile.
-    assert_eq!(
+    let refund_again = |till: &mut Till| {
         refusal(ask(
-            &mut till,
+            till,
             to_refund,
             refund_no,
             CorrectionKind::Refund,
             None,
-            Some(("Max", "3333"))
-        )),
-        Refusal::AlreadyRefunded
-    );
+            Some(("Max", "3333")),
+        ))
+    };
+    assert_eq!(refund_again(&mut till), Refusal::AlreadyRefunded);
     sync_until(&mut s, &config, "the refund at the hub", |j| {
         hub_status(j, to_refund) == Some(HubStatus::Refunded)
     });
-    assert_eq!(
-        refusal(ask(
-            &mut till,
-            to_refund,
-            refund_no,
-            CorrectionKind::Refund,
-            None,
-            Some(("Max", "3333"))
-        )),
-        Refusal::AlreadyRefunded
-    );
+    assert_eq!(refund_again(&mut till), Refusal::AlreadyRefunded);
     // The shift: 1,000 + 1,500 taken − 400 returned.
     till.login("Max", &pin("3333")).unwrap();
     let (x, _) = till.x_report().unwrap();

@@ -231,19 +231,7 @@ pub fn fiscal_receipt(
     };
     let d = &payment.details;
     let l = ctx.lang;
-    let mut b = Vec::new();
-    ctx.header(&mut b);
-    b.push(Block::Heading(l.t(T::DocFiscalReceipt).to_string()));
-    b.push(Block::Centered(
-        l.fill(T::DocNumber, &[("n", &fiscal.receipt_no)]),
-    ));
-    b.push(Block::Centered(l.t(T::DocIncome).to_string()));
-    b.push(Block::Rule);
-    b.push(Block::Centered(l.t(T::DocPaymentAgent).to_string()));
-    b.push(ctx.field(T::DocSupplier, d.operator.legal_entity.clone()));
-    b.push(ctx.field(T::DocSupplierTaxId, d.operator.tax_id.clone()));
-    b.push(ctx.field(T::DocOperator, d.operator.name.clone()));
-    b.push(ctx.field(T::DocAccount, d.account.clone()));
+    let mut b = cash_receipt_top(ctx, payment, fiscal.receipt_no, T::DocIncome);
     b.push(Block::Rule);
     b.push(ctx.field(T::DocAmount, ctx.money(d.amount)));
     b.push(ctx.field(T::DocFee, ctx.money(d.fee)));
@@ -274,6 +262,25 @@ pub fn fiscal_receipt(
     })
 }
 
+/// The top of a cash receipt (sale or its return): the shop, the receipt's number and
+/// kind, and the payment agent's details — the same on both, as the law wants them.
+fn cash_receipt_top(ctx: &DocumentContext, payment: &Payment, number: u64, kind: T) -> Vec<Block> {
+    let d = &payment.details;
+    let l = ctx.lang;
+    let mut b = Vec::new();
+    ctx.header(&mut b);
+    b.push(Block::Heading(l.t(T::DocFiscalReceipt).to_string()));
+    b.push(Block::Centered(l.fill(T::DocNumber, &[("n", &number)])));
+    b.push(Block::Centered(l.t(kind).to_string()));
+    b.push(Block::Rule);
+    b.push(Block::Centered(l.t(T::DocPaymentAgent).to_string()));
+    b.push(ctx.field(T::DocSupplier, d.operator.legal_entity.clone()));
+    b.push(ctx.field(T::DocSupplierTaxId, d.operator.tax_id.clone()));
+    b.push(ctx.field(T::DocOperator, d.operator.name.clone()));
+    b.push(ctx.field(T::DocAccount, d.account.clone()));
+    b
+}
+
 /// What a refund receipt needs beside the payment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefundFacts {
@@ -300,19 +307,7 @@ pub fn refund_receipt(
     let fiscal = payment.state.fiscal().ok_or(DocumentError::NotPaid)?;
     let d = &payment.details;
     let l = ctx.lang;
-    let mut b = Vec::new();
-    ctx.header(&mut b);
-    b.push(Block::Heading(l.t(T::DocFiscalReceipt).to_string()));
-    b.push(Block::Centered(
-        l.fill(T::DocNumber, &[("n", &refund.refund_no)]),
-    ));
-    b.push(Block::Centered(l.t(T::DocRefundIncome).to_string()));
-    b.push(Block::Rule);
-    b.push(Block::Centered(l.t(T::DocPaymentAgent).to_string()));
-    b.push(ctx.field(T::DocSupplier, d.operator.legal_entity.clone()));
-    b.push(ctx.field(T::DocSupplierTaxId, d.operator.tax_id.clone()));
-    b.push(ctx.field(T::DocOperator, d.operator.name.clone()));
-    b.push(ctx.field(T::DocAccount, d.account.clone()));
+    let mut b = cash_receipt_top(ctx, payment, refund.refund_no, T::DocRefundIncome);
     b.push(ctx.field(T::DocOriginalReceipt, fiscal.receipt_no.to_string()));
     b.push(Block::Rule);
     b.push(Block::Emphasis {

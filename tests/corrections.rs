@@ -15,7 +15,6 @@ use paydesk::app::sync::{SyncSettings, Syncer};
 use paydesk::app::till::{FlowError, Till};
 use paydesk::domain::correction::{CorrectionKind, CorrectionState, Refusal};
 use paydesk::domain::delivery::Backoff;
-use paydesk::domain::entry::{self, PaymentInput};
 use paydesk::domain::money::Money;
 use paydesk::domain::payment::PaymentId;
 use paydesk::domain::user::{Pin, Role, UserName};
@@ -88,20 +87,7 @@ fn staffed_till(config: &Config) -> Till {
 }
 
 fn pay(till: &mut Till, account: &str, amount: &str) -> (PaymentId, u64) {
-    let q = entry::validate(
-        till.catalogue(),
-        &PaymentInput {
-            operator_code: Some("MTS".into()),
-            account: account.into(),
-            amount: amount.into(),
-        },
-        till.max_payment(),
-    )
-    .unwrap();
-    let id = till.print_pre_receipt(&q).unwrap().payment.id();
-    till.customer_signed(id).unwrap();
-    let p = till.take_cash(id, q.total).unwrap().payment;
-    (id, p.state.fiscal().unwrap().receipt_no)
+    common::take_mts_payment(till, account, amount)
 }
 
 /// Runs sync rounds until `done` holds (or fails after 20 s).

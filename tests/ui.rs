@@ -625,19 +625,7 @@ fn the_payments_report_filters_rows_and_totals_copies_a_request_and_exports() {
             ("9161112233", "250"),
             ("9267654321", "40"),
         ] {
-            let q = paydesk::domain::entry::validate(
-                till.catalogue(),
-                &paydesk::domain::entry::PaymentInput {
-                    operator_code: Some("MTS".into()),
-                    account: account.into(),
-                    amount: amount.into(),
-                },
-                till.max_payment(),
-            )
-            .unwrap();
-            let id = till.print_pre_receipt(&q).unwrap().payment.id();
-            till.customer_signed(id).unwrap();
-            till.take_cash(id, q.total).unwrap();
+            common::take_mts_payment(&mut till, account, amount);
         }
     }
     let mut h = app(config.clone());
@@ -926,7 +914,6 @@ fn hub_config(dir: &std::path::Path, url: &str) -> Config {
 fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_manager_pin() {
     use paydesk::app::sync::{SyncSettings, Syncer};
     use paydesk::app::till::Till;
-    use paydesk::domain::entry::{PaymentInput, validate};
     use paydesk::hub::client::HubClient;
     use paydesk::hub::protocol::HubStatus;
     let dir = tempfile::tempdir().unwrap();
@@ -943,21 +930,7 @@ fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_
     let training = config_in(dir.path(), Lang::En);
     let mut ids = Vec::new();
     let pay = |account: &str, amount: &str| {
-        let mut till = Till::open(&training).unwrap();
-        let q = validate(
-            till.catalogue(),
-            &PaymentInput {
-                operator_code: Some("MTS".into()),
-                account: account.into(),
-                amount: amount.into(),
-            },
-            till.max_payment(),
-        )
-        .unwrap();
-        let id = till.print_pre_receipt(&q).unwrap().payment.id();
-        till.customer_signed(id).unwrap();
-        till.take_cash(id, q.total).unwrap();
-        id
+        common::take_mts_payment(&mut Till::open(&training).unwrap(), account, amount).0
     };
     ids.push(pay("9031239999", "100"));
     ids.push(pay("9031236666", "200"));

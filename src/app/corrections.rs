@@ -372,16 +372,10 @@ impl Till {
         };
         match hub.statuses(&[id.uuid()]) {
             Ok(answer) => {
-                let unknown: Vec<PaymentId> = answer
-                    .unknown
-                    .iter()
-                    .filter(|u| **u == id.uuid())
-                    .map(|_| id)
-                    .collect();
                 let actor = self.actor();
-                self.journal.record_statuses(
-                    &answer.payments,
-                    &unknown,
+                self.journal.record_status_answer(
+                    &[id],
+                    &answer,
                     &actor,
                     Utc::now(),
                     self.stuck_after,

@@ -367,9 +367,9 @@ impl Syncer {
             if changed && next == CorrectionState::Done {
                 // The payment's status at the hub changed with it.
                 if let Ok(answer) = self.settings.hub.statuses(&[state.payment_id]) {
-                    self.journal.record_statuses(
-                        &answer.payments,
+                    self.journal.record_status_answer(
                         &[],
+                        &answer,
                         &actor,
                         Utc::now(),
                         self.settings.stuck_after,
@@ -409,15 +409,10 @@ impl Syncer {
         match self.settings.hub.statuses(&uuids) {
             Ok(answer) => {
                 self.status.online = Some(true);
-                let unknown: Vec<_> = ids
-                    .iter()
-                    .copied()
-                    .filter(|i| answer.unknown.contains(&i.uuid()))
-                    .collect();
                 let actor = self.actor();
-                self.journal.record_statuses(
-                    &answer.payments,
-                    &unknown,
+                self.journal.record_status_answer(
+                    &ids,
+                    &answer,
                     &actor,
                     Utc::now(),
                     self.settings.stuck_after,

@@ -397,6 +397,24 @@ impl Journal {
         })
     }
 
+    /// Records the hub's answer to a status request for `asked`: the statuses it gave,
+    /// and those asked about that it no longer knows (they go back to the queue).
+    pub fn record_status_answer(
+        &mut self,
+        asked: &[PaymentId],
+        answer: &crate::hub::protocol::StatusBatchResponse,
+        actor: &str,
+        now: DateTime<Utc>,
+        stuck_after: Duration,
+    ) -> Result<(), JournalError> {
+        let unknown: Vec<PaymentId> = asked
+            .iter()
+            .copied()
+            .filter(|i| answer.unknown.contains(&i.uuid()))
+            .collect();
+        self.record_statuses(&answer.payments, &unknown, actor, now, stuck_after)
+    }
+
     /// Delivery at a glance.
     pub fn delivery_summary(&self) -> Result<DeliverySummary, JournalError> {
         self.conn

@@ -159,3 +159,26 @@ pub fn out(o: &Output) -> (String, String) {
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
 }
+
+/// Takes an MTS payment of `amount` to `account` through the till with the exact cash:
+/// pre-receipt, signature, fiscal receipt. Returns its id and fiscal receipt number.
+pub fn take_mts_payment(
+    till: &mut paydesk::app::till::Till,
+    account: &str,
+    amount: &str,
+) -> (paydesk::domain::payment::PaymentId, u64) {
+    let q = paydesk::domain::entry::validate(
+        till.catalogue(),
+        &paydesk::domain::entry::PaymentInput {
+            operator_code: Some("MTS".into()),
+            account: account.into(),
+            amount: amount.into(),
+        },
+        till.max_payment(),
+    )
+    .unwrap();
+    let id = till.print_pre_receipt(&q).unwrap().payment.id();
+    till.customer_signed(id).unwrap();
+    let p = till.take_cash(id, q.total).unwrap().payment;
+    (id, p.state.fiscal().unwrap().receipt_no)
+}

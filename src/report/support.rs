@@ -163,7 +163,12 @@ pub fn central_office_email(
             ("terminal", &terminal),
             (
                 "shop",
-                &format!("{}, {}, {}", shop.name, shop.tax_id, shop.address),
+                &[shop.name.as_str(), &shop.tax_id, &shop.address]
+                    .iter()
+                    .filter(|p| !p.trim().is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ),
         ],
     )

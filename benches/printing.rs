@@ -103,7 +103,9 @@ fn main() {
         for _ in 0..ITERATIONS {
             let t = Instant::now();
             let doc = receipt::fiscal_receipt(&ctx, &payment, at).unwrap();
-            let job = printer.render(&doc, true).unwrap();
+            let job = printer
+                .render(&doc, paydesk::printing::CashDrawer::Open)
+                .unwrap();
             times.push(t.elapsed());
             bytes = job.bytes.len();
         }

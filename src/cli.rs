@@ -244,6 +244,11 @@ pub struct RecoveryArgs {
     /// Write documents printed by the answer into this folder (as `pay --out`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// The cash received, when the answer continues at the cash step ("yes, the
+    /// customer signed" or "yes, I took the cash"): the cash is taken and the
+    /// receipt printed.
+    #[arg(long, requires = "answer", allow_hyphen_values = true)]
+    pub tendered: Option<String>,
 }
 
 /// An answer on the command line.
@@ -284,10 +289,7 @@ pub fn main() -> ExitCode {
         None
         | Some(Command::Operators)
         | Some(Command::Journal { .. })
-        | Some(Command::Sync(_))
-        | Some(Command::User {
-            command: UserCommand::List,
-        }) => None,
+        | Some(Command::Sync(_)) => None,
         Some(_) => match creds() {
             Ok(c) => c,
             Err(e) => return fail_input(format!("--user: {e}")),
@@ -311,13 +313,38 @@ pub fn main() -> ExitCode {
 }
 
 /// A refused step in words; "nobody logged in" on the command line says how to log in.
-pub fn explain(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
+pub fn explain(lang: Lang, e: &FlowError) -> String {
     match e {
         FlowError::Permission(PermissionError::NotLoggedIn) => {
             lang.fill(T::ErrCliLogin, &[("var", &access::PIN_VAR)])
         }
-        e => messages::flow(lang, e, cash_taken),
+        e => messages::flow(lang, e),
     }
+}
+
+/// A payment step that failed, in words: what went wrong and where the payment now
+/// stands, read back from the journal (`id`: the payment, when known; otherwise the
+/// payment this step started, if any — the only unfinished one, since a new payment
+/// is refused while another waits).
+fn step_failed(till: &Till, config: &Config, e: &FlowError, id: Option<PaymentId>) -> String {
+    if let FlowError::Permission(PermissionError::NotLoggedIn) = e {
+        return explain(config.lang, e);
+    }
+    let reread = match id {
+        Some(id) => Some(till.payment(id)),
+        None => match till.unfinished() {
+            Ok(u) => u.last().cloned().map(Ok),
+            Err(e) => Some(Err(e)),
+        },
+    };
+    let standing = messages::Standing::from_reread(reread);
+    messages::step_failed(
+        config.lang,
+        e,
+        &standing,
+        &config.currency,
+        messages::Surface::CommandLine,
+    )
 }
 
 /// Opens the till and logs in with the command line's credentials.
@@ -327,7 +354,7 @@ fn open_till_as(
     creds: Option<&Credentials>,
 ) -> Result<Till, ExitCode> {
     let mut till = open_till(config, out)?;
-    access::login(&mut till, creds).map_err(|e| fail(explain(config.lang, &e, false)))?;
+    access::login(&mut till, creds).map_err(|e| fail(explain(config.lang, &e)))?;
     Ok(till)
 }
 
@@ -343,9 +370,9 @@ fn support_cmd(
         Ok(t) => t,
         Err(code) => return code,
     };
-    let parse_id = |id: &str| {
-        id.parse::<PaymentId>()
-            .map_err(|_| fail_input(format!("{id:?} is not a payment id")))
+    let parse_id = |till: &Till, id: &str| {
+        till.resolve_payment_id(id)
+            .map_err(|e| fail_input(explain(lang, &e)))
     };
     match command {
         SupportCommand::Status { query } => match till.find_payments(&query) {
@@ -362,7 +389,7 @@ fn support_cmd(
                 }
                 ExitCode::SUCCESS
             }
-            Err(e) => fail(explain(lang, &e, false)),
+            Err(e) => fail(explain(lang, &e)),
         },
         SupportCommand::Stuck => match till.troubled_payments() {
             Ok(rows) => {
@@ -379,10 +406,10 @@ fn support_cmd(
                 }
                 ExitCode::SUCCESS
             }
-            Err(e) => fail(explain(lang, &e, false)),
+            Err(e) => fail(explain(lang, &e)),
         },
         SupportCommand::Show { id } => {
-            let id = match parse_id(&id) {
+            let id = match parse_id(&till, &id) {
                 Ok(i) => i,
                 Err(code) => return code,
             };
@@ -394,7 +421,7 @@ fn support_cmd(
                     }
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(explain(lang, &e, false)),
+                Err(e) => fail(explain(lang, &e)),
             }
         }
         SupportCommand::Missing {
@@ -418,12 +445,12 @@ fn support_cmd(
                     print!("{text}");
                     ExitCode::SUCCESS
                 }
-                Err(e @ FlowError::MissingPayment(_)) => fail_input(explain(lang, &e, false)),
-                Err(e) => fail(explain(lang, &e, false)),
+                Err(e @ FlowError::MissingPayment(_)) => fail_input(explain(lang, &e)),
+                Err(e) => fail(explain(lang, &e)),
             }
         }
         SupportCommand::Export { id, out } => {
-            let id = match parse_id(&id) {
+            let id = match parse_id(&till, &id) {
                 Ok(i) => i,
                 Err(code) => return code,
             };
@@ -435,14 +462,12 @@ fn support_cmd(
                     );
                     ExitCode::SUCCESS
                 }
-                Err(crate::app::diagnostics::ExportError::Flow(e)) => {
-                    fail(explain(lang, &e, false))
-                }
+                Err(crate::app::diagnostics::ExportError::Flow(e)) => fail(explain(lang, &e)),
                 Err(e) => fail(e),
             }
         }
         SupportCommand::Email { id, kind } => {
-            let id = match parse_id(&id) {
+            let id = match parse_id(&till, &id) {
                 Ok(i) => i,
                 Err(code) => return code,
             };
@@ -472,7 +497,7 @@ fn support_cmd(
                     );
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(explain(lang, &e, false)),
+                Err(e) => fail(explain(lang, &e)),
             }
         }
     }
@@ -485,7 +510,10 @@ fn user_cmd(mut config: Config, command: UserCommand, creds: Option<&Credentials
         Err(code) => return code,
     };
     match command {
-        UserCommand::List => match till.users() {
+        UserCommand::List => match till
+            .require(Action::ManageUsers)
+            .and_then(|()| Ok(till.users()?))
+        {
             Ok(users) => {
                 for u in users {
                     let state = match (u.active, u.is_locked(chrono::Utc::now())) {
@@ -501,7 +529,7 @@ fn user_cmd(mut config: Config, command: UserCommand, creds: Option<&Credentials
                 }
                 ExitCode::SUCCESS
             }
-            Err(e) => fail(messages::journal(lang, &e)),
+            Err(e) => fail(explain(lang, &e)),
         },
         UserCommand::Add { name, role } => {
             let name = match UserName::parse(&name) {
@@ -526,7 +554,7 @@ fn user_cmd(mut config: Config, command: UserCommand, creds: Option<&Credentials
                     println!("{}", lang.fill(T::UserAdded, &[("name", &u.name)]));
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(explain(lang, &e, false)),
+                Err(e) => fail(explain(lang, &e)),
             }
         }
     }
@@ -579,50 +607,60 @@ fn pay(mut config: Config, args: PayArgs, creds: Option<&Credentials>) -> ExitCo
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let tendered = match Money::parse(&args.tendered) {
-        Ok(t) if t >= quote.total => t,
-        Ok(_) => {
+    let tendered = match entry::parse_tendered(&args.tendered, quote.total, till.max_change()) {
+        Ok(t) => t,
+        Err(e) => {
             return fail_input(format!(
                 "{}: {}",
                 lang.t(T::FieldTendered),
-                lang.fill(
-                    T::ErrTenderedTooLittle,
-                    &[("total", &lang.money_with(quote.total, &config.currency))]
-                )
+                messages::tendered(lang, &e, &config.currency)
             ));
         }
-        Err(e) => {
-            let msg = messages::amount(lang, &e.into(), None, &config.currency);
-            return fail_input(format!("{}: {msg}", lang.t(T::FieldTendered)));
-        }
     };
+    // A payment of this terminal left between two steps is answered first: taking
+    // another one now is how a customer gets charged twice.
+    match till.unfinished() {
+        Ok(waiting) if !waiting.is_empty() => {
+            return fail_input(messages::pending(lang, &waiting[0], &config.currency));
+        }
+        Ok(_) => {}
+        Err(e) => return fail(messages::journal(lang, &e)),
+    }
 
     let step = match till.print_pre_receipt(&quote) {
         Ok(s) => s,
-        Err(e) => return fail(explain(lang, &e, false)),
+        Err(e @ FlowError::Pending { .. }) => {
+            return fail_input(step_failed(&till, &config, &e, None));
+        }
+        Err(e) => return fail(step_failed(&till, &config, &e, None)),
     };
     let id = step.payment.id();
     let step = if args.customer_refused {
         match till.void(id, VoidReason::CustomerRefused) {
             Ok(s) => s,
-            Err(e) => return fail(messages::flow(lang, &e, false)),
+            Err(e) => return fail(step_failed(&till, &config, &e, Some(id))),
         }
     } else {
         if let Err(e) = till.customer_signed(id) {
-            return fail(messages::flow(lang, &e, false));
+            return fail(step_failed(&till, &config, &e, Some(id)));
         }
         match till.take_cash(id, tendered) {
             Ok(s) => s,
-            Err(e) => return fail(messages::flow(lang, &e, true)),
+            Err(e) => return fail(step_failed(&till, &config, &e, Some(id))),
         }
     };
-    if args.out.is_none() {
-        let paper = till.paper();
-        let paper = paper.lock().expect("paper log");
-        let mut stdout = std::io::stdout().lock();
-        for (job, printout) in paper.iter() {
-            let _ = writeln!(stdout, "==== {} ====\n{}", job.name, printout.text());
-        }
+    print_paper(&till, args.out.as_ref());
+    if step.payment.state.name() == crate::domain::payment::StateName::FiscalPrinting {
+        // The printer cannot confirm the receipt: not done until the cashier says so.
+        let p = &step.payment;
+        let n = p.state.fiscal().map(|f| f.receipt_no).unwrap_or_default();
+        eprintln!(
+            "paydesk: {}\n  {}",
+            lang.fill(T::ConfirmReceiptPrinted, &[("n", &n)]),
+            messages::recovery_command(p)
+        );
+        println!("{}: {id}", lang.t(T::PaymentIdLabel));
+        return ExitCode::FAILURE;
     }
     let summary = match step.payment.state.fiscal() {
         Some(f) => lang.fill(T::PaymentDone, &[("n", &f.receipt_no)]),
@@ -672,7 +710,7 @@ fn shift_open(config: Config, cash: &str, creds: Option<&Credentials>) -> ExitCo
     };
     let actor = match access::authorize(&mut journal, creds, Action::ManageShift, &config.cashier) {
         Ok(a) => a,
-        Err(e) => return fail(explain(lang, &e, false)),
+        Err(e) => return fail(explain(lang, &e)),
     };
     match journal.open_shift(&config.terminal_id, cash, &actor) {
         Ok(n) => {
@@ -722,6 +760,10 @@ fn recovery_cmd(mut config: Config, args: RecoveryArgs, creds: Option<&Credentia
         Ok(t) => t,
         Err(code) => return code,
     };
+    // The list names accounts and amounts: only for those who take payments.
+    if let Err(e) = till.require(Action::TakePayments) {
+        return fail(explain(lang, &e));
+    }
     let unfinished = match till.unfinished() {
         Ok(u) => u,
         Err(e) => return fail(messages::journal(lang, &e)),
@@ -735,12 +777,14 @@ fn recovery_cmd(mut config: Config, args: RecoveryArgs, creds: Option<&Credentia
                     p.state.name(),
                     q.text(p, lang, &config.currency)
                 );
+                println!("    {}", messages::recovery_command(p));
             }
         }
         return ExitCode::SUCCESS;
     };
-    let Ok(id) = id.parse::<PaymentId>() else {
-        return fail_input(format!("{id:?} is not a payment id"));
+    let id = match till.resolve_payment_id(&id) {
+        Ok(id) => id,
+        Err(e) => return fail_input(explain(lang, &e)),
     };
     let Some(p) = unfinished.iter().find(|p| p.id() == id) else {
         return fail_input(format!("payment {id} has no open question"));
@@ -749,16 +793,81 @@ fn recovery_cmd(mut config: Config, args: RecoveryArgs, creds: Option<&Credentia
         AnswerArg::Yes => Answer::Yes,
         AnswerArg::No => Answer::No,
     };
-    match recovery::answer(&mut till, p, a) {
-        Ok(Outcome::Moved(step)) => {
-            println!("{} {}", step.payment.id(), step.payment.state.name());
-            ExitCode::SUCCESS
+    // An answer that goes on to the cash step needs the cash received: checked
+    // before the answer is recorded, so a missing or bad amount writes nothing.
+    let continues_to_cash = a == Answer::Yes
+        && matches!(
+            recovery::question(p),
+            Some(recovery::Question::Signed { .. } | recovery::Question::CashTaken { .. })
+        );
+    let tendered = match (&args.tendered, continues_to_cash) {
+        (Some(t), true) => match entry::parse_tendered(t, p.details.total, till.max_change()) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                return fail_input(format!(
+                    "--tendered: {}",
+                    messages::tendered(lang, &e, &config.currency)
+                ));
+            }
+        },
+        (None, true) => {
+            return fail_input(lang.fill(
+                T::ErrRecoveryNeedsTendered,
+                &[("total", &lang.money_with(p.details.total, &config.currency))],
+            ));
         }
-        Ok(Outcome::ResumeAtCash(p)) => {
-            println!("{} {} (continue at the cash step)", p.id(), p.state.name());
-            ExitCode::SUCCESS
+        (Some(_), false) => {
+            return fail_input(lang.t(T::ErrRecoveryNoCashStep).to_string());
         }
-        Err(e) => fail(explain(lang, &e, Till::cash_is_taken(&p.state))),
+        (None, false) => None,
+    };
+    let outcome = match recovery::answer(&mut till, p, a) {
+        Ok(o) => o,
+        Err(e) => return fail(step_failed(&till, &config, &e, Some(id))),
+    };
+    let step = match (outcome, tendered) {
+        (Outcome::Moved(step), _) => step,
+        (Outcome::ResumeAtCash(p), Some(tendered)) => match till.take_cash(p.id(), tendered) {
+            Ok(step) => step,
+            Err(e) => return fail(step_failed(&till, &config, &e, Some(id))),
+        },
+        (Outcome::ResumeAtCash(p), None) => {
+            // Unreachable by the check above; say where it stands rather than guess.
+            println!("{} {}", p.id(), p.state.name());
+            return ExitCode::SUCCESS;
+        }
+    };
+    print_paper(&till, args.out.as_ref());
+    println!("{} {}", step.payment.id(), step.payment.state.name());
+    match step.payment.state.fiscal() {
+        Some(f) if step.payment.state.name() == crate::domain::payment::StateName::Fiscalized => {
+            println!("{}", lang.fill(T::PaymentDone, &[("n", &f.receipt_no)]));
+        }
+        _ => {}
+    }
+    // The answer was carried out; it may lead to the payment's next question (the
+    // pre-receipt came out: did the customer sign it?): say it and how to answer.
+    if let Some(q) = recovery::question(&step.payment) {
+        println!(
+            "{}\n    {}",
+            q.text(&step.payment, lang, &config.currency),
+            messages::recovery_command(&step.payment)
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes the decoded documents this command printed to stdout, unless they went
+/// into `--out DIR` as files.
+fn print_paper(till: &Till, out: Option<&PathBuf>) {
+    if out.is_some() {
+        return;
+    }
+    let paper = till.paper();
+    let paper = paper.lock().expect("paper log");
+    let mut stdout = std::io::stdout().lock();
+    for (job, printout) in paper.iter() {
+        let _ = writeln!(stdout, "==== {} ====\n{}", job.name, printout.text());
     }
 }
 

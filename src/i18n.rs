@@ -144,6 +144,22 @@ impl Currency {
         }
     }
 
+    /// The largest banknote in circulation (the default bound on change is a hundred
+    /// of them: a customer never hands over more).
+    pub fn largest_banknote(&self) -> Money {
+        let units = match self.0.as_str() {
+            "RUB" | "CZK" => 5_000,
+            "PLN" | "EUR" => 500,
+            "USD" | "CHF" => 1_000,
+            "GBP" => 50,
+            "KZT" => 20_000,
+            "BYN" => 200,
+            "UAH" => 1_000,
+            _ => 1_000,
+        };
+        Money::from_minor(units * 100).expect("a banknote is a small positive amount")
+    }
+
     /// The sign shown after amounts on screen.
     pub fn symbol(&self, lang: Lang) -> &str {
         match (self.0.as_str(), lang) {
@@ -302,6 +318,38 @@ texts! {
     ErrTenderedTooLittle => ["Not enough: the customer must pay {total}.", "Недостаточно: клиент должен оплатить {total}.", "Za mało: klient musi zapłacić {total}."],
 
     // ---- Failures of the flow
+    // What a failed step leaves behind, from the journal as it is now (facts), and
+    // what to do next (screen or command line).
+    StandNotRecorded => ["Nothing was recorded for this payment and no money is due.", "По этому платежу ничего не записано, денег брать не нужно.", "Nic nie zapisano dla tej płatności i nie należy przyjmować pieniędzy."],
+    StandPreReceiptPrinting => ["Pre-receipt No. {n} may be partly printed; no money has been taken.", "Пречек № {n} мог напечататься частично; деньги не принимались.", "Paragon wstępny nr {n} mógł wydrukować się częściowo; pieniądze nie zostały przyjęte."],
+    StandAwaitingSignature => ["Pre-receipt No. {n} is printed and waits for the customer's signature; no money has been taken.", "Пречек № {n} напечатан и ждёт подписи клиента; деньги не принимались.", "Paragon wstępny nr {n} jest wydrukowany i czeka na podpis klienta; pieniądze nie zostały przyjęte."],
+    StandCashNotRecorded => ["The cash for pre-receipt No. {n} is NOT recorded as taken.", "Деньги по пречеку № {n} НЕ записаны как принятые.", "Gotówka za paragon wstępny nr {n} NIE jest zapisana jako przyjęta."],
+    StandCashNoReceipt => ["The cash ({total}) for pre-receipt No. {n} is recorded as taken; the receipt is not printed.", "Деньги ({total}) по пречеку № {n} записаны как принятые; чек не напечатан.", "Gotówka ({total}) za paragon wstępny nr {n} jest zapisana jako przyjęta; paragon nie został wydrukowany."],
+    StandReceiptMaybePartial => ["The cash ({total}) is recorded as taken; receipt No. {n} may be partly printed.", "Деньги ({total}) записаны как принятые; чек № {n} мог напечататься частично.", "Gotówka ({total}) jest zapisana jako przyjęta; paragon nr {n} mógł wydrukować się częściowo."],
+    StandVoided => ["The payment is voided; no money is due.", "Платёж аннулирован; денег брать не нужно.", "Płatność jest unieważniona; nie należy przyjmować pieniędzy."],
+    StandDone => ["The payment is complete: receipt No. {n}.", "Платёж завершён: чек № {n}.", "Płatność jest zakończona: paragon nr {n}."],
+    StandUnknown => ["paydesk could not read back where this payment stands.", "paydesk не смог прочитать, на каком шаге этот платёж.", "paydesk nie mógł odczytać, na jakim etapie jest ta płatność."],
+    NextTryAgain => ["Fix the cause and try again.", "Устраните причину и повторите.", "Usuń przyczynę i spróbuj ponownie."],
+    NextDoNotTakeAgain => ["Do not take the money again.", "Не принимайте деньги повторно.", "Nie przyjmuj pieniędzy ponownie."],
+    NextIfTakenKeep => ["If you already took {total}, do not take it again.", "Если вы уже приняли {total}, не принимайте их повторно.", "Jeśli już przyjąłeś {total}, nie przyjmuj ich ponownie."],
+    NextAnswerOnScreen => ["Fix the cause, then answer the question about it on screen.", "Устраните причину, затем ответьте на вопрос о нём на экране.", "Usuń przyczynę, a potem odpowiedz na pytanie o nią na ekranie."],
+    NextPressAgain => ["Fix the cause, then press “{button}” again.", "Устраните причину и снова нажмите «{button}».", "Usuń przyczynę i ponownie naciśnij „{button}”."],
+    NextAnswerCli => ["Fix the cause, then answer the question: {question}\n  {command}", "Устраните причину, затем ответьте на вопрос: {question}\n  {command}", "Usuń przyczynę, a potem odpowiedz na pytanie: {question}\n  {command}"],
+    NextRestart => ["Do not take money again for it: fix the cause, start paydesk again and answer its question.", "Не принимайте за него деньги повторно: устраните причину, запустите paydesk снова и ответьте на его вопрос.", "Nie przyjmuj za nią pieniędzy ponownie: usuń przyczynę, uruchom paydesk ponownie i odpowiedz na jego pytanie."],
+    CauseJournal => ["The journal could not record this step: {detail}", "Журнал не смог записать этот шаг: {detail}", "Dziennik nie zapisał tego kroku: {detail}"],
+    CausePrinterNotReady => ["The printer cannot print: {reasons}.", "Принтер не может печатать: {reasons}.", "Drukarka nie może drukować: {reasons}."],
+    CausePrinterStopped => ["The printer stopped during printing: {reasons}.", "Принтер остановился во время печати: {reasons}.", "Drukarka zatrzymała się podczas drukowania: {reasons}."],
+    CausePrinterStalled => ["The printer stopped taking data after {sent} of {total} bytes (paper out, cover open or flow control).", "Принтер перестал принимать данные после {sent} из {total} байт (нет бумаги, открыта крышка или управление потоком).", "Drukarka przestała przyjmować dane po {sent} z {total} bajtów (brak papieru, otwarta pokrywa lub sterowanie przepływem)."],
+    CausePrinterBroken => ["The connection to the printer broke ({detail}).", "Связь с принтером прервалась ({detail}).", "Połączenie z drukarką zostało przerwane ({detail})."],
+    CausePrinter => ["The printer failed: {detail}.", "Ошибка принтера: {detail}.", "Błąd drukarki: {detail}."],
+    ConfirmReceiptPrinted => ["This printer cannot report whether receipt No. {n} printed completely. Did it print completely and was it handed over?", "Этот принтер не сообщает, напечатался ли чек № {n} полностью. Он напечатан полностью и выдан?", "Ta drukarka nie zgłasza, czy paragon nr {n} wydrukował się w całości. Czy wydrukował się w całości i został wydany?"],
+    ErrPaymentPending => ["Payment {id} from before waits for an answer: {question} Answer it first, then take the next payment:\n  {command}", "Платёж {id} ждёт ответа: {question} Сначала ответьте на вопрос, затем принимайте следующий платёж:\n  {command}", "Płatność {id} czeka na odpowiedź: {question} Najpierw odpowiedz, potem przyjmij następną płatność:\n  {command}"],
+    ErrRecoveryNeedsTendered => ["This answer continues at the cash step: give --tendered with the cash received (at least {total}).", "Этот ответ продолжает платёж на шаге приёма денег: укажите --tendered с полученной суммой (не меньше {total}).", "Ta odpowiedź kontynuuje płatność przy przyjęciu gotówki: podaj --tendered z otrzymaną kwotą (co najmniej {total})."],
+    ErrRecoveryNoCashStep => ["--tendered belongs to an answer that continues at the cash step; this one does not.", "--tendered нужен только для ответа, который продолжает платёж на шаге приёма денег; этот ответ — не такой.", "--tendered dotyczy tylko odpowiedzi, która kontynuuje płatność przy przyjęciu gotówki; ta nie."],
+    ErrUnknownPaymentId => ["No payment of this terminal has the id {id}: give the id printed on the pre-receipt, or the full id.", "У этого терминала нет платежа с номером {id}: укажите номер с пречека или полный номер.", "Ten terminal nie ma płatności o identyfikatorze {id}: podaj identyfikator z paragonu wstępnego lub pełny identyfikator."],
+    ErrAmbiguousShortId => ["{n} payments have the short id {short}: give the full id (paydesk support status {short} lists them).", "Короткий номер {short} есть у нескольких платежей ({n}): укажите полный номер (их покажет paydesk support status {short}).", "Krótki identyfikator {short} ma kilka płatności ({n}): podaj pełny identyfikator (wypisze je paydesk support status {short})."],
+    ErrAmountTooLarge => ["No payment is that large: at most {max}. Check the amount.", "Таких сумм не бывает: не больше {max}. Проверьте сумму.", "Tak dużej kwoty nie ma: najwyżej {max}. Sprawdź kwotę."],
+    ErrTenderedTooMuch => ["That is more cash than this till takes for this payment (at most {max}). Check the amount received.", "Это больше, чем касса принимает за этот платёж (не больше {max}). Проверьте полученную сумму.", "To więcej gotówki, niż kasa przyjmuje za tę płatność (najwyżej {max}). Sprawdź otrzymaną kwotę."],
     ErrJournalWrite => ["The journal could not record this step, so the payment stopped here. Do not take money. {detail}", "Журнал не смог записать этот шаг, платёж остановлен. Не принимайте деньги. {detail}", "Dziennik nie zapisał tego kroku, płatność zatrzymana. Nie przyjmuj pieniędzy. {detail}"],
     ErrJournalWriteAfterCash => ["The journal could not record this step. The cash is recorded; do not hand out a receipt by hand. {detail}", "Журнал не смог записать этот шаг. Деньги учтены; не выдавайте чек вручную. {detail}", "Dziennik nie zapisał tego kroku. Gotówka jest zapisana; nie wydawaj paragonu ręcznie. {detail}"],
     ErrPrinter => ["The printer failed: {detail}. Fix the printer; the payment waits in its current step.", "Ошибка принтера: {detail}. Устраните неисправность; платёж ждёт на текущем шаге.", "Błąd drukarki: {detail}. Usuń usterkę; płatność czeka na obecnym kroku."],

@@ -201,6 +201,37 @@ fn a_terminal_killed_at_each_transition_asks_one_precise_question() {
             );
         }
 
+        // A payment still waiting for an answer is answered before the next one
+        // starts: `pay` refuses (exit 2) with the question and the command line,
+        // and writes nothing.
+        let waiting = shop.journal().unfinished("TRAIN-01").unwrap();
+        if let Some(p) = waiting.first() {
+            let before = shop.journal().all_payments().unwrap().len();
+            let o = shop.pay("100");
+            let (_, err) = out(&o);
+            assert_eq!(o.status.code(), Some(2), "{}: {err}", case.point);
+            assert!(err.contains("waits for an answer"), "{}: {err}", case.point);
+            assert!(
+                err.contains(&format!("paydesk recovery --payment {}", p.id())),
+                "{}: {err}",
+                case.point
+            );
+            assert_eq!(shop.journal().all_payments().unwrap().len(), before);
+            // Not signed / cash not taken: void it.
+            let o = shop
+                .paydesk()
+                .args([
+                    "recovery",
+                    "--payment",
+                    &p.id().to_string(),
+                    "--answer",
+                    "no",
+                ])
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}: {}", case.point, out(&o).1);
+        }
+
         // Numbers never repeat: the next payment gets the next numbers.
         let o = shop.pay("100");
         assert!(o.status.success(), "{}: {}", case.point, out(&o).1);

@@ -342,6 +342,7 @@ fn a_journal_from_before_the_audit_chain_is_chained_when_opened() {
          DROP TABLE terminal_chain_head;
          DROP TABLE refunds;
          DROP TABLE corrections;
+         ALTER TABLE payments DROP COLUMN handled_by;
          PRAGMA user_version = 2;",
     )
     .unwrap();
@@ -391,4 +392,41 @@ fn several_openers_of_a_new_journal_all_get_it_even_with_a_short_busy_timeout() 
             assert_eq!(o.join().unwrap().unwrap(), SCHEMA_VERSION);
         }
     }
+}
+
+/// `journal verify` while another connection keeps appending events (a sync worker
+/// recording pushes, a till taking payments) reads one snapshot: a healthy journal
+/// never looks tampered with because its chain head moved on mid-check.
+#[test]
+fn verify_while_payments_are_written_sees_one_consistent_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::config_in(dir.path(), paydesk::i18n::Lang::En);
+    let mut till = paydesk::app::till::Till::open(&config).unwrap();
+    common::take_mts_payment(&mut till, "9031234567", "100");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                common::take_mts_payment(&mut till, "9031234567", "100");
+                n += 1;
+            }
+            n
+        })
+    };
+    let journal = Journal::open(&config.journal_path, &OpenOptions::default()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(4);
+    let mut checks = 0;
+    while std::time::Instant::now() < deadline {
+        let report = journal.verify().unwrap();
+        assert!(report.is_ok(), "check {checks}: {:?}", report.problems);
+        checks += 1;
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let written = writer.join().unwrap();
+    assert!(
+        written > 0 && checks > 0,
+        "{written} payments, {checks} checks"
+    );
 }

@@ -1,4 +1,4 @@
-//! Real transports against fake printers: a `socat` pty pair for serial and a
+//! Real transports against fake printers: a pty pair for serial and a
 //! loopback port for TCP 9100. The till prints through them; the bytes the fake
 //! printer received are decoded and checked, and every fault leaves the payment where
 //! the recovery question can be asked about it.
@@ -98,7 +98,9 @@ fn a_russian_payment_prints_on_a_serial_printer_byte_for_byte() {
     let fake = FakePrinter::serial();
     let dir = tempfile::tempdir().unwrap();
     let profile = "xprinter-xp-n160ii";
-    let mut till = Till::open(&config(dir.path(), "ru", &serial(&fake, profile))).unwrap();
+    // Training mode keeps the drawer shut unless the config asks for it.
+    let printer = format!("{}\nopen_drawer = true", serial(&fake, profile));
+    let mut till = Till::open(&config(dir.path(), "ru", &printer)).unwrap();
     let q = quote(&till, "MTS", "9031234567", "1 500,50");
     let id = signed(&mut till, &q);
     let step = till.take_cash(id, Money::parse("2000").unwrap()).unwrap();
@@ -238,7 +240,14 @@ fn paper_running_out_mid_receipt_asks_the_precise_question_and_reprints_a_marked
         matches!(&err, FlowError::Print(PrintError::Unconfirmed(r)) if r.problems == [Problem::PaperEnd]),
         "{err:?}"
     );
-    let message = paydesk::app::messages::flow(paydesk::i18n::Lang::Ru, &err, true);
+    let standing = paydesk::app::messages::Standing::Journaled(Box::new(till.payment(id).unwrap()));
+    let message = paydesk::app::messages::step_failed(
+        paydesk::i18n::Lang::Ru,
+        &err,
+        &standing,
+        &paydesk::i18n::Currency::default(),
+        paydesk::app::messages::Surface::Screen,
+    );
     assert!(message.contains("закончилась бумага"), "{message}");
     assert!(message.contains("частично"), "{message}");
     // Part of the receipt is on paper; the journal says it may be.
@@ -341,7 +350,7 @@ fn a_serial_port_that_does_not_exist_is_named_and_nothing_is_written() {
     .unwrap();
     let q = quote(&till, "MTS", "9031234567", "100");
     let err = till.print_pre_receipt(&q).unwrap_err();
-    let message = paydesk::app::messages::flow(paydesk::i18n::Lang::En, &err, false);
+    let message = paydesk::app::messages::flow(paydesk::i18n::Lang::En, &err);
     assert!(message.contains("ttyNONE"), "{message}");
     assert!(
         message.starts_with("The printer was not found"),
@@ -448,12 +457,16 @@ fn a_device_file_printer_gets_the_documents_and_cannot_be_asked_for_status() {
     );
     let q = quote(&till, "MTS", "9031234567", "100");
     let step = till.print_pre_receipt(&q).unwrap();
+    let first = step.payment.id();
     let job = step.printed.unwrap().job;
     let received = std::fs::read(&lp).unwrap();
     assert_eq!(received, job.bytes);
     let p = PrinterProfile::built_in(profile).unwrap();
     assert!(lines(&decode(&received, &p).unwrap()).contains("ПРЕДВАРИТЕЛЬНЫЙ ЧЕК"));
 
+    // The customer refuses (a new payment waits until this one is finished).
+    till.void(first, paydesk::domain::payment::VoidReason::CustomerRefused)
+        .unwrap();
     // A device file that is not there: named, and nothing is journaled.
     let missing = dir.path().join("lp9");
     till.set_printer(
@@ -471,7 +484,7 @@ fn a_device_file_printer_gets_the_documents_and_cannot_be_asked_for_status() {
     .unwrap();
     let before = till.journal().all_payments().unwrap().len();
     let err = till.print_pre_receipt(&q).unwrap_err();
-    let message = paydesk::app::messages::flow(paydesk::i18n::Lang::En, &err, false);
+    let message = paydesk::app::messages::flow(paydesk::i18n::Lang::En, &err);
     assert!(message.contains("lp9"), "{message}");
     // The file is opened before anything is journaled.
     assert_eq!(till.journal().all_payments().unwrap().len(), before);
@@ -505,4 +518,255 @@ fn a_network_printer_refuses_with_its_cover_open_and_a_vanishing_one_leaves_fisc
         recovery::question(&p),
         Some(Question::FiscalPrinted { n: 1 })
     );
+}
+
+/// A model without a job barrier (`GS r`) still answers `DLE EOT`: paper running out
+/// in the middle of the receipt is caught by watching the status after it, and the
+/// payment waits for the recovery question instead of counting as fiscalized.
+#[test]
+fn printers_without_a_job_barrier_catch_paper_end_mid_receipt_by_their_status() {
+    for profile in ["xprinter-xp-58iih", "generic-58mm"] {
+        let fake = FakePrinter::serial();
+        let (till, id, err, _dir) = fiscal_fault(&fake, profile, Behaviour::PaperEndAfter(250));
+        assert!(
+            matches!(&err, FlowError::Print(PrintError::Unconfirmed(r)) if r.problems.contains(&Problem::PaperEnd)),
+            "{profile}: {err:?}"
+        );
+        let p = till.payment(id).unwrap();
+        assert_eq!(p.state.name(), StateName::FiscalPrinting, "{profile}");
+        assert_eq!(
+            recovery::question(&p),
+            Some(Question::FiscalPrinted { n: 1 }),
+            "{profile}"
+        );
+        assert_eq!(
+            fake.paper().len(),
+            250,
+            "{profile}: half a receipt on paper"
+        );
+    }
+}
+
+#[test]
+fn a_printer_without_a_job_barrier_that_stops_reading_is_not_taken_for_done() {
+    let fake = FakePrinter::serial();
+    let (till, id, err, _dir) =
+        fiscal_fault(&fake, "xprinter-xp-58iih", Behaviour::StopReadingAfter(250));
+    match &err {
+        FlowError::Print(PrintError::Unconfirmed(r)) => {
+            assert_eq!(r.problems, vec![Problem::NoAnswer])
+        }
+        FlowError::Print(PrintError::Transport(_)) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        till.payment(id).unwrap().state.name(),
+        StateName::FiscalPrinting
+    );
+}
+
+#[test]
+fn a_printer_without_a_job_barrier_vouches_by_its_status_when_all_is_well() {
+    let fake = FakePrinter::serial();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = "xprinter-xp-58iih";
+    let mut till = Till::open(&config(dir.path(), "ru", &serial(&fake, profile))).unwrap();
+    let q = quote(&till, "MTS", "9031234567", "300");
+    let id = signed(&mut till, &q);
+    let step = till.take_cash(id, Money::parse("300").unwrap()).unwrap();
+    assert_eq!(step.payment.state.name(), StateName::Fiscalized);
+    assert_eq!(
+        step.printed.unwrap().confirmation,
+        paydesk::printing::Confirmation::StatusStayedHealthy
+    );
+}
+
+/// A printer that can confirm nothing (a write-only device file): the receipt is
+/// printed, and the payment counts as fiscalized only when the cashier says it came
+/// out whole — journaled with who said so.
+#[test]
+fn a_printer_that_confirms_nothing_leaves_the_receipt_to_the_cashier() {
+    let dir = tempfile::tempdir().unwrap();
+    let lp = dir.path().join("lp0");
+    std::fs::write(&lp, b"").unwrap();
+    let mut till = Till::open(&config(
+        dir.path(),
+        "en",
+        &format!(
+            "profile = \"generic-80mm\"\nconnection = \"file\"\npath = {:?}",
+            lp.display().to_string()
+        ),
+    ))
+    .unwrap();
+    let q = quote(&till, "MTS", "9031234567", "300");
+    let id = signed(&mut till, &q);
+    let step = till.take_cash(id, Money::parse("300").unwrap()).unwrap();
+    assert_eq!(
+        step.printed.as_ref().unwrap().confirmation,
+        paydesk::printing::Confirmation::Nothing
+    );
+    let p = step.payment;
+    assert_eq!(p.state.name(), StateName::FiscalPrinting);
+    assert_eq!(
+        recovery::question(&p),
+        Some(Question::FiscalPrinted { n: 1 })
+    );
+    // The receipt went to the printer in full (what came out, only the cashier sees).
+    let sent = step.printed.unwrap().job.bytes;
+    assert!(std::fs::read(&lp).unwrap().ends_with(&sent));
+    recovery::answer(&mut till, &p, Answer::Yes).unwrap();
+    assert_eq!(
+        till.payment(id).unwrap().state.name(),
+        StateName::Fiscalized
+    );
+    let events = till.journal().events(id).unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(last.kind, "fiscal_printed");
+    assert!(!last.actor.is_empty());
+}
+
+/// A serial port whose output never drains: what RTS/CTS flow control with CTS held
+/// low (paper out on many models) looks like to the OS. `tcdrain` (`flush`) would
+/// block for ever; here it blocks 30 s and then fails, so a transport that still
+/// called it fails this test in bounded time.
+struct HeldCts {
+    inner: serialport::TTYPort,
+    queued: std::sync::Arc<std::sync::atomic::AtomicU32>,
+}
+
+impl std::io::Read for HeldCts {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::io::Read::read(&mut self.inner, buf)
+    }
+}
+
+impl std::io::Write for HeldCts {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The OS takes the bytes into its queue; none leaves it.
+        self.queued
+            .fetch_add(buf.len() as u32, std::sync::atomic::Ordering::SeqCst);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::thread::sleep(std::time::Duration::from_secs(30));
+        Err(std::io::Error::other("tcdrain would have blocked for ever"))
+    }
+}
+
+impl serialport::SerialPort for HeldCts {
+    fn name(&self) -> Option<String> {
+        serialport::SerialPort::name(&self.inner)
+    }
+    fn baud_rate(&self) -> serialport::Result<u32> {
+        self.inner.baud_rate()
+    }
+    fn data_bits(&self) -> serialport::Result<serialport::DataBits> {
+        self.inner.data_bits()
+    }
+    fn flow_control(&self) -> serialport::Result<serialport::FlowControl> {
+        Ok(serialport::FlowControl::Hardware)
+    }
+    fn parity(&self) -> serialport::Result<serialport::Parity> {
+        self.inner.parity()
+    }
+    fn stop_bits(&self) -> serialport::Result<serialport::StopBits> {
+        self.inner.stop_bits()
+    }
+    fn timeout(&self) -> std::time::Duration {
+        self.inner.timeout()
+    }
+    fn set_baud_rate(&mut self, b: u32) -> serialport::Result<()> {
+        self.inner.set_baud_rate(b)
+    }
+    fn set_data_bits(&mut self, d: serialport::DataBits) -> serialport::Result<()> {
+        self.inner.set_data_bits(d)
+    }
+    fn set_flow_control(&mut self, f: serialport::FlowControl) -> serialport::Result<()> {
+        self.inner.set_flow_control(f)
+    }
+    fn set_parity(&mut self, p: serialport::Parity) -> serialport::Result<()> {
+        self.inner.set_parity(p)
+    }
+    fn set_stop_bits(&mut self, s: serialport::StopBits) -> serialport::Result<()> {
+        self.inner.set_stop_bits(s)
+    }
+    fn set_timeout(&mut self, t: std::time::Duration) -> serialport::Result<()> {
+        self.inner.set_timeout(t)
+    }
+    fn write_request_to_send(&mut self, l: bool) -> serialport::Result<()> {
+        self.inner.write_request_to_send(l)
+    }
+    fn write_data_terminal_ready(&mut self, l: bool) -> serialport::Result<()> {
+        self.inner.write_data_terminal_ready(l)
+    }
+    fn read_clear_to_send(&mut self) -> serialport::Result<bool> {
+        Ok(false)
+    }
+    fn read_data_set_ready(&mut self) -> serialport::Result<bool> {
+        self.inner.read_data_set_ready()
+    }
+    fn read_ring_indicator(&mut self) -> serialport::Result<bool> {
+        self.inner.read_ring_indicator()
+    }
+    fn read_carrier_detect(&mut self) -> serialport::Result<bool> {
+        self.inner.read_carrier_detect()
+    }
+    fn bytes_to_read(&self) -> serialport::Result<u32> {
+        self.inner.bytes_to_read()
+    }
+    fn bytes_to_write(&self) -> serialport::Result<u32> {
+        Ok(self.queued.load(std::sync::atomic::Ordering::SeqCst))
+    }
+    fn clear(&self, b: serialport::ClearBuffer) -> serialport::Result<()> {
+        self.inner.clear(b)
+    }
+    fn try_clone(&self) -> serialport::Result<Box<dyn serialport::SerialPort>> {
+        self.inner.try_clone()
+    }
+    fn set_break(&self) -> serialport::Result<()> {
+        self.inner.set_break()
+    }
+    fn clear_break(&self) -> serialport::Result<()> {
+        self.inner.clear_break()
+    }
+}
+
+#[test]
+fn a_serial_printer_holding_cts_is_given_up_on_within_the_job_timeout() {
+    use paydesk::printing::profile::SerialSettings;
+    use paydesk::printing::serial::SerialTransport;
+    use paydesk::printing::transport::{PrintJob, Timeouts, Transport, TransportError};
+    let (_master, slave) = serialport::TTYPort::pair().unwrap();
+    let port = HeldCts {
+        inner: slave,
+        queued: Default::default(),
+    };
+    let timeouts = Timeouts {
+        job_done: std::time::Duration::from_millis(800),
+        ..Timeouts::default()
+    };
+    let mut transport = SerialTransport::with_port(
+        "/dev/ttyHELD".into(),
+        SerialSettings::default(),
+        timeouts,
+        Box::new(port),
+    );
+    let job = PrintJob {
+        name: "fiscal-receipt-1".into(),
+        bytes: vec![b'x'; 1000],
+    };
+    // On a thread: a transport that hangs must fail the test, not hang it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(transport.send(&job));
+    });
+    let result = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the send returned instead of waiting for the printer for ever");
+    match result {
+        Err(TransportError::Stalled { sent, total, .. }) => {
+            assert_eq!((sent, total), (0, 1000))
+        }
+        other => panic!("{other:?}"),
+    }
 }

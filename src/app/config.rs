@@ -37,6 +37,9 @@ pub struct ConfigFile {
     /// The largest single payment the terminal accepts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_payment: Option<Money>,
+    /// The most change the till gives for one payment (bounds the cash received).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_change: Option<Money>,
     /// The shop (payment agent).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shop: Option<Shop>,
@@ -198,7 +201,8 @@ pub struct PrinterSection {
     /// How long a document may take to print before paydesk asks why (ms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_timeout_ms: Option<u64>,
-    /// Open the cash drawer when the cash is taken (if the model has a drawer port).
+    /// Open the cash drawer when cash is taken or refunded (if the model has a drawer
+    /// port); default: yes, except in training mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_drawer: Option<bool>,
     /// The virtual printer also writes each document into this folder.
@@ -268,8 +272,9 @@ pub struct PrinterConfig {
     pub section: PrinterSection,
     /// Timeouts.
     pub timeouts: Timeouts,
-    /// Open the cash drawer when the cash is taken.
-    pub open_drawer: bool,
+    /// Open the cash drawer when cash goes in (a sale) or out (a refund), as the
+    /// config says; unset: open outside training mode, shut in training mode.
+    pub open_drawer: Option<bool>,
 }
 
 impl PrinterConfig {
@@ -340,7 +345,7 @@ impl PrinterConfig {
             kind,
             section: section.clone(),
             timeouts,
-            open_drawer: section.open_drawer.unwrap_or(true),
+            open_drawer: section.open_drawer,
         })
     }
 
@@ -411,6 +416,8 @@ pub struct Config {
     pub tz: Tz,
     /// Ceiling for one payment.
     pub max_payment: Money,
+    /// The most change for one payment: cash received is at most total + this.
+    pub max_change: Money,
     /// The shop.
     pub shop: Shop,
     /// Terminal id.
@@ -566,6 +573,13 @@ impl Config {
         if max_payment.is_zero() {
             return Err(invalid("max_payment must be above zero".into()));
         }
+        let max_change = match f.max_change {
+            Some(m) => m,
+            None => Money::from_decimal(
+                currency.largest_banknote().decimal() * rust_decimal::Decimal::ONE_HUNDRED,
+            )
+            .unwrap_or(Money::MAX),
+        };
         let shop = match (f.shop.clone(), training) {
             (Some(s), _) => s,
             (None, true) => Shop {
@@ -632,6 +646,7 @@ impl Config {
             currency,
             tz,
             max_payment,
+            max_change,
             shop,
             terminal_id,
             cashier,

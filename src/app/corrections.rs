@@ -21,7 +21,7 @@ use crate::journal::support::SupportRow;
 use crate::journal::{JournalError, StoredEvent};
 use crate::printing::PrintedDocument;
 
-use super::till::{FlowError, Till};
+use super::till::{FlowError, Printing, Till};
 
 /// A correction as the till's user asks for it.
 #[derive(Clone, Debug)]
@@ -311,11 +311,16 @@ impl Till {
             cashier: self.actor(),
         };
         let mut doc = receipt::refund_receipt(&self.docs, &payment, &facts, Utc::now())?;
-        if refund.printed {
+        // The cash goes out with the first refund receipt: the drawer opens then, as
+        // for a sale; a copy leaves it shut.
+        let printing = if refund.printed {
             doc.mark_copy(self.docs.lang);
-        }
+            Printing::Copy
+        } else {
+            Printing::First
+        };
         self.printer.check_ready()?;
-        let printed = self.print(&doc, false)?;
+        let printed = self.print(&doc, self.drawer_for(printing))?;
         let actor = self.actor();
         self.journal.mark_refund_printed(refund, &actor)?;
         Ok(printed)

@@ -74,7 +74,8 @@ fn story_json(story: &PaymentStory) -> serde_json::Value {
     })
 }
 
-/// The log lines that name the payment (its id or short id), then the newest ones.
+/// The log lines that name the payment by its full id (a short id is shared by other
+/// payments now and then), then the newest ones.
 fn log_lines(log: &Path, id: PaymentId) -> String {
     let mut text = String::new();
     for file in [log.with_extension("log.1"), log.to_path_buf()] {
@@ -82,12 +83,12 @@ fn log_lines(log: &Path, id: PaymentId) -> String {
             text.push_str(&t);
         }
     }
-    let (full, short) = (id.to_string(), id.short());
+    let full = id.to_string();
     let lines: Vec<&str> = text.lines().collect();
     let about: Vec<&str> = lines
         .iter()
         .copied()
-        .filter(|l| l.contains(&full) || l.contains(&short))
+        .filter(|l| l.contains(&full))
         .collect();
     let recent = &lines[lines.len().saturating_sub(RECENT_LINES)..];
     format!(

@@ -3,9 +3,10 @@
 
 use super::corrections::{CorrectionError, MissingPaymentError};
 use crate::domain::correction::{CorrectionKind, Instead, ReceiptError, Refusal};
-use crate::domain::entry::{AmountError, EntryErrors};
+use crate::domain::entry::{AmountError, EntryErrors, TenderedError};
 use crate::domain::money::MoneyError;
 use crate::domain::operator::{AccountError, AccountMask, AmountLimitError, Operator};
+use crate::domain::payment::Payment;
 use crate::domain::user::{Action, PermissionError, PinError, Role, UserNameError};
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::JournalError;
@@ -75,18 +76,11 @@ pub fn config(_lang: Lang, e: &ConfigError) -> String {
     e.to_string()
 }
 
-/// A failed step in words. `cash_taken` says whether the money is already in the
-/// drawer: before it, the cashier is told not to take money.
-pub fn flow(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
+/// A failed step in words, for anything but a payment's own steps (those say where
+/// the payment stands: [`step_failed`]).
+pub fn flow(lang: Lang, e: &FlowError) -> String {
     match e {
-        FlowError::Journal(j) => {
-            let t = if cash_taken {
-                T::ErrJournalWriteAfterCash
-            } else {
-                T::ErrJournalWrite
-            };
-            lang.fill(t, &[("detail", &journal(lang, j))])
-        }
+        FlowError::Journal(j) => lang.fill(T::CauseJournal, &[("detail", &journal(lang, j))]),
         FlowError::Print(p) => printer(lang, p),
         FlowError::Permission(p) => permission(lang, p),
         FlowError::Login(l) => login(lang, l),
@@ -121,7 +115,238 @@ pub fn flow(lang: Lang, e: &FlowError, cash_taken: bool) -> String {
                 ],
             )
         }
+        FlowError::UnknownPaymentId(text) => lang.fill(T::ErrUnknownPaymentId, &[("id", text)]),
+        FlowError::AmbiguousShortId { short, count } => {
+            lang.fill(T::ErrAmbiguousShortId, &[("short", short), ("n", count)])
+        }
+        // Payment steps are worded by `step_failed`, which knows the currency.
         other => lang.fill(T::ErrInternal, &[("detail", other)]),
+    }
+}
+
+/// Where a payment stands after one of its steps failed, read back from the journal
+/// (never assumed from the step that was attempted).
+#[derive(Clone, Debug)]
+pub enum Standing {
+    /// No payment was recorded: the step refused before its first write.
+    NotRecorded,
+    /// The payment as the journal holds it now.
+    Journaled(Box<Payment>),
+    /// The journal could not be read back.
+    Unknown,
+}
+
+impl Standing {
+    /// The standing from a re-read of the journal: `None` when no payment exists.
+    pub fn from_reread<E>(payment: Option<Result<Payment, E>>) -> Standing {
+        match payment {
+            None => Standing::NotRecorded,
+            Some(Ok(p)) => Standing::Journaled(Box::new(p)),
+            Some(Err(_)) => Standing::Unknown,
+        }
+    }
+
+    /// The payment, when the journal was read back and holds one.
+    pub fn payment(&self) -> Option<&Payment> {
+        match self {
+            Standing::Journaled(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// Where the words about what to do next are read: each says how to answer there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Surface {
+    /// The cashier screen (the recovery question appears on it by itself).
+    Screen,
+    /// The command line (`paydesk recovery …` answers the question).
+    CommandLine,
+}
+
+/// What went wrong, without any claim about the payment (the standing says that).
+fn cause(lang: Lang, e: &FlowError, currency: &Currency) -> String {
+    match e {
+        FlowError::Tendered(t) => tendered(lang, t, currency),
+        FlowError::Pending { payment } => pending(lang, payment, currency),
+        FlowError::Journal(j) => lang.fill(T::CauseJournal, &[("detail", &journal(lang, j))]),
+        FlowError::Print(p) => match p {
+            PrintError::NotReady(r) => {
+                lang.fill(T::CausePrinterNotReady, &[("reasons", &reasons(lang, r))])
+            }
+            PrintError::Unconfirmed(r) => {
+                lang.fill(T::CausePrinterStopped, &[("reasons", &reasons(lang, r))])
+            }
+            PrintError::Transport(t) => match t {
+                TransportError::NotFound { .. } | TransportError::PermissionDenied { .. } => {
+                    printer(lang, p)
+                }
+                TransportError::Stalled { sent, total, .. } => {
+                    lang.fill(T::CausePrinterStalled, &[("sent", sent), ("total", total)])
+                }
+                TransportError::Io { .. } => lang.fill(T::CausePrinterBroken, &[("detail", t)]),
+                other => lang.fill(T::CausePrinter, &[("detail", other)]),
+            },
+            other => lang.fill(T::CausePrinter, &[("detail", other)]),
+        },
+        other => flow(lang, other),
+    }
+}
+
+/// The `paydesk recovery` command that answers a payment's question.
+pub fn recovery_command(p: &Payment) -> String {
+    use crate::domain::payment::StateName;
+    let id = p.id();
+    match p.state.name() {
+        StateName::Signed => format!(
+            "paydesk recovery --payment {id} --answer yes --tendered <cash received>  |  --answer no"
+        ),
+        StateName::CashTaken => format!("paydesk recovery --payment {id} --answer yes"),
+        _ => format!("paydesk recovery --payment {id} --answer yes|no"),
+    }
+}
+
+/// A payment step that failed, in words: what went wrong, what the journal now holds
+/// for the payment (whether its cash is recorded, whether a document may be on
+/// paper), and what to do next where the words are read. Never "try again" once
+/// anything of the payment is recorded: repeating would take the money twice.
+pub fn step_failed(
+    lang: Lang,
+    e: &FlowError,
+    standing: &Standing,
+    currency: &Currency,
+    surface: Surface,
+) -> String {
+    use crate::domain::payment::PaymentState as S;
+    let Standing::Journaled(p) = standing else {
+        return match standing {
+            Standing::NotRecorded => match e {
+                // Refused before anything: the refusal itself says what to do.
+                FlowError::CheckRefused { .. } | FlowError::Permission(_) => flow(lang, e),
+                FlowError::Tendered(_) | FlowError::Pending { .. } => cause(lang, e, currency),
+                FlowError::Journal(j) => {
+                    lang.fill(T::ErrJournalWrite, &[("detail", &journal(lang, j))])
+                }
+                _ => format!(
+                    "{} {} {}",
+                    cause(lang, e, currency),
+                    lang.t(T::StandNotRecorded),
+                    lang.t(T::NextTryAgain)
+                ),
+            },
+            _ => format!(
+                "{} {} {}",
+                cause(lang, e, currency),
+                lang.t(T::StandUnknown),
+                lang.t(T::NextRestart)
+            ),
+        };
+    };
+    let total = lang.money_with(p.details.total, currency);
+    let pre = p.state.pre_receipt_no().unwrap_or_default();
+    let answer = || match surface {
+        Surface::Screen => lang.t(T::NextAnswerOnScreen).to_string(),
+        Surface::CommandLine => lang.fill(
+            T::NextAnswerCli,
+            &[
+                (
+                    "question",
+                    &super::recovery::question(p)
+                        .map(|q| q.text(p, lang, currency))
+                        .unwrap_or_default(),
+                ),
+                ("command", &recovery_command(p)),
+            ],
+        ),
+    };
+    let press_again = |button: T| match surface {
+        Surface::Screen => lang.fill(T::NextPressAgain, &[("button", &lang.t(button))]),
+        Surface::CommandLine => answer(),
+    };
+    // Before the cash step a journal failure keeps its plain words: nothing to take.
+    let before_cash = matches!(
+        p.state,
+        S::Draft | S::PreReceiptPrinting { .. } | S::PreReceiptPrinted { .. }
+    );
+    if let (FlowError::Journal(j), true) = (e, before_cash) {
+        let next = match &p.state {
+            S::PreReceiptPrinted { .. } => press_again(T::ButtonSigned),
+            _ => answer(),
+        };
+        return format!(
+            "{} {next}",
+            lang.fill(T::ErrJournalWrite, &[("detail", &journal(lang, j))])
+        );
+    }
+    let (facts, next) = match &p.state {
+        S::Draft => (lang.t(T::StandNotRecorded).to_string(), answer()),
+        S::PreReceiptPrinting { pre_receipt_no } => (
+            lang.fill(T::StandPreReceiptPrinting, &[("n", pre_receipt_no)]),
+            answer(),
+        ),
+        S::PreReceiptPrinted { pre_receipt_no } => (
+            lang.fill(T::StandAwaitingSignature, &[("n", pre_receipt_no)]),
+            press_again(T::ButtonSigned),
+        ),
+        S::Signed { pre_receipt_no } => (
+            lang.fill(T::StandCashNotRecorded, &[("n", pre_receipt_no)]),
+            format!(
+                "{} {}",
+                lang.fill(T::NextIfTakenKeep, &[("total", &total)]),
+                press_again(T::ButtonCashTaken)
+            ),
+        ),
+        S::CashTaken { .. } => (
+            lang.fill(T::StandCashNoReceipt, &[("n", &pre), ("total", &total)]),
+            format!("{} {}", lang.t(T::NextDoNotTakeAgain), answer()),
+        ),
+        S::FiscalPrinting { fiscal, .. } => (
+            lang.fill(
+                T::StandReceiptMaybePartial,
+                &[("n", &fiscal.receipt_no), ("total", &total)],
+            ),
+            format!("{} {}", lang.t(T::NextDoNotTakeAgain), answer()),
+        ),
+        S::Voided { .. } => (lang.t(T::StandVoided).to_string(), String::new()),
+        S::Fiscalized { fiscal, .. } => (
+            lang.fill(T::StandDone, &[("n", &fiscal.receipt_no)]),
+            String::new(),
+        ),
+    };
+    format!("{} {facts} {next}", cause(lang, e, currency))
+        .trim_end()
+        .to_string()
+}
+
+/// A payment that waits for its recovery answer, as the reason a new one is refused.
+pub fn pending(lang: Lang, p: &Payment, currency: &Currency) -> String {
+    lang.fill(
+        T::ErrPaymentPending,
+        &[
+            ("id", &p.id().short()),
+            (
+                "question",
+                &super::recovery::question(p)
+                    .map(|q| q.text(p, lang, currency))
+                    .unwrap_or_default(),
+            ),
+            ("command", &recovery_command(p)),
+        ],
+    )
+}
+
+/// Why the cash received was refused.
+pub fn tendered(lang: Lang, e: &TenderedError, currency: &Currency) -> String {
+    match e {
+        TenderedError::Money(m) => amount(lang, &AmountError::Money(m.clone()), None, currency),
+        TenderedError::TooLittle { total } => lang.fill(
+            T::ErrTenderedTooLittle,
+            &[("total", &lang.money_with(*total, currency))],
+        ),
+        TenderedError::TooMuch { max } => lang.fill(
+            T::ErrTenderedTooMuch,
+            &[("max", &lang.money_with(*max, currency))],
+        ),
     }
 }
 
@@ -363,6 +588,10 @@ pub fn amount(
             MoneyError::Negative => lang.t(T::ErrAmountNegative).into(),
             MoneyError::Zero => lang.t(T::ErrAmountZero).into(),
             MoneyError::TooManyDecimals => lang.t(T::ErrAmountDecimals).into(),
+            MoneyError::TooLarge { max } => lang.fill(
+                T::ErrAmountTooLarge,
+                &[("max", &lang.money_with(*max, currency))],
+            ),
             MoneyError::AboveCeiling { ceiling } => lang.fill(
                 T::ErrAmountCeiling,
                 &[("max", &lang.money_with(*ceiling, currency))],

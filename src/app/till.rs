@@ -14,8 +14,7 @@ use crate::domain::entry::Quote;
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
 use crate::domain::payment::{
-    OperatorSnapshot, Payment, PaymentDetails, PaymentEvent, PaymentId, PaymentState, StateName,
-    VoidReason,
+    OperatorSnapshot, Payment, PaymentDetails, PaymentEvent, PaymentId, StateName, VoidReason,
 };
 use crate::domain::receipt::{self, DocumentContext, DocumentError};
 use crate::domain::user::{Action, PermissionError, Pin, Role, User, UserName};
@@ -24,7 +23,9 @@ use crate::journal::{Journal, JournalError, OpenOptions, Shift};
 use crate::printing::profile::{ProfileError, ProfileLibrary};
 use crate::printing::status::StatusReport;
 use crate::printing::transport::{self, PaperLog};
-use crate::printing::{PrintError, PrintedDocument, ReceiptPrinter, test_page};
+use crate::printing::{
+    CashDrawer, Confirmation, PrintError, PrintedDocument, ReceiptPrinter, test_page,
+};
 
 use super::config::{CatalogueSource, Config, PrinterConfig};
 use crate::hub::client::HubClient;
@@ -89,6 +90,28 @@ pub enum FlowError {
     /// A missing payment's details are incomplete.
     #[error(transparent)]
     MissingPayment(#[from] super::corrections::MissingPaymentError),
+    /// The cash received was refused (too little, or absurdly much).
+    #[error(transparent)]
+    Tendered(#[from] crate::domain::entry::TenderedError),
+    /// A payment of this terminal waits for its recovery answer: no new payment starts
+    /// before it is answered.
+    #[error("payment {} waits for its recovery answer", payment.id())]
+    Pending {
+        /// The payment that waits.
+        payment: Box<Payment>,
+    },
+    /// A short id (8 hex digits) that no payment of this terminal has, or a text that
+    /// is no payment id at all.
+    #[error("no payment of this terminal has the id {0}")]
+    UnknownPaymentId(String),
+    /// A short id that more than one payment has: the full id is needed.
+    #[error("{count} payments have the short id {short}")]
+    AmbiguousShortId {
+        /// What was typed.
+        short: String,
+        /// How many payments have it.
+        count: usize,
+    },
     /// The step does not apply to the payment's state.
     #[error("payment {id} is {state}; this step does not apply")]
     WrongState {
@@ -134,7 +157,7 @@ pub struct Step {
 
 /// Whether a fiscal receipt is printed for the first time or again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Printing {
+pub(super) enum Printing {
     /// The first time: the drawer may open.
     First,
     /// Again after a failure: marked as a copy, the drawer stays shut.
@@ -165,6 +188,7 @@ pub struct Till {
     pub(super) terminal_id: String,
     session: Session,
     max_payment: Money,
+    max_change: Money,
     pub(super) hub: Option<HubClient>,
     pub(super) stuck_after: std::time::Duration,
     /// This process's log file (diagnostics read it).
@@ -256,6 +280,7 @@ impl Till {
             terminal_id: config.terminal_id.clone(),
             session,
             max_payment: config.max_payment,
+            max_change: config.max_change,
             hub: None,
             stuck_after: config.hub.stuck_after,
             log_file: crate::logging::log_path(&config.journal_path),
@@ -418,6 +443,12 @@ impl Till {
         self.max_payment
     }
 
+    /// The most change this till gives: the bound on cash received is the total plus
+    /// this (`max_change` in the config).
+    pub fn max_change(&self) -> Money {
+        self.max_change
+    }
+
     /// The journal (for reads).
     pub fn journal(&self) -> &Journal {
         &self.journal
@@ -471,7 +502,7 @@ impl Till {
         let report = self.journal.x_report(&self.terminal_id)?;
         let doc = crate::report::shift_document(&self.docs, &report);
         self.printer.check_ready()?;
-        let printed = self.print(&doc, false)?;
+        let printed = self.print(&doc, CashDrawer::Closed)?;
         Ok((report, printed))
     }
 
@@ -488,7 +519,7 @@ impl Till {
             .journal
             .close_shift(&self.terminal_id, counted, &cashier)?;
         let doc = crate::report::shift_document(&self.docs, &report);
-        let printed = self.print(&doc, false).ok();
+        let printed = self.print(&doc, CashDrawer::Closed).ok();
         Ok((report, printed))
     }
 
@@ -509,7 +540,7 @@ impl Till {
         let rows = self.payments_report(filter)?;
         let doc = crate::report::payments_document(&self.docs, &rows, filter.from, filter.to);
         self.printer.check_ready()?;
-        Ok(self.print(&doc, false)?)
+        Ok(self.print(&doc, CashDrawer::Closed)?)
     }
 
     /// Prints the test page: every code page's sample, a ruler of the width, the cut.
@@ -533,9 +564,9 @@ impl Till {
     pub(super) fn print(
         &mut self,
         doc: &receipt::Document,
-        open_drawer: bool,
+        drawer: CashDrawer,
     ) -> Result<PrintedDocument, PrintError> {
-        let printed = self.printer.print_with(doc, open_drawer)?;
+        let printed = self.printer.print_with(doc, drawer)?;
         self.log(&printed);
         Ok(printed)
     }
@@ -545,9 +576,29 @@ impl Till {
         self.journal.current_shift(&self.terminal_id)
     }
 
-    /// Payments this terminal left between two steps.
+    /// Payments of this terminal left between two steps that wait for an answer
+    /// here: left by a process that is gone, or by this one (not those another live
+    /// till on this journal is taking right now).
     pub fn unfinished(&self) -> Result<Vec<Payment>, JournalError> {
-        self.journal.unfinished(&self.terminal_id)
+        self.journal.waiting_for_answer(&self.terminal_id)
+    }
+
+    /// The payment a typed id names: a full id, or the short id printed on the
+    /// pre-receipt when exactly one payment of this terminal has it.
+    pub fn resolve_payment_id(&self, text: &str) -> Result<PaymentId, FlowError> {
+        let text = text.trim();
+        if let Ok(id) = text.parse::<PaymentId>() {
+            return Ok(id);
+        }
+        let found = self.journal.payments_by_short_id(&self.terminal_id, text)?;
+        match found.as_slice() {
+            [id] => Ok(*id),
+            [] => Err(FlowError::UnknownPaymentId(text.to_string())),
+            many => Err(FlowError::AmbiguousShortId {
+                short: text.to_string(),
+                count: many.len(),
+            }),
+        }
     }
 
     /// Re-reads a payment.
@@ -579,6 +630,13 @@ impl Till {
     /// pre-receipt, journal that it printed.
     pub fn print_pre_receipt(&mut self, quote: &Quote) -> Result<Step, FlowError> {
         self.require(Action::TakePayments)?;
+        // A payment left between two steps is answered first: starting another while
+        // one waits is how a customer gets charged twice.
+        if let Some(waiting) = self.unfinished()?.into_iter().next() {
+            return Err(FlowError::Pending {
+                payment: Box::new(waiting),
+            });
+        }
         // A printer that says it cannot print stops the payment before it exists.
         self.printer.check_ready()?;
         let details = PaymentDetails {
@@ -601,7 +659,7 @@ impl Till {
 
     fn finish_pre_receipt(&mut self, p: Payment) -> Result<Step, FlowError> {
         let doc = receipt::pre_receipt(&self.docs, &p, Utc::now())?;
-        let printed = self.print(&doc, false)?;
+        let printed = self.print(&doc, CashDrawer::Closed)?;
         crashpoint::hit("pre_receipt.printed");
         let p = self.record(&p, PaymentEvent::PreReceiptPrinted)?;
         crashpoint::hit("pre_receipt.done");
@@ -635,6 +693,7 @@ impl Till {
         let p = self.expect(id, &[StateName::PreReceiptPrinted])?;
         let p = self.record(&p, PaymentEvent::CustomerSigned)?;
         crashpoint::hit("signed");
+        crashpoint::stop_once("signed");
         Ok(Step {
             payment: p,
             printed: None,
@@ -653,13 +712,16 @@ impl Till {
     }
 
     /// Step 4: the cash is taken; journal it with the fiscal receipt's numbers, print
-    /// the fiscal receipt, journal that it printed (the payment is then queued).
+    /// the fiscal receipt, journal that it printed (the payment is then queued). On a
+    /// printer that can confirm nothing the payment stays in "fiscal printing" with
+    /// the receipt on paper: the cashier answers whether it printed completely.
     ///
     /// A printer that says it cannot print (paper end, cover open, no answer) gets
     /// the cash journaled without starting the fiscal receipt: the payment waits in
     /// "cash taken" and the receipt is printed once the printer is fixed.
     pub fn take_cash(&mut self, id: PaymentId, tendered: Money) -> Result<Step, FlowError> {
         let p = self.expect(id, &[StateName::Signed])?;
+        crate::domain::entry::check_tendered(tendered, p.details.total, self.max_change)?;
         let actor = self.actor();
         if let Err(e) = self.printer.check_ready() {
             self.journal.take_cash(&p, tendered, false, &actor)?;
@@ -676,15 +738,38 @@ impl Till {
             doc.mark_copy(self.docs.lang);
         }
         // The drawer opens with the first fiscal receipt only, never with a copy.
-        let open_drawer = printing == Printing::First && self.printer_config.open_drawer;
-        let printed = self.print(&doc, open_drawer)?;
+        let printed = self.print(&doc, self.drawer_for(printing))?;
         crashpoint::hit("fiscal.printed");
+        if printed.confirmation == Confirmation::Nothing {
+            // The printer cannot say whether the whole receipt came out: the payment
+            // counts as fiscalized only once the cashier says so (the recovery
+            // question "was receipt No. N printed and handed over?").
+            return Ok(Step {
+                payment: p,
+                printed: Some(printed),
+            });
+        }
         let p = self.record(&p, PaymentEvent::FiscalPrinted)?;
         crashpoint::hit("fiscal.done");
         Ok(Step {
             payment: p,
             printed: Some(printed),
         })
+    }
+
+    /// Whether a document that moves cash opens the drawer: the first print only,
+    /// never a copy; as `[printer] open_drawer` says, by default outside training
+    /// mode only (a training till has no cash in it).
+    pub(super) fn drawer_for(&self, printing: Printing) -> CashDrawer {
+        let wanted = self
+            .printer_config
+            .open_drawer
+            .unwrap_or(!self.docs.training);
+        if wanted && printing == Printing::First {
+            CashDrawer::Open
+        } else {
+            CashDrawer::Closed
+        }
     }
 
     /// Recovery: the cash was taken but the fiscal receipt was never started.
@@ -714,11 +799,5 @@ impl Till {
             payment: p,
             printed: None,
         })
-    }
-
-    /// True when the payment's cash is in the drawer (errors after this point must not
-    /// tell the cashier to refuse money: it is already taken).
-    pub fn cash_is_taken(state: &PaymentState) -> bool {
-        state.cash().is_some()
     }
 }

@@ -205,7 +205,7 @@ pub enum Reply {
     /// A step happened.
     Done {
         /// The payment and the printed document.
-        step: Step,
+        step: Box<Step>,
         /// Recovery sent this payment back to the cash step.
         resume_at_cash: bool,
         /// What the operator said before the pre-receipt (for that step only).
@@ -227,12 +227,12 @@ pub enum Reply {
     User(Result<UserReply, String>, Snapshot),
     /// A support step, or why not (in words).
     Support(Result<SupportReply, String>),
-    /// A step failed; `payment` is the payment as the journal has it now.
+    /// A step failed; `standing` is the payment as the journal has it now.
     Failed {
         /// Why.
-        error: FlowError,
-        /// The payment as journaled now (if it exists).
-        payment: Option<Payment>,
+        error: Box<FlowError>,
+        /// The payment as journaled now, read back after the failure.
+        standing: messages::Standing,
         /// Unfinished payments and shift.
         snapshot: Snapshot,
     },
@@ -262,12 +262,12 @@ fn printer_request(till: &mut Till, request: Request, lang: Lang) -> Reply {
         Request::PrintTestPage => PrinterReply::TestPage(
             till.print_test_page()
                 .map(|p| p.printout)
-                .map_err(|e| messages::flow(lang, &e, false)),
+                .map_err(|e| messages::flow(lang, &e)),
         ),
         Request::SetPrinter(config) => PrinterReply::Changed(
             till.set_printer(config)
                 .map(|()| till.printer_description())
-                .map_err(|e| messages::flow(lang, &e, false)),
+                .map_err(|e| messages::flow(lang, &e)),
         ),
         Request::ScanDevices => PrinterReply::Devices {
             ports: serial::list_ports(),
@@ -287,11 +287,11 @@ fn user_request(till: &mut Till, request: Request, lang: Lang) -> Reply {
         Request::CreateFirstAdmin(name, pin) => till
             .create_first_admin(&name, &pin)
             .map(UserReply::LoggedIn)
-            .map_err(|e| messages::flow(lang, &e, false)),
+            .map_err(|e| messages::flow(lang, &e)),
         Request::Login(name, pin) => till
             .login(&name, &pin)
             .map(UserReply::LoggedIn)
-            .map_err(|e| messages::flow(lang, &e, false)),
+            .map_err(|e| messages::flow(lang, &e)),
         Request::Logout => {
             till.logout();
             users(till)
@@ -299,11 +299,11 @@ fn user_request(till: &mut Till, request: Request, lang: Lang) -> Reply {
         Request::ListUsers => users(till),
         Request::AddUser(name, role, pin) => till
             .add_user(&name, role, &pin)
-            .map_err(|e| messages::flow(lang, &e, false))
+            .map_err(|e| messages::flow(lang, &e))
             .and_then(|_| users(till)),
         Request::ChangeUser(name, change) => till
             .change_user(&name, change)
-            .map_err(|e| messages::flow(lang, &e, false))
+            .map_err(|e| messages::flow(lang, &e))
             .and_then(|_| users(till)),
         _ => unreachable!("only user requests"),
     };
@@ -312,7 +312,7 @@ fn user_request(till: &mut Till, request: Request, lang: Lang) -> Reply {
 
 fn support_request(till: &mut Till, request: Request, lang: Lang) -> Result<SupportReply, String> {
     use crate::i18n::T;
-    let flow = |e: FlowError| messages::flow(lang, &e, false);
+    let flow = |e: FlowError| messages::flow(lang, &e);
     let story = |till: &Till, id, note: Option<String>, printout: Option<Printout>| {
         till.payment_story(id)
             .map(|s| SupportReply::Story {
@@ -423,7 +423,7 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         Request::Report(f) => {
             return Some(Reply::Report(
                 till.payments_report(f)
-                    .map_err(|e| messages::flow(*lang, &e, false)),
+                    .map_err(|e| messages::flow(*lang, &e)),
             ));
         }
         Request::CreateFirstAdmin(..)
@@ -446,7 +446,7 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
         Request::OpenShift(cash) => {
             let r = till.open_shift(*cash).map(ShiftReply::Opened);
             return Some(Reply::Shift(
-                r.map_err(|e| messages::flow(*lang, &e, false)),
+                r.map_err(|e| messages::flow(*lang, &e)),
                 snapshot(till),
             ));
         }
@@ -455,7 +455,7 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
                 .x_report()
                 .map(|(r, p)| ShiftReply::Report(Box::new(r), Some(p.printout)));
             return Some(Reply::Shift(
-                r.map_err(|e| messages::flow(*lang, &e, false)),
+                r.map_err(|e| messages::flow(*lang, &e)),
                 snapshot(till),
             ));
         }
@@ -464,7 +464,7 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
                 .close_shift(*counted)
                 .map(|(r, p)| ShiftReply::Report(Box::new(r), p.map(|p| p.printout)));
             return Some(Reply::Shift(
-                r.map_err(|e| messages::flow(*lang, &e, false)),
+                r.map_err(|e| messages::flow(*lang, &e)),
                 snapshot(till),
             ));
         }
@@ -472,13 +472,13 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
             return Some(Reply::ReportPrinted(
                 till.print_report(f)
                     .map(|p| p.printout)
-                    .map_err(|e| messages::flow(*lang, &e, false)),
+                    .map_err(|e| messages::flow(*lang, &e)),
             ));
         }
         Request::ExportReport(f, format, path) => {
             let written = till
                 .payments_report(f)
-                .map_err(|e| messages::flow(*lang, &e, false))
+                .map_err(|e| messages::flow(*lang, &e))
                 .and_then(|rows| {
                     if let Some(dir) = path.parent() {
                         std::fs::create_dir_all(dir)
@@ -526,24 +526,24 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
     };
     Some(match result {
         Ok((step, resume_at_cash)) => Reply::Done {
-            step,
+            step: Box::new(step),
             resume_at_cash,
             check,
             snapshot: snapshot(till),
         },
         Err(error) => {
-            // A failed print leaves the new payment journaled in its printing state:
-            // find it so the screen shows where it stopped.
-            let payment = match (id, &error) {
-                (Some(id), _) => till.payment(id).ok(),
-                (None, FlowError::Print(_)) => {
-                    till.unfinished().ok().and_then(|u| u.last().cloned())
-                }
-                _ => None,
+            // Read back where the payment stands. A new payment that failed after its
+            // first write is the only unfinished one (none may wait when one starts).
+            let reread = match id {
+                Some(id) => Some(till.payment(id)),
+                None => match till.unfinished() {
+                    Ok(u) => u.last().cloned().map(Ok),
+                    Err(e) => Some(Err(e)),
+                },
             };
             Reply::Failed {
-                error,
-                payment,
+                error: Box::new(error),
+                standing: messages::Standing::from_reread(reread),
                 snapshot: snapshot(till),
             }
         }

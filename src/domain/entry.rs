@@ -51,6 +51,53 @@ pub enum AmountError {
     },
 }
 
+/// Why the cash received is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TenderedError {
+    /// Not a valid amount.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// Less than the customer must pay.
+    #[error("less than the total {total}")]
+    TooLittle {
+        /// What the customer must pay.
+        total: Money,
+    },
+    /// More than any customer hands over for this total (a typing accident): the
+    /// change would be above the terminal's `max_change`.
+    #[error("more than {max}, the most this till takes for this payment")]
+    TooMuch {
+        /// The most that may be tendered for this total.
+        max: Money,
+    },
+}
+
+/// Checks the cash received for a total: at least the total, and at most the total
+/// plus `max_change` (the terminal's bound on change, see the config's `max_change`).
+pub fn check_tendered(
+    tendered: Money,
+    total: Money,
+    max_change: Money,
+) -> Result<Money, TenderedError> {
+    let max = total.checked_add(max_change).unwrap_or(Money::MAX);
+    if tendered < total {
+        Err(TenderedError::TooLittle { total })
+    } else if tendered > max {
+        Err(TenderedError::TooMuch { max })
+    } else {
+        Ok(tendered)
+    }
+}
+
+/// Parses and checks what the cashier typed as the cash received.
+pub fn parse_tendered(
+    input: &str,
+    total: Money,
+    max_change: Money,
+) -> Result<Money, TenderedError> {
+    check_tendered(Money::parse(input)?, total, max_change)
+}
+
 /// Why the operator field is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OperatorChoiceError {
@@ -86,11 +133,11 @@ impl std::fmt::Display for EntryErrors {
 
 impl std::error::Error for EntryErrors {}
 
-/// The operator's fee and the total for an amount (for the live display).
-pub fn price(operator: &Operator, amount: Money) -> (Money, Money) {
+/// The operator's fee and the total for an amount (for the live display); `None`
+/// when the total would be above [`Money::MAX`].
+pub fn price(operator: &Operator, amount: Money) -> Option<(Money, Money)> {
     let fee = operator.fee.fee(amount);
-    let total = amount.checked_add(fee).expect("totals fit");
-    (fee, total)
+    Some((fee, amount.checked_add(fee)?))
 }
 
 /// Checks the input against the catalogue, the operator's rules and the terminal's
@@ -116,7 +163,10 @@ pub fn validate(
     let account = operator.account_mask.validate(&input.account);
     let amount = amount.and_then(|a| {
         operator.check_amount(a)?;
-        let (fee, total) = price(operator, a);
+        let (fee, total) = price(operator, a).ok_or(AmountError::TotalAboveCeiling {
+            total: Money::MAX,
+            ceiling,
+        })?;
         if total > ceiling {
             return Err(AmountError::TotalAboveCeiling { total, ceiling });
         }
@@ -141,6 +191,41 @@ pub fn validate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tendered_is_bounded_on_both_sides() {
+        let m = |s: &str| Money::parse(s).unwrap();
+        let (total, max_change) = (m("505"), m("500000"));
+        let cases: &[(&str, Result<Money, TenderedError>)] = &[
+            ("505", Ok(m("505"))),
+            ("1000", Ok(m("1000"))),
+            ("500505", Ok(m("500505"))),
+            (
+                "500505,01",
+                Err(TenderedError::TooMuch { max: m("500505") }),
+            ),
+            ("504,99", Err(TenderedError::TooLittle { total })),
+            (
+                "92233720368547758",
+                Err(TenderedError::Money(MoneyError::TooLarge {
+                    max: Money::MAX,
+                })),
+            ),
+            ("abc", Err(TenderedError::Money(MoneyError::NotANumber))),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                &parse_tendered(input, total, max_change),
+                expected,
+                "{input}"
+            );
+        }
+        // A bound that would overflow saturates at Money::MAX instead.
+        assert_eq!(
+            check_tendered(Money::MAX, m("1"), Money::MAX),
+            Ok(Money::MAX)
+        );
+    }
 
     fn catalogue() -> Catalogue {
         toml::from_str(include_str!("../../assets/demo-catalogue-rub.toml")).unwrap()

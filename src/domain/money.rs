@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 /// before any parsing (protects against pasted garbage).
 pub const MAX_INPUT_CHARS: usize = 32;
 
-/// An amount of money with exactly two decimal places, never negative.
+/// An amount of money with exactly two decimal places, never negative, never above
+/// [`Money::MAX`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Money(Decimal);
 
@@ -38,6 +39,12 @@ pub enum MoneyError {
     /// More than two digits after the separator.
     #[error("amount has more than two decimal places")]
     TooManyDecimals,
+    /// Above [`Money::MAX`]: no till handles such a sum (a typing or paste accident).
+    #[error("amount is above {max}, the most paydesk handles")]
+    TooLarge {
+        /// [`Money::MAX`].
+        max: Money,
+    },
     /// Above the terminal's configured ceiling for one payment.
     #[error("amount is above the ceiling of {ceiling}")]
     AboveCeiling {
@@ -50,31 +57,40 @@ impl Money {
     /// Zero.
     pub const ZERO: Money = Money(Decimal::ZERO);
 
+    /// The largest amount paydesk handles anywhere: 999 999 999 999.99. Far above any
+    /// payment, shift or month of a till, and far below what minor units in an `i64`
+    /// (the journal's column) or sums of millions of them can hold, so arithmetic on
+    /// money in range never overflows silently.
+    // 99_999_999_999_999 minor units = 0x5AF3_107A_3FFF.
+    pub const MAX: Money = Money(Decimal::from_parts(0x107A_3FFF, 0x5AF3, 0, false, 2));
+
     /// Builds money from a decimal, rounding half away from zero to two places.
-    /// Returns `None` for negative values.
+    /// Returns `None` for negative values and above [`Money::MAX`].
     pub fn from_decimal(d: Decimal) -> Option<Money> {
         if d.is_sign_negative() && !d.is_zero() {
             return None;
         }
         let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
         r.rescale(2);
-        Some(Money(r))
+        (r <= Money::MAX.0).then_some(Money(r))
     }
 
-    /// Money from minor units (kopecks, grosze).
+    /// Money from minor units (kopecks, grosze); `None` when negative or above
+    /// [`Money::MAX`].
     pub fn from_minor(minor: i64) -> Option<Money> {
         if minor < 0 {
             return None;
         }
-        Some(Money(Decimal::new(minor, 2)))
+        Money::from_decimal(Decimal::new(minor, 2))
     }
 
     /// The amount in minor units (how the journal stores it).
     pub fn minor(self) -> i64 {
         use rust_decimal::prelude::ToPrimitive;
+        // Every `Money` is at most `MAX` (10^14 minor units) by construction.
         (self.0 * Decimal::ONE_HUNDRED)
             .to_i64()
-            .expect("money fits in i64 minor units")
+            .expect("money is at most Money::MAX")
     }
 
     /// The underlying decimal (scale 2).
@@ -87,9 +103,9 @@ impl Money {
         self.0.is_zero()
     }
 
-    /// Sum; `None` on overflow.
+    /// Sum; `None` above [`Money::MAX`].
     pub fn checked_add(self, other: Money) -> Option<Money> {
-        self.0.checked_add(other.0).map(Money)
+        self.0.checked_add(other.0).and_then(Money::from_decimal)
     }
 
     /// Difference; `None` if it would be negative.
@@ -158,8 +174,8 @@ impl Money {
                 &frac_part
             }
         );
-        let d = Decimal::from_str(&text).map_err(|_| MoneyError::TooLong)?;
-        let m = Money::from_decimal(d).ok_or(MoneyError::Negative)?;
+        let d = Decimal::from_str(&text).map_err(|_| MoneyError::TooLarge { max: Money::MAX })?;
+        let m = Money::from_decimal(d).ok_or(MoneyError::TooLarge { max: Money::MAX })?;
         if m.is_zero() {
             return Err(MoneyError::Zero);
         }
@@ -220,8 +236,12 @@ impl<'de> Deserialize<'de> for Money {
                 "{s}: money has at most two decimal places"
             )));
         }
-        Money::from_decimal(dec)
-            .ok_or_else(|| serde::de::Error::custom(format!("{s}: money cannot be negative")))
+        Money::from_decimal(dec).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{s}: money cannot be negative or above {}",
+                Money::MAX
+            ))
+        })
     }
 }
 
@@ -271,6 +291,14 @@ mod tests {
             ("NaN", Err(NotANumber)),
             ("inf", Err(NotANumber)),
             (long.as_str(), Err(TooLong)),
+            ("999 999 999 999,99", Ok(Money::MAX)),
+            ("1 000 000 000 000", Err(TooLarge { max: Money::MAX })),
+            ("100000000000000000", Err(TooLarge { max: Money::MAX })),
+            ("92233720368547758", Err(TooLarge { max: Money::MAX })),
+            (
+                "9999999999999999999999999999999",
+                Err(TooLarge { max: Money::MAX }),
+            ),
         ];
         for (input, expected) in cases {
             let shown: String = input.chars().take(20).collect();
@@ -313,8 +341,21 @@ mod tests {
     }
 
     #[test]
+    fn max_is_what_it_says_and_arithmetic_stays_below_it() {
+        assert_eq!(Money::MAX.to_string(), "999999999999.99");
+        assert_eq!(Money::MAX.minor(), 99_999_999_999_999);
+        let cent = Money::from_minor(1).unwrap();
+        assert_eq!(Money::MAX.checked_add(cent), None);
+        assert_eq!(Money::from_minor(Money::MAX.minor() + 1), None);
+        assert_eq!(Money::from_minor(i64::MAX), None);
+        assert_eq!(Money::MAX.checked_sub(Money::MAX), Some(Money::ZERO));
+    }
+
+    #[test]
     fn serde_refuses_three_decimals_and_negatives() {
         assert!(serde_json::from_str::<Money>("\"1.005\"").is_err());
+        assert!(serde_json::from_str::<Money>("\"1e20\"").is_err());
+        assert!(serde_json::from_str::<Money>("\"100000000000000000\"").is_err());
         assert!(serde_json::from_str::<Money>("\"-1\"").is_err());
         assert_eq!(serde_json::from_str::<Money>("\"1.5\"").unwrap(), m("1.50"));
     }
@@ -333,7 +374,16 @@ mod tests {
         fn whatever_parses_is_positive_with_two_places(s in "\\PC{0,40}") {
             if let Ok(m) = Money::parse(&s) {
                 proptest::prop_assert!(m > Money::ZERO);
+                proptest::prop_assert!(m <= Money::MAX);
                 proptest::prop_assert_eq!(m.decimal().scale(), 2);
+            }
+        }
+
+        #[test]
+        fn digit_strings_parse_or_are_refused_never_panic(s in "[0-9 ]{1,31}([.,][0-9]{0,2})?") {
+            if let Ok(m) = Money::parse(&s) {
+                // minor() would panic on anything out of range.
+                proptest::prop_assert!(m.minor() <= Money::MAX.minor());
             }
         }
     }

@@ -226,11 +226,11 @@ impl FeeRule {
         }
     }
 
-    /// The fee for an amount.
+    /// The fee for an amount. Saturates at [`Money::MAX`] (an amount that large is
+    /// refused by every ceiling before it is paid).
     pub fn fee(&self, amount: Money) -> Money {
         let proportional = amount.decimal() * self.percent / Decimal::ONE_HUNDRED;
-        let fee = Money::from_decimal(self.fixed.decimal() + proportional)
-            .expect("fee parts are non-negative");
+        let fee = Money::from_decimal(self.fixed.decimal() + proportional).unwrap_or(Money::MAX);
         fee.max(self.minimum)
     }
 

@@ -38,11 +38,23 @@ impl PaymentId {
         self.0
     }
 
-    /// The first block of the id: short enough to print and read out on the phone.
+    /// The last 8 hex digits of the id: short enough to print and read out on the
+    /// phone. They are random bits of the UUID v7 (its first digits are a timestamp,
+    /// shared by payments taken within a minute). Not unique: a lookup by it must
+    /// refuse a match of more than one payment.
     pub fn short(self) -> String {
-        self.0.simple().to_string()[..8].to_string()
+        let simple = self.0.simple().to_string();
+        simple[simple.len() - SHORT_ID_LEN..].to_string()
+    }
+
+    /// Whether `text` has the form of a short id (8 hex digits, any case).
+    pub fn is_short(text: &str) -> bool {
+        text.len() == SHORT_ID_LEN && text.chars().all(|c| c.is_ascii_hexdigit())
     }
 }
+
+/// The length of [`PaymentId::short`].
+pub const SHORT_ID_LEN: usize = 8;
 
 impl Default for PaymentId {
     fn default() -> Self {

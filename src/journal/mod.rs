@@ -12,6 +12,7 @@
 pub mod chain;
 pub mod corrections;
 mod delivery;
+pub mod owner;
 pub mod report;
 mod schema;
 pub mod shift;
@@ -198,6 +199,8 @@ pub struct Shift {
 pub struct Journal {
     conn: Connection,
     path: PathBuf,
+    /// This process, recorded on every payment it moves.
+    me: owner::ProcessMark,
 }
 
 /// The timestamp format of every `*_at` column: UTC, milliseconds, sortable as text.
@@ -277,6 +280,7 @@ impl Journal {
         let mut journal = Journal {
             conn,
             path: path.to_path_buf(),
+            me: owner::ProcessMark::current(),
         };
         journal.integrity_check()?;
         journal.migrate()?;
@@ -298,7 +302,7 @@ impl Journal {
         &mut self,
         f: impl FnOnce(&Transaction) -> rusqlite::Result<T>,
     ) -> Result<T, JournalError> {
-        let Journal { conn, path } = self;
+        let Journal { conn, path, .. } = self;
         let c = |e| classify(path, e);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -558,6 +562,11 @@ impl Journal {
             let data = serde_json::to_string(e).expect("events serialise");
             chain::append(&tx, &id, &now_s, e.kind(), &data, actor).map_err(c)?;
         }
+        tx.execute(
+            "UPDATE payments SET handled_by = ?2 WHERE id = ?1",
+            params![id, self.me.to_string()],
+        )
+        .map_err(c)?;
         crashpoint::hit("journal.before_commit");
         tx.commit().map_err(c)?;
         Ok(next)
@@ -588,6 +597,38 @@ impl Journal {
             ),
             [terminal_id],
         )
+    }
+
+    /// The payments of a terminal between two steps that nobody else is taking right
+    /// now: left by a process that is gone (a crash), or by this one. A payment moved
+    /// last by another live process on this machine is that till's business; one
+    /// from another machine counts as waiting (nothing can be known from here).
+    /// Oldest first.
+    pub fn waiting_for_answer(&self, terminal_id: &str) -> Result<Vec<Payment>, JournalError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {PAYMENT_COLUMNS}, handled_by FROM payments WHERE terminal_id = ?1
+                 AND state NOT IN ('voided', 'fiscalized') ORDER BY created_at, id"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows: Vec<(RawPayment, Option<String>)> = stmt
+            .query_map([terminal_id], |r| {
+                Ok((row_to_raw(r)?, r.get(PAYMENT_COLUMN_COUNT)?))
+            })
+            .and_then(|r| r.collect())
+            .map_err(|e| self.err(e))?;
+        let mut waiting = Vec::new();
+        for (raw, handled_by) in rows {
+            let busy_elsewhere = handled_by
+                .as_deref()
+                .and_then(owner::ProcessMark::parse)
+                .is_some_and(|m| m != self.me && m.liveness() == owner::Liveness::Alive);
+            if !busy_elsewhere {
+                waiting.push(raw.into_payment()?);
+            }
+        }
+        Ok(waiting)
     }
 
     /// Every payment, oldest first (for tests and `journal verify`).
@@ -723,6 +764,9 @@ fn fiscal_start(tx: &Transaction, terminal: &str, actor: &str) -> rusqlite::Resu
 const PAYMENT_COLUMNS: &str = "id, terminal_id, operator_code, operator_name, operator_tax_id, legal_entity, \
     account, amount_minor, fee_minor, total_minor, cashier, created_at, state, pre_receipt_no, void_reason, \
     tendered_minor, change_minor, fiscal_receipt_no, shift_no";
+
+/// How many columns [`PAYMENT_COLUMNS`] names (a query may select more after them).
+const PAYMENT_COLUMN_COUNT: usize = 19;
 
 /// A payments row as stored, before it is checked into a [`Payment`].
 struct RawPayment {

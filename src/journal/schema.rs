@@ -228,6 +228,11 @@ pub(super) const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER refunds_no_delete BEFORE DELETE ON refunds
         BEGIN SELECT RAISE(ABORT, 'refunds are never deleted'); END;
     "#,
+    // 8: which process last moved each payment (`owner::ProcessMark`), so a payment a
+    // live till is taking is told apart from one a dead process left for recovery.
+    r#"
+    ALTER TABLE payments ADD COLUMN handled_by TEXT;
+    "#,
 ];
 
 /// Put back after migration 3's backfill.

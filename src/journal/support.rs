@@ -145,7 +145,9 @@ impl Journal {
         .then(|| number.parse().ok())
         .flatten();
         let account = (digits.len() >= 4).then(|| format!("%{digits}%"));
-        if by_id.is_none() && receipt.is_none() && account.is_none() {
+        // The short id on the pre-receipt: the id's last 8 hex digits.
+        let short = PaymentId::is_short(q).then(|| format!("%{}", q.to_ascii_lowercase()));
+        if by_id.is_none() && receipt.is_none() && account.is_none() && short.is_none() {
             return Ok(Vec::new());
         }
         let mut stmt = self
@@ -153,16 +155,42 @@ impl Journal {
             .prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM payments
                  WHERE terminal_id = ?1
-                   AND (id = ?2 OR fiscal_receipt_no = ?3 OR account LIKE ?4)
+                   AND (id = ?2 OR fiscal_receipt_no = ?3 OR account LIKE ?4 OR id LIKE ?6)
                  ORDER BY created_at DESC LIMIT ?5"
             ))
             .map_err(|e| self.err(e))?;
         stmt.query_map(
-            params![terminal_id, by_id, receipt, account, limit as i64],
+            params![terminal_id, by_id, receipt, account, limit as i64, short],
             row,
         )
         .and_then(|r| r.collect())
         .map_err(|e| self.err(e))
+    }
+
+    /// The payments of a terminal whose id ends with `short` (see
+    /// [`PaymentId::short`]); more than one means the short id is ambiguous.
+    pub fn payments_by_short_id(
+        &self,
+        terminal_id: &str,
+        short: &str,
+    ) -> Result<Vec<PaymentId>, JournalError> {
+        if !PaymentId::is_short(short) {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM payments WHERE terminal_id = ?1 AND id LIKE ?2 ORDER BY created_at",
+            )
+            .map_err(|e| self.err(e))?;
+        let ids: Vec<String> = stmt
+            .query_map(
+                params![terminal_id, format!("%{}", short.to_ascii_lowercase())],
+                |r| r.get(0),
+            )
+            .and_then(|r| r.collect())
+            .map_err(|e| self.err(e))?;
+        Ok(ids.iter().filter_map(|i| i.parse().ok()).collect())
     }
 
     /// One payment as support sees it.

@@ -34,6 +34,19 @@ impl VerifyReport {
 /// - per terminal, pre-receipt and fiscal receipt numbers are 1..=N with no gap and no
 ///   repeat, and N is the counter's value.
 pub(super) fn verify(journal: &Journal) -> Result<VerifyReport, JournalError> {
+    // One read transaction: every read below sees the same snapshot. Without it a
+    // sync worker writing meanwhile makes the chain head newer than the events read
+    // a moment before, and a healthy journal looks tampered with.
+    let snapshot = journal
+        .conn
+        .unchecked_transaction()
+        .map_err(|e| journal.err(e))?;
+    let report = verify_in_snapshot(journal);
+    drop(snapshot);
+    report
+}
+
+fn verify_in_snapshot(journal: &Journal) -> Result<VerifyReport, JournalError> {
     journal.integrity_check()?;
     let mut report = VerifyReport::default();
     // The audit chain first: its first break is the place to look.

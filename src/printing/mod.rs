@@ -32,6 +32,17 @@ use transport::{PrintJob, Timeouts, Transport, TransportError};
 /// How long to wait for the job barrier before asking the printer why not.
 const CONFIRM_SLICE: std::time::Duration = std::time::Duration::from_millis(1000);
 
+/// How often the real-time status is asked while a printer without a job barrier
+/// prints a document.
+const STATUS_WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// A slow thermal printer's paper speed: a document is watched at least as long as
+/// it takes to come out at this speed.
+const SLOW_PAPER_MM_PER_S: f64 = 60.0;
+
+/// Paper advanced per printed line (24-dot font + line spacing at 8 dots/mm).
+const MM_PER_LINE: f64 = 3.75;
+
 /// Why a document did not print.
 #[derive(Debug, thiserror::Error)]
 pub enum PrintError {
@@ -70,6 +81,28 @@ impl PrintError {
     }
 }
 
+/// Whether a document opens the cash drawer first (when the model has a drawer port).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CashDrawer {
+    /// Kick the drawer open before the document: cash goes in or out.
+    Open,
+    /// Leave it shut.
+    Closed,
+}
+
+/// How the printer vouched for a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirmation {
+    /// The job barrier (`GS r 1`) came back: every byte was processed.
+    Processed,
+    /// The model has no job barrier; its real-time status (`DLE EOT`) stayed healthy
+    /// from the end of the transmission for as long as the document takes to print.
+    StatusStayedHealthy,
+    /// This model or connection can say nothing (a write-only device file, a model
+    /// without status): a person must look at the paper.
+    Nothing,
+}
+
 /// A document that went to the printer: its bytes and what the paper shows.
 #[derive(Clone, Debug)]
 pub struct PrintedDocument {
@@ -79,6 +112,8 @@ pub struct PrintedDocument {
     pub printout: Printout,
     /// The printer said its paper is near its end (print, but warn the cashier).
     pub paper_near_end: bool,
+    /// How the printer vouched for it.
+    pub confirmation: Confirmation,
 }
 
 /// The shop's receipt printer: a profile and a transport.
@@ -159,9 +194,13 @@ impl ReceiptPrinter {
     }
 
     /// The bytes of a document for this printer, without sending them.
-    pub fn render(&self, doc: &Document, open_drawer: bool) -> Result<PrintJob, PrintError> {
+    pub fn render(&self, doc: &Document, drawer: CashDrawer) -> Result<PrintJob, PrintError> {
         let lines = layout::layout(doc, self.profile.columns(), &self.profile.pages());
-        let drawer = self.profile.drawer.as_ref().filter(|_| open_drawer);
+        let drawer = self
+            .profile
+            .drawer
+            .as_ref()
+            .filter(|_| drawer == CashDrawer::Open);
         let qr = doc
             .blocks
             .iter()
@@ -178,40 +217,91 @@ impl ReceiptPrinter {
 
     /// Prints a document.
     pub fn print(&mut self, doc: &Document) -> Result<PrintedDocument, PrintError> {
-        self.print_with(doc, false)
+        self.print_with(doc, CashDrawer::Closed)
     }
 
-    /// Prints a document, opening the cash drawer first when `open_drawer` and the
-    /// model has a drawer port.
+    /// Prints a document, opening the cash drawer first when asked and the model has
+    /// a drawer port.
     pub fn print_with(
         &mut self,
         doc: &Document,
-        open_drawer: bool,
+        drawer: CashDrawer,
     ) -> Result<PrintedDocument, PrintError> {
-        let job = self.render(doc, open_drawer)?;
+        let job = self.render(doc, drawer)?;
         self.send(job)
     }
 
-    /// Sends a rendered job and waits for the printer to confirm it.
+    /// Sends a rendered job and waits for the printer to vouch for it as far as the
+    /// model and the connection can ([`Confirmation`]).
     pub fn send(&mut self, job: PrintJob) -> Result<PrintedDocument, PrintError> {
         let printout = decode::decode(&job.bytes, &self.profile)?;
         self.transport.send(&job)?;
-        self.confirm()?;
+        let confirmation = self.confirm(&printout)?;
         Ok(PrintedDocument {
             job,
             printout,
             paper_near_end: self.paper_near_end,
+            confirmation,
         })
+    }
+
+    /// How this printer can vouch for a document, before sending one.
+    pub fn can_confirm(&self) -> Confirmation {
+        if !self.transport.can_read() {
+            Confirmation::Nothing
+        } else if self.profile.features.transmit_status {
+            Confirmation::Processed
+        } else if self.profile.features.realtime_status {
+            Confirmation::StatusStayedHealthy
+        } else {
+            Confirmation::Nothing
+        }
+    }
+
+    fn confirm(&mut self, printout: &Printout) -> Result<Confirmation, PrintError> {
+        let how = self.can_confirm();
+        match how {
+            Confirmation::Processed => self.barrier()?,
+            Confirmation::StatusStayedHealthy => self.watch_status(printout)?,
+            Confirmation::Nothing => {}
+        }
+        Ok(how)
+    }
+
+    /// Without a job barrier: the real-time status is asked from the end of the
+    /// transmission for as long as the document takes to come out of a slow printer,
+    /// and must be healthy every time. A printer that stopped reading (flow control
+    /// held) does not answer: the question waits behind the unread bytes.
+    fn watch_status(&mut self, printout: &Printout) -> Result<(), PrintError> {
+        let lines = printout.lines().count() as f64;
+        let printing = std::time::Duration::from_secs_f64(
+            (lines * MM_PER_LINE / SLOW_PAPER_MM_PER_S).max(0.2),
+        )
+        .min(self.timeouts.job_done);
+        let deadline = std::time::Instant::now() + printing;
+        loop {
+            match self.status()? {
+                Some(r) if r.is_ready() => {}
+                Some(r) => return Err(PrintError::Unconfirmed(r)),
+                None => {
+                    return Err(PrintError::Unconfirmed(StatusReport::problem(
+                        Problem::NoAnswer,
+                    )));
+                }
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Ok(());
+            }
+            std::thread::sleep(left.min(STATUS_WATCH_EVERY));
+        }
     }
 
     /// After a job: `GS r 1` is answered only once every earlier byte was processed.
     /// While it is not answered, the real-time status (answered at once even by a
     /// stopped printer) says whether the printer stopped for a reason the cashier
     /// can fix, so a paper end is reported in a second, not after the whole timeout.
-    fn confirm(&mut self) -> Result<(), PrintError> {
-        if !self.profile.features.transmit_status || !self.transport.can_read() {
-            return Ok(());
-        }
+    fn barrier(&mut self) -> Result<(), PrintError> {
         let deadline = std::time::Instant::now() + self.timeouts.job_done;
         let slice = self.timeouts.job_done.min(CONFIRM_SLICE);
         let mut last = StatusReport::problem(Problem::NoAnswer);

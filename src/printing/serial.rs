@@ -72,6 +72,40 @@ pub struct SerialTransport {
     port: Option<Box<dyn SerialPort>>,
 }
 
+/// How often the output queue is looked at while waiting for it to empty.
+const DRAIN_POLL: Duration = Duration::from_millis(5);
+
+/// Waits until the port has handed every byte to the wire, up to `within`. Never
+/// `tcdrain` (what `flush` does): it has no timeout, and a printer holding CTS low
+/// under RTS/CTS flow control (paper out on many models) would hold it for ever.
+/// The output queue (`TIOCOUTQ`) is polled instead. `total` is the job's size, for
+/// the error's "after N of M bytes".
+fn drain(
+    port: &mut dyn SerialPort,
+    what: &str,
+    total: usize,
+    within: Duration,
+) -> Result<(), TransportError> {
+    let deadline = Instant::now() + within;
+    loop {
+        let queued = port
+            .bytes_to_write()
+            .map_err(|e| TransportError::Settings(format!("{what}: {e}")))?
+            as usize;
+        if queued == 0 {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(TransportError::Stalled {
+                what: what.into(),
+                sent: total.saturating_sub(queued),
+                total,
+            });
+        }
+        std::thread::sleep(DRAIN_POLL);
+    }
+}
+
 impl SerialTransport {
     /// A printer at `path` with these line settings.
     pub fn new(path: String, settings: SerialSettings, timeouts: Timeouts) -> SerialTransport {
@@ -80,6 +114,21 @@ impl SerialTransport {
             settings,
             timeouts,
             port: None,
+        }
+    }
+
+    /// A printer on a port that is already open (`path` names it in messages).
+    pub fn with_port(
+        path: String,
+        settings: SerialSettings,
+        timeouts: Timeouts,
+        port: Box<dyn SerialPort>,
+    ) -> SerialTransport {
+        SerialTransport {
+            path,
+            settings,
+            timeouts,
+            port: Some(port),
         }
     }
 
@@ -147,12 +196,12 @@ impl Transport for SerialTransport {
     fn send(&mut self, job: &PrintJob) -> Result<(), TransportError> {
         let what = self.path.clone();
         let write_timeout = self.timeouts.write;
+        let job_done = self.timeouts.job_done;
         let r = self.port().and_then(|port| {
             port.set_timeout(write_timeout)
                 .map_err(|e| TransportError::Settings(e.to_string()))?;
             write_counted(&what, &job.bytes, |piece| port.write(piece))?;
-            port.flush()
-                .map_err(|e| TransportError::io(what.clone(), e))
+            drain(port.as_mut(), &what, job.bytes.len(), job_done)
         });
         self.closing(r)
     }
@@ -168,7 +217,11 @@ impl Transport for SerialTransport {
             port.set_timeout(write_timeout)
                 .map_err(|e| TransportError::Settings(e.to_string()))?;
             write_counted(&what, request, |piece| port.write(piece))?;
-            port.flush().map_err(io)?;
+            // The question waits behind anything still queued: a printer that stopped
+            // reading leaves it unsent, which is the same as no answer.
+            if drain(port.as_mut(), &what, request.len(), timeout).is_err() {
+                return Ok(None);
+            }
             let deadline = Instant::now() + timeout;
             let mut byte = [0u8; 1];
             loop {

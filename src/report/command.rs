@@ -296,7 +296,7 @@ pub fn run(
     let actor = match crate::app::access::authorize(&mut journal, creds, action, &config.cashier) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("paydesk: {}", crate::cli::explain(lang, &e, false));
+            eprintln!("paydesk: {}", crate::cli::explain(lang, &e));
             return ExitCode::FAILURE;
         }
     };

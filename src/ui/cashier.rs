@@ -554,8 +554,9 @@ fn enter_step(
 
     // Fee and total, live.
     ui.add_space(6.0);
-    if let (Some(op), Ok(amount)) = (&chosen, Money::parse(&s.amount)) {
-        let (fee, total) = entry::price(op, amount);
+    if let (Some(op), Ok(amount)) = (&chosen, Money::parse(&s.amount))
+        && let Some((fee, total)) = entry::price(op, amount)
+    {
         ui.horizontal(|ui| {
             ui.label(format!(
                 "{}: {}",

@@ -21,7 +21,6 @@ use crate::app::config::{Config, PrinterConfig};
 use crate::app::hub_link::{self, HubLink, LinkError};
 use crate::app::messages;
 use crate::app::sync::{Role, SyncSettings, SyncStatus, SyncThread};
-use crate::app::till::Till;
 use crate::app::worker::{
     PrinterReply, Reply, Request, ShiftReply, Snapshot, TillWorker, UserReply,
 };
@@ -373,6 +372,16 @@ impl PaydeskApp {
                     c.last_printout = Some(printed.printout);
                 }
                 let state = step.payment.state.name();
+                if state == StateName::FiscalPrinting {
+                    // A printer that cannot confirm the receipt: the cashier says
+                    // whether it printed completely (the question dialog).
+                    let n = step.payment.state.fiscal().map(|f| f.receipt_no);
+                    c.notice = Some(Notice::Info(
+                        lang.fill(T::ConfirmReceiptPrinted, &[("n", &n.unwrap_or_default())]),
+                    ));
+                    c.active = None;
+                    return;
+                }
                 c.notice = match state {
                     StateName::Fiscalized => {
                         step.payment.state.fiscal().map(|f| {
@@ -403,18 +412,22 @@ impl PaydeskApp {
             }
             Reply::Failed {
                 error,
-                payment,
+                standing,
                 snapshot,
             } => {
+                let currency = self.config.currency.clone();
                 let Some(c) = self.step_finished(snapshot) else {
                     return;
                 };
-                let cash_taken = payment
-                    .as_ref()
-                    .is_some_and(|p| Till::cash_is_taken(&p.state));
-                c.notice = Some(Notice::Error(messages::flow(lang, &error, cash_taken)));
+                c.notice = Some(Notice::Error(messages::step_failed(
+                    lang,
+                    &error,
+                    &standing,
+                    &currency,
+                    messages::Surface::Screen,
+                )));
                 // A payment stopped between two steps goes to the recovery dialog.
-                c.active = payment.filter(|p| {
+                c.active = standing.payment().cloned().filter(|p| {
                     matches!(
                         p.state.name(),
                         StateName::PreReceiptPrinted | StateName::Signed

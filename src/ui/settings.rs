@@ -54,6 +54,8 @@ pub struct PrinterForm {
     pub note: Option<Note>,
     /// Printer requests with the till, not answered yet.
     pub pending: usize,
+    /// Whether the drawer opens when `open_drawer` is not set (shut in training mode).
+    pub drawer_by_default: bool,
 }
 
 impl PrinterForm {
@@ -65,6 +67,7 @@ impl PrinterForm {
         PrinterForm {
             draft,
             profiles: ProfileLibrary::load(Some(&config.printer.profiles_dir)),
+            drawer_by_default: !config.training,
             ..PrinterForm::default()
         }
     }
@@ -307,7 +310,7 @@ fn printer_section(
             }
         });
     let has_drawer = profile.as_ref().is_some_and(|p| p.drawer.is_some());
-    let mut drawer = form.draft.open_drawer.unwrap_or(true);
+    let mut drawer = form.draft.open_drawer.unwrap_or(form.drawer_by_default);
     ui.add_enabled_ui(has_drawer, |ui| {
         if ui
             .checkbox(&mut drawer, lang.t(T::PrinterOpenDrawer))

@@ -1,12 +1,11 @@
-//! A fake ESC/POS printer for transport tests: it sits on the far end of a `socat`
-//! pty pair (serial) or on a loopback TCP port (9100), records what it would print,
+//! A fake ESC/POS printer for transport tests: it sits on the master end of a pty pair
+//! (serial; `serialport`'s `TTYPort::pair`, nothing to install) or on a loopback TCP
+//! port (9100), records what it would print,
 //! answers `DLE EOT n` and `GS r 1` like a real printer, and can be told to run out
 //! of paper at byte N, to stop reading (flow control held), or to vanish at byte N.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -24,6 +23,8 @@ pub enum Behaviour {
     StopReadingAfter(usize),
     /// Closes its end after this many bytes (counted from now): unplugged.
     VanishAfter(usize),
+    /// Runs out of paper once it has confirmed this many jobs (`GS r`) from now.
+    PaperEndAfterJobs(usize),
 }
 
 /// What the printer has and knows.
@@ -40,6 +41,8 @@ pub struct Printer {
     pub cover_open: bool,
     pub questions: usize,
     pub vanished: bool,
+    /// Jobs confirmed (`GS r` answered) since the behaviour was set.
+    pub jobs_since: usize,
 }
 
 impl Printer {
@@ -59,39 +62,23 @@ pub struct FakePrinter {
     pub state: Arc<Mutex<Printer>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
-    socat: Option<Child>,
     /// Serial: the pty path paydesk opens. TCP: `127.0.0.1:port`.
     pub address: String,
-    _dir: Option<tempfile::TempDir>,
+    /// Serial: the slave end, held open so the master never reads a hang-up while
+    /// paydesk closes and reopens the port.
+    _slave: Option<serialport::TTYPort>,
 }
 
 impl FakePrinter {
-    /// A serial printer: `socat` links two ptys; paydesk opens `address`, the fake
-    /// printer reads the other end.
+    /// A serial printer: a pty pair; paydesk opens the slave's path (`address`), the
+    /// fake printer reads and answers on the master.
     pub fn serial() -> FakePrinter {
-        let dir = tempfile::tempdir().unwrap();
-        let host = dir.path().join("ttyHOST");
-        let printer = dir.path().join("ttyPRINTER");
-        let socat = Command::new("socat")
-            .arg(format!("pty,raw,echo=0,link={}", host.display()))
-            .arg(format!("pty,raw,echo=0,link={}", printer.display()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("socat is installed (.ci/run installs it)");
-        wait_for(&host);
-        wait_for(&printer);
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&printer)
-            .unwrap();
-        let reader = file.try_clone().unwrap();
-        let mut fake =
-            FakePrinter::start(Box::new(reader), Box::new(file), host.display().to_string());
-        fake.socat = Some(socat);
-        fake._dir = Some(dir);
+        let (master, slave) = serialport::TTYPort::pair().expect("a pty pair");
+        let address = serialport::SerialPort::name(&slave).expect("the slave pty has a path");
+        let mut reader = master.try_clone_native().unwrap();
+        serialport::SerialPort::set_timeout(&mut reader, Duration::from_millis(50)).unwrap();
+        let mut fake = FakePrinter::start(Box::new(reader), Box::new(master), address);
+        fake._slave = Some(slave);
         fake
     }
 
@@ -122,9 +109,8 @@ impl FakePrinter {
             state,
             stop,
             thread: Some(thread),
-            socat: None,
             address,
-            _dir: None,
+            _slave: None,
         }
     }
 
@@ -141,9 +127,8 @@ impl FakePrinter {
             state,
             stop,
             thread: Some(thread),
-            socat: None,
             address,
-            _dir: None,
+            _slave: None,
         }
     }
 
@@ -153,6 +138,7 @@ impl FakePrinter {
         p.behaviour = behaviour;
         p.since = 0;
         p.printed_since = 0;
+        p.jobs_since = 0;
     }
 
     /// Paper out (or a new roll loaded).
@@ -192,25 +178,9 @@ impl FakePrinter {
 impl Drop for FakePrinter {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        if let Some(mut s) = self.socat.take() {
-            let _ = s.kill();
-            let _ = s.wait();
-        }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-    }
-}
-
-fn wait_for(path: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !path.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "socat did not create {}",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -219,7 +189,7 @@ pub trait ReadTimeout: Read + Send {
     fn prepare(&mut self) {}
 }
 
-impl ReadTimeout for std::fs::File {}
+impl ReadTimeout for serialport::TTYPort {}
 
 impl ReadTimeout for TcpStream {
     fn prepare(&mut self) {
@@ -254,6 +224,12 @@ fn serve(
             Ok(0) if eof_ends => return,
             Ok(0) => {
                 // A pty with nobody on the other side reads 0: wait for them.
+                std::thread::sleep(Duration::from_millis(2));
+                continue;
+            }
+            // The master of a pty whose slave is closed reads EIO: wait for paydesk
+            // to open the port again.
+            Err(e) if !eof_ends && e.raw_os_error() == Some(5) => {
                 std::thread::sleep(Duration::from_millis(2));
                 continue;
             }
@@ -292,6 +268,12 @@ fn serve(
                     // Processed in order: with no paper the printer is offline and
                     // never gets to it.
                     if !(p.paper_out || p.cover_open) {
+                        p.jobs_since += 1;
+                        if let Behaviour::PaperEndAfterJobs(k) = p.behaviour
+                            && p.jobs_since >= k
+                        {
+                            p.paper_out = true;
+                        }
                         drop(p);
                         let _ = writer.write_all(&[0x00]);
                         let _ = writer.flush();

@@ -276,7 +276,11 @@ texts! {
     ButtonSigned => ["Customer signed (Enter)", "Клиент подписал (Enter)", "Klient podpisał (Enter)"],
     ButtonRefused => ["Customer refused (Esc)", "Клиент отказался (Esc)", "Klient odmówił (Esc)"],
     ButtonCashTaken => ["Cash taken — print fiscal receipt (Enter)", "Деньги приняты — печать чека (Enter)", "Gotówka przyjęta — drukuj paragon fiskalny (Enter)"],
-    ButtonCancelPayment => ["Cancel payment (Esc)", "Отменить платёж (Esc)", "Anuluj płatność (Esc)"],
+    ButtonCancelPayment => ["Cancel payment", "Отменить платёж", "Anuluj płatność"],
+    ConfirmVoidRefused => ["The customer refuses: void pre-receipt No. {n}? No money is taken. Enter = void, Esc = back.", "Клиент отказывается: аннулировать пречек № {n}? Деньги не принимаются. Enter — аннулировать, Esc — назад.", "Klient odmawia: unieważnić paragon wstępny nr {n}? Pieniądze nie są przyjmowane. Enter — unieważnij, Esc — wstecz."],
+    ConfirmVoidCancelled => ["Cancel the payment of pre-receipt No. {n}? If you already took the money, give it back to the customer first. Enter = cancel the payment, Esc = back.", "Отменить платёж по пречеку № {n}? Если деньги уже приняты, сначала верните их клиенту. Enter — отменить платёж, Esc — назад.", "Anulować płatność z paragonu wstępnego nr {n}? Jeśli pieniądze już przyjęto, najpierw oddaj je klientowi. Enter — anuluj płatność, Esc — wstecz."],
+    ButtonConfirmVoid => ["Void (Enter)", "Аннулировать (Enter)", "Unieważnij (Enter)"],
+    ButtonBack => ["Back (Esc)", "Назад (Esc)", "Wstecz (Esc)"],
     ButtonNewPayment => ["New payment (Enter)", "Новый платёж (Enter)", "Nowa płatność (Enter)"],
     ButtonClear => ["Clear (Esc)", "Очистить (Esc)", "Wyczyść (Esc)"],
     AskSignature => ["Give pre-receipt No. {n} to the customer to check and sign.", "Передайте пречек № {n} клиенту для проверки и подписи.", "Przekaż paragon wstępny nr {n} klientowi do sprawdzenia i podpisu."],
@@ -288,7 +292,7 @@ texts! {
     PaymentIdLabel => ["Payment", "Платёж", "Płatność"],
     PreviewTitle => ["Last printed document", "Последний напечатанный документ", "Ostatni wydrukowany dokument"],
     PreviewEmpty => ["Nothing printed yet.", "Ещё ничего не напечатано.", "Jeszcze nic nie wydrukowano."],
-    ShortcutsHint => ["Tab moves between fields · Enter does the highlighted step · Esc cancels", "Tab — следующее поле · Enter — выделенный шаг · Esc — отмена", "Tab — następne pole · Enter — wyróżniony krok · Esc — anuluj"],
+    ShortcutsHint => ["Tab moves between fields · Enter does the highlighted step · Esc clears the form; after the pre-receipt it asks first", "Tab — следующее поле · Enter — выделенный шаг · Esc — очистить форму; после пречека сначала спросит", "Tab — następne pole · Enter — wyróżniony krok · Esc — wyczyść formularz; po paragonie wstępnym najpierw zapyta"],
 
     // ---- Payment states
     StateDraft => ["being entered", "вводится", "wprowadzana"],
@@ -616,6 +620,8 @@ texts! {
     ErrJournalLocked => ["The journal file {path} is locked by another program. Close the other program (or wait for it), then try again.", "Файл журнала {path} заблокирован другой программой. Закройте её (или дождитесь завершения) и повторите.", "Plik dziennika {path} jest zablokowany przez inny program. Zamknij go (lub poczekaj) i spróbuj ponownie."],
     ErrJournalFull => ["The disk holding the journal {path} is full. Free space on it, then try again.", "Диск с журналом {path} заполнен. Освободите место и повторите.", "Dysk z dziennikiem {path} jest pełny. Zwolnij miejsce i spróbuj ponownie."],
     ErrJournalNewer => ["The journal {path} was written by a newer paydesk (schema {found}, this one knows {known}). Update paydesk.", "Журнал {path} записан более новой версией paydesk (схема {found}, эта знает {known}). Обновите paydesk.", "Dziennik {path} zapisała nowsza wersja paydesk (schemat {found}, ta zna {known}). Zaktualizuj paydesk."],
+    ErrNotAJournalEmpty => ["The journal file {path} is empty: it is not a paydesk journal. paydesk creates a new journal only where no file exists, so that receipt numbers never start again at No. 1 by accident. Do not take payments. If this terminal is new, delete the empty file; otherwise restore the journal from its backup.", "Файл журнала {path} пуст: это не журнал paydesk. paydesk создаёт новый журнал только там, где файла нет, чтобы номера чеков случайно не начались снова с № 1. Не принимайте платежи. Если терминал новый, удалите пустой файл; иначе восстановите журнал из резервной копии.", "Plik dziennika {path} jest pusty: to nie jest dziennik paydesk. paydesk tworzy nowy dziennik tylko tam, gdzie nie ma pliku, aby numery paragonów nie zaczęły się przypadkiem od nr 1. Nie przyjmuj płatności. Jeśli terminal jest nowy, usuń pusty plik; w przeciwnym razie przywróć dziennik z kopii zapasowej."],
+    ErrNotAJournalOther => ["{path} is a database of another program, not a paydesk journal; paydesk leaves it alone. Point [journal] path to the paydesk journal, or move this file away.", "{path} — база данных другой программы, а не журнал paydesk; paydesk её не трогает. Укажите в [journal] path журнал paydesk или уберите этот файл.", "{path} to baza danych innego programu, nie dziennik paydesk; paydesk jej nie rusza. Wskaż w [journal] path dziennik paydesk albo przenieś ten plik."],
     ErrJournalOpen => ["The journal {path} cannot be opened: {detail}", "Журнал {path} не открывается: {detail}", "Nie można otworzyć dziennika {path}: {detail}"],
 
     // ---- Recovery

@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod crashpoint;
 pub mod domain;
+pub mod files;
 pub mod hub;
 pub mod i18n;
 pub mod journal;

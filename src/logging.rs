@@ -3,7 +3,6 @@
 //! never holds a PIN (`Pin`'s `Debug` is `****`); exports still pass through
 //! [`scrub`] for tokens and hashes.
 
-use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -31,17 +30,15 @@ pub fn init(file: Option<&Path>) {
             EnvFilter::try_from_env("PAYDESK_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
         );
     let file_layer = file.and_then(|path| {
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = crate::files::create_dir_private(dir);
         }
         if std::fs::metadata(path).is_ok_and(|m| m.len() > ROTATE_AT) {
             let _ = std::fs::rename(path, path.with_extension("log.1"));
         }
-        let f = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .ok()?;
+        let _ = crate::files::make_private(&path.with_extension("log.1"));
+        // Payment ids, accounts and amounts: owner-only.
+        let f = crate::files::append_private(path).ok()?;
         Some(
             tracing_subscriber::fmt::layer()
                 .with_ansi(false)

@@ -136,7 +136,9 @@ fn refusal(r: Result<paydesk::app::corrections::CorrectionDone, FlowError>) -> R
 #[test]
 fn each_correction_goes_through_the_hub_and_the_till_journal_and_shift_agree() {
     let dir = tempfile::tempdir().unwrap();
-    let config = config_in(dir.path(), Lang::En);
+    let mut config = config_in(dir.path(), Lang::En);
+    // A till with cash in it: the drawer opens when cash goes in and when it goes out.
+    config.printer.open_drawer = Some(true);
     let hub = hub(dir.path(), Faults::default());
     let mut till = staffed_till(&config);
     let (stuck, stuck_no) = pay(&mut till, "9031239999", "100"); // stays processing
@@ -305,11 +307,22 @@ fn each_correction_goes_through_the_hub_and_the_till_journal_and_shift_agree() {
     .unwrap();
     let refund = done.refund.expect("a refund");
     assert_eq!(refund.amount, Money::parse("400").unwrap());
-    let text = done
-        .printed
-        .expect("the refund receipt printed")
-        .printout
-        .text();
+    let printed = done.printed.expect("the refund receipt printed");
+    let kicks = |p: &paydesk::printing::decode::Printout| {
+        p.items
+            .iter()
+            .filter(|i| matches!(i, paydesk::printing::decode::PaperItem::DrawerKick { .. }))
+            .count()
+    };
+    assert_eq!(
+        kicks(&printed.printout),
+        1,
+        "the cash goes out of the drawer"
+    );
+    // A copy of the refund receipt leaves the drawer shut.
+    let copy = till.print_refund_receipt(&refund).unwrap();
+    assert_eq!(kicks(&copy.printout), 0);
+    let text = printed.printout.text();
     for want in [
         "Return of payment",
         "RETURNED IN CASH",

@@ -430,3 +430,133 @@ fn verify_while_payments_are_written_sees_one_consistent_snapshot() {
         "{written} payments, {checks} checks"
     );
 }
+
+/// A zero-byte file where the journal should be (a truncated or badly restored
+/// journal) is refused and left alone: receipt numbers never restart at No. 1.
+#[test]
+fn an_empty_file_or_another_programs_database_is_never_made_into_a_journal() {
+    let shop = Shop::new();
+    std::fs::write(shop.journal_path(), b"").unwrap();
+    for args in [vec!["operators"], vec!["journal", "verify"]] {
+        let o = shop.paydesk().args(&args).output().unwrap();
+        let (_, err) = out(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("is empty: it is not a paydesk journal"),
+            "{err}"
+        );
+        assert!(err.contains("Do not take payments"), "{err}");
+    }
+    let o = shop.pay("100");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::metadata(shop.journal_path()).unwrap().len(), 0);
+    assert!(!shop.paper_dir().exists(), "nothing printed");
+
+    // An SQLite file of another program: left alone too.
+    std::fs::remove_file(shop.journal_path()).unwrap();
+    let other = rusqlite::Connection::open(shop.journal_path()).unwrap();
+    other
+        .execute_batch("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('borscht');")
+        .unwrap();
+    drop(other);
+    let before = std::fs::read(shop.journal_path()).unwrap();
+    let o = shop.pay("100");
+    let (_, err) = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("is a database of another program"), "{err}");
+    assert!(
+        std::fs::read(shop.journal_path()).unwrap() == before,
+        "the other program's file must not change"
+    );
+
+    // Where no file exists, a journal is made, whole, under its name.
+    std::fs::remove_file(shop.journal_path()).unwrap();
+    let o = shop.pay("100");
+    assert!(o.status.success(), "{}", out(&o).1);
+    assert_eq!(shop.journal().schema_version().unwrap(), SCHEMA_VERSION);
+    let leftovers: Vec<_> = std::fs::read_dir(shop.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".new-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Accounts, amounts and PIN hashes are for the shop's own account only: the data
+/// folder paydesk creates is 0700, the journal, its WAL and index, the log, exports
+/// and document copies 0600 — and an older world-readable journal is tightened.
+#[test]
+fn every_file_paydesk_writes_is_readable_by_its_owner_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data/paydesk");
+    let journal = data.join("journal.sqlite");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "training = true\nlanguage = \"en\"\ntimezone = \"UTC\"\n[journal]\npath = {:?}\n",
+            journal.display().to_string()
+        ),
+    )
+    .unwrap();
+    let paydesk = || {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_paydesk"));
+        c.arg("--config").arg(&config).env("PAYDESK_LOG", "off");
+        c
+    };
+    let paper = dir.path().join("paper");
+    let o = paydesk()
+        .args(["pay", "--operator", "MTS", "--account", "9031234567"])
+        .args([
+            "--amount",
+            "100",
+            "--tendered",
+            "100",
+            "--customer-signed",
+            "--out",
+        ])
+        .arg(&paper)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&dir.path().join("data")), 0o700);
+    assert_eq!(mode(&journal), 0o600);
+    assert_eq!(mode(&data.join("paydesk.log")), 0o600);
+    for f in std::fs::read_dir(&paper).unwrap() {
+        assert_eq!(mode(&f.unwrap().path()), 0o600);
+    }
+    // While a connection is open the WAL and its index exist: the journal's mode.
+    let open = Journal::open(&journal, &OpenOptions::default()).unwrap();
+    assert_eq!(mode(&data.join("journal.sqlite-wal")), 0o600);
+    assert_eq!(mode(&data.join("journal.sqlite-shm")), 0o600);
+    drop(open);
+    for (format, name) in [("csv", "r.csv"), ("xlsx", "r.xlsx")] {
+        let file = dir.path().join(name);
+        let o = paydesk()
+            .args([
+                "report",
+                "payments",
+                "--from",
+                "2020-01-01",
+                "--to",
+                "2100-01-01",
+            ])
+            .args(["--format", format, "--out"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", out(&o).1);
+        assert_eq!(mode(&file), 0o600, "{name}");
+    }
+    // A journal an older paydesk left 0644 is made owner-only when opened.
+    std::fs::set_permissions(&journal, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = paydesk().args(["journal", "verify"]).output().unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    assert_eq!(mode(&journal), 0o600);
+}

@@ -435,3 +435,79 @@ fn a_short_id_shared_by_two_payments_is_refused_as_ambiguous() {
     assert!(!about.contains(&format!("line about {b}")), "{about}");
     assert!(!about.contains("line naming only"), "{about}");
 }
+
+/// On a journal with users, the list of unfinished payments and the user list are
+/// for those allowed to see them, logged in with `--user`.
+#[test]
+fn recovery_and_the_user_list_need_a_user_with_the_right_role() {
+    let shop = Shop::new();
+    let add = |name: &str, role: &str, pin: &str, by: Option<(&str, &str)>| {
+        let mut c = shop.paydesk();
+        c.args(["user", "add", name, "--role", role])
+            .env("PAYDESK_NEW_PIN", pin);
+        if let Some((u, p)) = by {
+            c.args(["--user", u]).env("PAYDESK_PIN", p);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", out(&o).1);
+    };
+    add("Anna", "admin", "1234", None);
+    add("Ivan", "cashier", "5678", Some(("Anna", "1234")));
+    add("Sofia", "support", "2468", Some(("Anna", "1234")));
+    let run = |args: &[&str], user: Option<(&str, &str)>| -> Output {
+        let mut c = shop.paydesk();
+        c.args(args);
+        if let Some((u, p)) = user {
+            c.args(["--user", u]).env("PAYDESK_PIN", p);
+        }
+        c.output().unwrap()
+    };
+    for args in [&["recovery"][..], &["user", "list"][..]] {
+        let o = run(args, None);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(out(&o).1.contains("--user"), "{args:?}: {}", out(&o).1);
+    }
+    // Support staff take no payments and manage no users.
+    for args in [&["recovery"][..], &["user", "list"][..]] {
+        let o = run(args, Some(("Sofia", "2468")));
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(
+            out(&o).1.contains("has no access"),
+            "{args:?}: {}",
+            out(&o).1
+        );
+    }
+    assert!(run(&["recovery"], Some(("Ivan", "5678"))).status.success());
+    let o = run(&["user", "list"], Some(("Ivan", "5678")));
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(&["user", "list"], Some(("Anna", "1234")));
+    assert!(o.status.success(), "{}", out(&o).1);
+    assert!(out(&o).0.contains("Ivan"));
+}
+
+/// `pay --out DIR` with a real printer writes what the virtual printer would: the
+/// decoded text, the paper image and the exact bytes the printer got.
+#[test]
+fn out_writes_the_documents_of_a_serial_printer_too() {
+    let fake = FakePrinter::serial();
+    let shop = shop_on_serial(&fake, "en");
+    let dir = shop.path().join("docs");
+    let o = pay(
+        &shop,
+        &["--tendered", "500", "--out", dir.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", out(&o).1);
+    let mut sent = Vec::new();
+    for name in ["pre-receipt-1", "fiscal-receipt-1"] {
+        for ext in ["txt", "svg", "escpos"] {
+            assert!(dir.join(format!("{name}.{ext}")).exists(), "{name}.{ext}");
+        }
+        sent.extend(std::fs::read(dir.join(format!("{name}.escpos"))).unwrap());
+    }
+    assert!(
+        fake.paper() == sent,
+        "the .escpos files hold the bytes the printer got"
+    );
+    let text = std::fs::read_to_string(dir.join("fiscal-receipt-1.txt")).unwrap();
+    assert!(text.contains("9031234567"), "{text}");
+}

@@ -157,6 +157,13 @@ fn a_polish_payment_prints_on_a_serial_printer() {
     ] {
         assert!(text.contains(expected), "{expected:?} missing:\n{text}");
     }
+    // Training mode without `open_drawer`: the drawer stays shut (no cash in it).
+    assert!(
+        !paper(&fake, profile)
+            .items
+            .iter()
+            .any(|i| matches!(i, PaperItem::DrawerKick { .. }))
+    );
 }
 
 #[test]

@@ -323,6 +323,9 @@ fn a_customer_who_refuses_to_sign_voids_the_payment() {
     type_into(&mut h, "Amount", "300");
     click(&mut h, "Print pre-receipt (Enter)");
     click(&mut h, "Customer refused (Esc)");
+    // The pre-receipt is printed: voiding asks first.
+    h.get_by_label_contains("void pre-receipt No. 1?");
+    click(&mut h, "Void (Enter)");
     h.get_by_label("Payment voided: no money was taken.");
     let journal =
         paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
@@ -602,6 +605,9 @@ fn a_serial_printer_is_configured_in_settings_tested_and_used_and_paper_end_asks
     fake.set(Behaviour::PaperEndAfter(200));
     click(&mut h, "Cash taken — print fiscal receipt (Enter)");
     h.get_by_label_contains("The printer stopped during printing: out of paper");
+    // Where the payment stands, from the journal: cash recorded, receipt maybe partial.
+    h.get_by_label_contains("is recorded as taken; receipt No. 2 may be partly printed");
+    h.get_by_label_contains("Do not take the money again");
     h.get_by_label_contains("Was fiscal receipt No. 2 (МТС, 9031234567, 100.00");
     let journal =
         paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
@@ -1076,4 +1082,117 @@ fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_
     click(&mut h, "Send correction request");
     h.get_by_label_contains("The cash for this payment was already returned to the customer.");
     assert_eq!(j.corrections_of(ids[1]).unwrap().len(), 1);
+}
+
+fn payment_state(h: &Harness<'static, PaydeskApp>, config: &Config) -> Vec<StateName> {
+    let _ = h;
+    paydesk::journal::Journal::open(&config.journal_path, &Default::default())
+        .unwrap()
+        .all_payments()
+        .unwrap()
+        .iter()
+        .map(|p| p.state.name())
+        .collect()
+}
+
+fn press(h: &mut Harness<'static, PaydeskApp>, key: egui::Key) {
+    h.key_press(key);
+    settle(h);
+}
+
+/// Once the pre-receipt is printed no single key throws the payment away: Esc at
+/// the signature step asks "void pre-receipt No. N?" (Enter voids, Esc goes back);
+/// Esc at the cash step only brings the keyboard back to the cash field.
+#[test]
+fn esc_never_voids_a_printed_pre_receipt_in_one_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "300");
+    click(&mut h, "Print pre-receipt (Enter)");
+    h.get_by_label("Customer signed (Enter)");
+
+    // Signature step: Esc asks, Esc again goes back; nothing is voided.
+    press(&mut h, egui::Key::Escape);
+    h.get_by_label_contains("void pre-receipt No. 1?");
+    press(&mut h, egui::Key::Escape);
+    assert!(
+        h.query_by_label_contains("void pre-receipt No. 1?")
+            .is_none()
+    );
+    h.get_by_label("Customer signed (Enter)");
+    assert_eq!(
+        payment_state(&h, &config),
+        vec![StateName::PreReceiptPrinted]
+    );
+
+    // Cash step: Esc twice, no question, no void; the cash field has the keyboard.
+    click(&mut h, "Customer signed (Enter)");
+    h.get_by_label("Cash received");
+    press(&mut h, egui::Key::Escape);
+    press(&mut h, egui::Key::Escape);
+    h.get_by_label("Cash received");
+    assert_eq!(payment_state(&h, &config), vec![StateName::Signed]);
+    h.get_by_label("Cash received").type_text("500");
+    h.run();
+    h.get_by_label_contains("Change: 200.00");
+
+    // "Cancel payment" asks too; Esc goes back to the cash field.
+    click(&mut h, "Cancel payment");
+    h.get_by_label_contains("Cancel the payment of pre-receipt No. 1?");
+    press(&mut h, egui::Key::Escape);
+    h.get_by_label("Cash received");
+    assert_eq!(payment_state(&h, &config), vec![StateName::Signed]);
+
+    // Asked and confirmed with Enter: voided.
+    click(&mut h, "Cancel payment");
+    press(&mut h, egui::Key::Enter);
+    h.get_by_label("Payment voided: no money was taken.");
+    assert_eq!(payment_state(&h, &config), vec![StateName::Voided]);
+}
+
+/// Paper runs out right after the pre-receipt: at the cash step the screen says the
+/// cash is recorded and the receipt not printed (never "nothing printed, try again"),
+/// and asks the recovery question that prints it once paper is back.
+#[test]
+fn a_printer_failing_at_the_cash_step_says_on_screen_that_the_cash_is_recorded() {
+    use common::fake_printer::{Behaviour, FakePrinter};
+    let fake = FakePrinter::serial();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config_in(dir.path(), Lang::En);
+    config.printer = paydesk::app::config::PrinterConfig::from_section(
+        &paydesk::app::config::PrinterSection {
+            profile: Some("epson-tm-t20iii".into()),
+            connection: Some(paydesk::app::config::ConnectionKind::Serial),
+            path: Some(fake.address.clone()),
+            baud: Some(115200),
+            status_timeout_ms: Some(3000),
+            ..Default::default()
+        },
+        dir.path().join("printer-profiles"),
+    )
+    .unwrap();
+    let mut h = app(config.clone());
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "100");
+    fake.set(Behaviour::PaperEndAfterJobs(1));
+    click(&mut h, "Print pre-receipt (Enter)");
+    click(&mut h, "Customer signed (Enter)");
+    type_into(&mut h, "Cash received", "100");
+    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
+    h.get_by_label_contains("The printer cannot print: out of paper");
+    h.get_by_label_contains("is recorded as taken; the receipt is not printed");
+    h.get_by_label_contains("Do not take the money again");
+    assert!(h.query_by_label_contains("Nothing was printed").is_none());
+    assert!(h.query_by_label_contains("try again").is_none());
+    assert_eq!(payment_state(&h, &config), vec![StateName::CashTaken]);
+    // The question prints the receipt once paper is back.
+    h.get_by_label_contains("is taken but no fiscal receipt was printed");
+    fake.set(Behaviour::Normal);
+    fake.set_paper_out(false);
+    click(&mut h, "Print the fiscal receipt");
+    assert_eq!(payment_state(&h, &config), vec![StateName::Fiscalized]);
 }

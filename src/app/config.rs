@@ -205,7 +205,7 @@ pub struct PrinterSection {
     /// port); default: yes, except in training mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_drawer: Option<bool>,
-    /// The virtual printer also writes each document into this folder.
+    /// Each printed document is also written into this folder (any connection).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_dir: Option<PathBuf>,
 }
@@ -685,11 +685,11 @@ impl Config {
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
             {
-                std::fs::create_dir_all(dir)?;
+                crate::files::create_dir_private(dir)?;
             }
-            let tmp = self.save_path.with_extension("toml.tmp");
-            std::fs::write(&tmp, text)?;
-            std::fs::rename(&tmp, &self.save_path)
+            // It may hold the hub token: a new file is owner-only, a replaced one
+            // keeps the mode the admin gave it.
+            crate::files::replace_keeping_mode(&self.save_path, text.as_bytes())
         };
         write().map_err(|source| ConfigError::Write {
             path: self.save_path.clone(),

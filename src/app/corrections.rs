@@ -299,9 +299,15 @@ impl Till {
         })
     }
 
-    /// Prints a refund's receipt (again, marked as a copy, once it has printed).
+    /// Prints a refund's receipt (again, marked as a copy, once it has printed). The
+    /// refund is read again from the journal: whether this is the first print (the
+    /// drawer opens) or a copy is what the journal says, not the caller's copy.
     pub fn print_refund_receipt(&mut self, refund: &Refund) -> Result<PrintedDocument, FlowError> {
         self.require_correction_rights()?;
+        let refund = &self
+            .journal
+            .refund_of(refund.payment_id)?
+            .unwrap_or_else(|| refund.clone());
         let payment = self.journal.payment(refund.payment_id)?;
         let facts = RefundFacts {
             refund_no: refund.refund_no,

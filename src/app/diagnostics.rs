@@ -120,8 +120,10 @@ impl Till {
         ));
         let write = |name: &str, text: String| {
             let path = dir.join(name);
-            std::fs::create_dir_all(&dir)
-                .and_then(|()| std::fs::write(&path, scrub(&text, &self.secrets)))
+            crate::files::create_dir_private(&dir)
+                .and_then(|()| {
+                    crate::files::write_private(&path, scrub(&text, &self.secrets).as_bytes())
+                })
                 .map_err(|source| ExportError::Write { path, source })
         };
         write(

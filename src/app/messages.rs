@@ -50,6 +50,13 @@ pub fn journal(lang: Lang, e: &JournalError) -> String {
                 ("known", known),
             ],
         ),
+        JournalError::NotAJournal { path, why } => lang.fill(
+            match why {
+                crate::journal::NotAJournal::Empty => T::ErrNotAJournalEmpty,
+                crate::journal::NotAJournal::OtherDatabase => T::ErrNotAJournalOther,
+            },
+            &[("path", &path.display())],
+        ),
         JournalError::CannotOpen { path, detail } => lang.fill(
             T::ErrJournalOpen,
             &[("path", &path.display()), ("detail", detail)],

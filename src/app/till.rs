@@ -559,6 +559,19 @@ impl Till {
             .lock()
             .expect("paper log lock")
             .push((printed.job.clone(), printed.printout.clone()));
+        // `output_dir` (`--out DIR`): a real printer's documents are copied there as
+        // the virtual printer writes its own (decoded text, paper image, the bytes).
+        // The copy is a convenience; the paper is what counts, so a failure is logged.
+        if self.printer_config.kind != super::config::ConnectionKind::Virtual
+            && let Some(dir) = &self.printer_config.section.output_dir
+            && let Err(e) = transport::write_copy(dir, &printed.job, &printed.printout)
+        {
+            tracing::warn!(
+                "copy of {} not written into {}: {e}",
+                printed.job.name,
+                dir.display()
+            );
+        }
     }
 
     pub(super) fn print(

@@ -481,14 +481,15 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
                 .map_err(|e| messages::flow(*lang, &e))
                 .and_then(|rows| {
                     if let Some(dir) = path.parent() {
-                        std::fs::create_dir_all(dir)
+                        crate::files::create_dir_private(dir)
                             .map_err(|e| format!("{}: {e}", dir.display()))?;
                     }
                     match format {
-                        ExportFormat::Csv => {
-                            std::fs::write(path, crate::report::csv(&rows, *lang, till.time_zone()))
-                                .map_err(|e| format!("{}: {e}", path.display()))
-                        }
+                        ExportFormat::Csv => crate::files::write_private(
+                            path,
+                            crate::report::csv(&rows, *lang, till.time_zone()).as_bytes(),
+                        )
+                        .map_err(|e| format!("{}: {e}", path.display())),
                         ExportFormat::Xlsx => {
                             crate::report::xlsx(&rows, *lang, till.time_zone(), path)
                                 .map_err(|e| e.to_string())

@@ -85,6 +85,15 @@ pub enum JournalError {
         /// Ours.
         known: u32,
     },
+    /// A file exists at the journal's path but is not a paydesk journal: it is never
+    /// made into one (a lost or truncated journal must not restart the numbers).
+    #[error("{path} is not a paydesk journal ({why:?})")]
+    NotAJournal {
+        /// The file.
+        path: PathBuf,
+        /// Why not.
+        why: NotAJournal,
+    },
     /// The file cannot be opened at all (missing folder, permissions, …).
     #[error("the journal {path} cannot be opened: {detail}")]
     CannotOpen {
@@ -208,9 +217,143 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// Below this much free space an I/O error is taken for a full disk: SQLite says
+/// only "disk I/O error" when it cannot grow the WAL or its index on a full disk.
+const NEARLY_FULL_BYTES: u64 = 1 << 20;
+
+/// Free space for an unprivileged writer on the file system holding `path`.
+pub fn free_bytes(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+        let mut s = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+        // SAFETY: `c` is a NUL-terminated path; `s` is written by statvfs on success.
+        let r = unsafe { libc::statvfs(c.as_ptr(), s.as_mut_ptr()) };
+        if r != 0 {
+            return None;
+        }
+        // SAFETY: statvfs returned 0, so it filled `s`.
+        let s = unsafe { s.assume_init() };
+        // The field types differ between platforms (u32 on some).
+        #[allow(clippy::unnecessary_cast)]
+        Some((s.f_bavail as u64).saturating_mul(s.f_frsize as u64))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 fn classify(path: &Path, e: rusqlite::Error) -> JournalError {
+    classify_with(path, e, free_bytes)
+}
+
+fn wal_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push("-wal");
+    PathBuf::from(p)
+}
+
+fn shm_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push("-shm");
+    PathBuf::from(p)
+}
+
+/// Makes a new journal at `path`, which does not exist: the schema is written under
+/// a temporary name, checkpointed, and only then linked to `path`. A file under the
+/// journal's name is therefore always a whole journal; a sibling process creating it
+/// at the same moment loses the race harmlessly and opens the winner's.
+fn create(path: &Path, options: &OpenOptions) -> Result<(), JournalError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(
+        ".{name}.new-{}-{}",
+        std::process::id(),
+        Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    ));
+    let cleanup = |tmp: &Path| {
+        for f in [tmp.to_path_buf(), wal_path(tmp), shm_path(tmp)] {
+            let _ = std::fs::remove_file(f);
+        }
+    };
+    let made = (|| {
+        crate::files::create_new_private(&tmp).map_err(|e| classify_io(path, e))?;
+        let mut j = Journal::connect(&tmp, path, options)?;
+        j.durable()?;
+        j.migrate_once()?;
+        j.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| classify(path, e))?;
+        drop(j);
+        match std::fs::hard_link(&tmp, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            // File systems without hard links (a FAT USB stick): rename, unless a
+            // sibling got there first.
+            Err(_) if !path.exists() => {
+                std::fs::rename(&tmp, path).map_err(|e| classify_io(path, e))
+            }
+            Err(_) => Ok(()),
+        }
+    })();
+    cleanup(&tmp);
+    crate::files::sync_parent(path);
+    made
+}
+
+/// An I/O error on the journal's file (outside SQLite) as a journal error.
+fn classify_io(path: &Path, e: std::io::Error) -> JournalError {
+    let path = path.to_path_buf();
+    match e.kind() {
+        std::io::ErrorKind::StorageFull => JournalError::DiskFull { path },
+        std::io::ErrorKind::ReadOnlyFilesystem => JournalError::ReadOnly { path },
+        std::io::ErrorKind::PermissionDenied
+            if path.parent().is_some_and(|d| {
+                std::fs::metadata(d).is_ok_and(|m| m.permissions().readonly())
+            }) =>
+        {
+            JournalError::ReadOnly { path }
+        }
+        _ => JournalError::CannotOpen {
+            path,
+            detail: e.to_string(),
+        },
+    }
+}
+
+/// Why a file is not a paydesk journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotAJournal {
+    /// It is empty (zero bytes, or an SQLite file with nothing in it).
+    Empty,
+    /// It is an SQLite database of another program.
+    OtherDatabase,
+}
+
+/// [`classify`] with the free-space probe given (tests).
+fn classify_with(
+    path: &Path,
+    e: rusqlite::Error,
+    free: impl Fn(&Path) -> Option<u64>,
+) -> JournalError {
     let path = path.to_path_buf();
     if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+        if matches!(
+            f.code,
+            ErrorCode::SystemIoFailure | ErrorCode::CannotOpen | ErrorCode::DiskFull
+        ) && free(&path).is_some_and(|b| b < NEARLY_FULL_BYTES)
+        {
+            return JournalError::DiskFull { path };
+        }
         let detail = msg.clone().unwrap_or_else(|| f.to_string());
         match f.code {
             ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
@@ -231,21 +374,67 @@ fn classify(path: &Path, e: rusqlite::Error) -> JournalError {
 }
 
 impl Journal {
-    /// Opens (or creates) the journal at `path`, checks it and brings its schema up
-    /// to date.
+    /// Opens the journal at `path`, checks it and brings its schema up to date. A new
+    /// journal is created only where no file exists: an empty file, or an SQLite
+    /// file of another program, is refused ([`JournalError::NotAJournal`]), so receipt
+    /// numbers never restart at No. 1 over a file that was lost or truncated.
     pub fn open(path: &Path, options: &OpenOptions) -> Result<Journal, JournalError> {
+        let cannot = |detail: String| JournalError::CannotOpen {
+            path: path.to_path_buf(),
+            detail,
+        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| JournalError::CannotOpen {
-                path: path.to_path_buf(),
-                detail: format!("cannot create the folder {}: {e}", dir.display()),
-            })?;
+            crate::files::create_dir_private(dir)
+                .map_err(|e| cannot(format!("cannot create the folder {}: {e}", dir.display())))?;
         }
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create(path, options)?,
+            Err(e) => return Err(cannot(e.to_string())),
+            Ok(m) if !m.is_file() => return Err(cannot("it is not a regular file".into())),
+            Ok(m) if m.len() == 0 => {
+                return Err(JournalError::NotAJournal {
+                    path: path.to_path_buf(),
+                    why: NotAJournal::Empty,
+                });
+            }
+            Ok(_) => {}
+        }
+        // Journals of older versions were created with the umask's 0644.
+        for file in [path.to_path_buf(), wal_path(path), shm_path(path)] {
+            let _ = crate::files::make_private(&file);
+        }
+        let mut journal = Journal::connect(path, path, options)?;
+        // Before anything is changed in it (even its journal mode): is it ours?
+        if journal.schema_version()? == 0 {
+            // Every journal paydesk creates has its schema before it gets its name.
+            let tables: i64 = journal
+                .conn
+                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+                .map_err(|e| journal.err(e))?;
+            return Err(JournalError::NotAJournal {
+                path: path.to_path_buf(),
+                why: if tables == 0 {
+                    NotAJournal::Empty
+                } else {
+                    NotAJournal::OtherDatabase
+                },
+            });
+        }
+        journal.durable()?;
+        journal.integrity_check()?;
+        journal.migrate()?;
+        Ok(journal)
+    }
+
+    /// A connection to `file`; errors name `path` (the journal's real name while a
+    /// new one is made under a temporary name). Nothing in the file is changed yet.
+    fn connect(file: &Path, path: &Path, options: &OpenOptions) -> Result<Journal, JournalError> {
         let c = |e| classify(path, e);
+        // No SQLITE_OPEN_CREATE: a file that vanished since it was looked at is not
+        // silently made anew.
         let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            file,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(c)?;
         if conn.is_readonly(rusqlite::MAIN_DB).map_err(c)? {
@@ -254,37 +443,30 @@ impl Journal {
             });
         }
         conn.busy_timeout(options.busy_timeout).map_err(c)?;
-        // A brand-new file: a sibling may be switching it to WAL this very moment.
-        let deadline = std::time::Instant::now() + SETUP_WAIT;
-        let mode: String = loop {
-            match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
-                Err(rusqlite::Error::SqliteFailure(f, _))
-                    if f.code == rusqlite::ErrorCode::DatabaseBusy
-                        && std::time::Instant::now() < deadline =>
-                {
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                r => break r.map_err(c)?,
-            }
-        };
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(JournalError::CannotOpen {
-                path: path.to_path_buf(),
-                detail: format!("the journal needs WAL mode, SQLite chose {mode}"),
-            });
-        }
-        conn.execute_batch(
-            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
-        )
-        .map_err(c)?;
-        let mut journal = Journal {
+        Ok(Journal {
             conn,
             path: path.to_path_buf(),
             me: owner::ProcessMark::current(),
-        };
-        journal.integrity_check()?;
-        journal.migrate()?;
-        Ok(journal)
+        })
+    }
+
+    /// WAL with full sync: a commit that returned is on disk.
+    fn durable(&self) -> Result<(), JournalError> {
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(JournalError::CannotOpen {
+                path: self.path.clone(),
+                detail: format!("the journal needs WAL mode, SQLite chose {mode}"),
+            });
+        }
+        self.conn
+            .execute_batch(
+                "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
+            )
+            .map_err(|e| self.err(e))
     }
 
     /// The file.
@@ -966,4 +1148,54 @@ fn update_row(
             expected.as_str(),
         ],
     )
+}
+
+#[cfg(test)]
+mod classify_tests {
+    use super::*;
+
+    fn sqlite(code: i32, msg: &str) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some(msg.into()))
+    }
+
+    #[test]
+    fn an_io_error_on_a_full_disk_is_a_full_disk() {
+        let path = Path::new("/var/lib/paydesk/journal.sqlite");
+        let io = || sqlite(rusqlite::ffi::SQLITE_IOERR_WRITE, "disk I/O error");
+        assert!(matches!(
+            classify_with(path, io(), |_| Some(0)),
+            JournalError::DiskFull { .. }
+        ));
+        assert!(matches!(
+            classify_with(
+                path,
+                sqlite(rusqlite::ffi::SQLITE_IOERR_SHMSIZE, "disk I/O error"),
+                |_| Some(4096)
+            ),
+            JournalError::DiskFull { .. }
+        ));
+        // With room on the disk it is some other I/O error, said as such.
+        assert!(matches!(
+            classify_with(path, io(), |_| Some(10 << 30)),
+            JournalError::Sqlite { .. }
+        ));
+        assert!(matches!(
+            classify_with(path, io(), |_| None),
+            JournalError::Sqlite { .. }
+        ));
+        assert!(matches!(
+            classify_with(
+                path,
+                sqlite(rusqlite::ffi::SQLITE_FULL, "database or disk is full"),
+                |_| None
+            ),
+            JournalError::DiskFull { .. }
+        ));
+    }
+
+    #[test]
+    fn free_space_is_read_from_the_file_system() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(free_bytes(&dir.path().join("j.sqlite")).is_some_and(|b| b > 0));
+    }
 }

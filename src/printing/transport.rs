@@ -138,22 +138,28 @@ impl VirtualPrinter {
     pub fn paper(&self) -> PaperLog {
         self.log.clone()
     }
+}
 
-    fn write_files(dir: &Path, job: &PrintJob, printout: &Printout) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        let mut stem = job.name.clone();
-        let mut copy = 1;
-        while dir.join(format!("{stem}.txt")).exists() {
-            copy += 1;
-            stem = format!("{}-{copy}", job.name);
-        }
-        std::fs::write(dir.join(format!("{stem}.escpos")), &job.bytes)?;
-        std::fs::write(
-            dir.join(format!("{stem}.svg")),
-            super::paper::render(printout).to_svg(),
-        )?;
-        std::fs::write(dir.join(format!("{stem}.txt")), printout.text())
+/// Writes a copy of a printed job into `dir`: `<job>.txt` (the decoded paper),
+/// `<job>.svg` (the paper image at the profile's width) and `<job>.escpos` (the exact
+/// bytes sent), owner-only; a second job of the same name gets `-2`, `-3`, …
+/// Returns the `.txt` file's path.
+pub fn write_copy(dir: &Path, job: &PrintJob, printout: &Printout) -> std::io::Result<PathBuf> {
+    crate::files::create_dir_private(dir)?;
+    let mut stem = job.name.clone();
+    let mut copy = 1;
+    while dir.join(format!("{stem}.txt")).exists() {
+        copy += 1;
+        stem = format!("{}-{copy}", job.name);
     }
+    crate::files::write_private(&dir.join(format!("{stem}.escpos")), &job.bytes)?;
+    crate::files::write_private(
+        &dir.join(format!("{stem}.svg")),
+        super::paper::render(printout).to_svg().as_bytes(),
+    )?;
+    let txt = dir.join(format!("{stem}.txt"));
+    crate::files::write_private(&txt, printout.text().as_bytes())?;
+    Ok(txt)
 }
 
 impl Transport for VirtualPrinter {
@@ -169,11 +175,9 @@ impl Transport for VirtualPrinter {
             TransportError::Refused(format!("the printer would print garbage: {e}"))
         })?;
         if let Some(dir) = &self.output_dir {
-            VirtualPrinter::write_files(dir, job, &printout).map_err(|source| {
-                TransportError::Io {
-                    what: format!("writing {} into {}", job.name, dir.display()),
-                    source,
-                }
+            write_copy(dir, job, &printout).map_err(|source| TransportError::Io {
+                what: format!("writing {} into {}", job.name, dir.display()),
+                source,
             })?;
         }
         self.log

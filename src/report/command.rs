@@ -349,9 +349,8 @@ pub fn run(
                 super::text(&rows, lang, config.tz, &config.currency, 48)
             };
             match &args.out {
-                Some(path) => {
-                    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-                }
+                Some(path) => crate::files::write_private(path, text.as_bytes())
+                    .map_err(|e| format!("{}: {e}", path.display())),
                 None => {
                     print!("{text}");
                     Ok(())

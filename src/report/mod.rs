@@ -223,7 +223,18 @@ pub fn xlsx(rows: &[ReportRow], lang: Lang, tz: Tz, path: &Path) -> Result<(), E
     sheet.set_column_width(0, 20).map_err(err)?;
     sheet.set_column_width(3, 24).map_err(err)?;
     sheet.set_column_width(4, 16).map_err(err)?;
-    book.save(path).map_err(err)
+    save_private(&mut book, path)
+}
+
+/// Saves a workbook owner-only (it holds accounts and amounts).
+fn save_private(book: &mut rust_xlsxwriter::Workbook, path: &Path) -> Result<(), ExportError> {
+    let err = |message: String| ExportError::Xlsx {
+        path: path.display().to_string(),
+        message,
+    };
+    let mut file = crate::files::create_private(path).map_err(|e| err(e.to_string()))?;
+    book.save_to_writer(&mut file)
+        .map_err(|e| err(e.to_string()))
 }
 
 /// The text the central office asks for to re-conduct or correct a payment: date,
@@ -341,7 +352,7 @@ pub fn settlement_xlsx(
         sheet.set_column_width(1, 20).map_err(err)?;
         sheet.set_column_width(2, 16).map_err(err)?;
     }
-    book.save(path).map_err(err)
+    save_private(&mut book, path)
 }
 
 /// The payments report as a document for the receipt printer: the shop, the period,

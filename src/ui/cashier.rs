@@ -66,6 +66,9 @@ pub struct CashierState {
     pub show_all_errors: bool,
     /// Give this field the keyboard focus on the next frame.
     pub focus: Option<Field>,
+    /// Voiding the active payment waits for the cashier's "yes" (Enter): once the
+    /// pre-receipt is printed no single key throws a payment away.
+    pub confirm_void: Option<VoidReason>,
 }
 
 /// What the screen asks the app to do.
@@ -250,32 +253,37 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
             ui.add_space(8.0);
             summary(ui, lang, view.currency, &p);
             ui.add_space(12.0);
-            ui.horizontal(|ui| {
-                if ui
-                    .add_enabled(
-                        idle,
-                        egui::Button::new(RichText::new(lang.t(T::ButtonSigned)).strong()),
-                    )
-                    .clicked()
-                {
-                    actions.push(Action::Signed);
-                }
-                if ui
-                    .add_enabled(idle, egui::Button::new(lang.t(T::ButtonRefused)))
-                    .clicked()
-                {
-                    actions.push(Action::Void(VoidReason::CustomerRefused));
-                }
-            });
-            if idle && actions.is_empty() && nothing_focused(ui) {
-                if ui.input(|i| i.key_pressed(Key::Enter)) {
-                    actions.push(Action::Signed);
-                } else if ui.input(|i| i.key_pressed(Key::Escape)) {
-                    actions.push(Action::Void(VoidReason::CustomerRefused));
+            if s.confirm_void.is_some() {
+                confirm_void(ui, s, lang, n, idle, &mut actions);
+            } else {
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(
+                            idle,
+                            egui::Button::new(RichText::new(lang.t(T::ButtonSigned)).strong()),
+                        )
+                        .clicked()
+                    {
+                        actions.push(Action::Signed);
+                    }
+                    if ui
+                        .add_enabled(idle, egui::Button::new(lang.t(T::ButtonRefused)))
+                        .clicked()
+                    {
+                        s.confirm_void = Some(VoidReason::CustomerRefused);
+                    }
+                });
+                if idle && actions.is_empty() && nothing_focused(ui) {
+                    if ui.input(|i| i.key_pressed(Key::Enter)) {
+                        actions.push(Action::Signed);
+                    } else if ui.input(|i| i.key_pressed(Key::Escape)) {
+                        s.confirm_void = Some(VoidReason::CustomerRefused);
+                    }
                 }
             }
         }
         Step::Cash => {
+            let mut return_actions_early = false;
             let p = s.active.clone().expect("cash step has a payment");
             let total = p.details.total;
             ui.label(
@@ -325,21 +333,28 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
             let ready = matches!(tendered, Ok(t) if t >= total);
             ui.add_space(12.0);
             let mut submit = false;
-            ui.horizontal(|ui| {
-                submit |= ui
-                    .add_enabled(
-                        idle && ready,
-                        egui::Button::new(RichText::new(lang.t(T::ButtonCashTaken)).strong()),
-                    )
-                    .clicked();
-                if ui
-                    .add_enabled(idle, egui::Button::new(lang.t(T::ButtonCancelPayment)))
-                    .clicked()
-                {
-                    actions.push(Action::Void(VoidReason::Cancelled));
-                }
-            });
-            if idle
+            if s.confirm_void.is_some() {
+                let n = p.state.pre_receipt_no().unwrap_or_default();
+                confirm_void(ui, s, lang, n, idle, &mut actions);
+                return_actions_early = true;
+            } else {
+                ui.horizontal(|ui| {
+                    submit |= ui
+                        .add_enabled(
+                            idle && ready,
+                            egui::Button::new(RichText::new(lang.t(T::ButtonCashTaken)).strong()),
+                        )
+                        .clicked();
+                    if ui
+                        .add_enabled(idle, egui::Button::new(lang.t(T::ButtonCancelPayment)))
+                        .clicked()
+                    {
+                        s.confirm_void = Some(VoidReason::Cancelled);
+                    }
+                });
+            }
+            if !return_actions_early
+                && idle
                 && (entered(&r, ui)
                     || (nothing_focused(ui) && ui.input(|i| i.key_pressed(Key::Enter))))
             {
@@ -353,8 +368,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
             if submit && let Ok(t) = tendered {
                 actions.push(Action::TakeCash(t));
             }
-            if idle && actions.is_empty() && ui.input(|i| i.key_pressed(Key::Escape)) {
-                actions.push(Action::Void(VoidReason::Cancelled));
+            // Esc at the cash step never voids (the money may be in the cashier's
+            // hand): it brings the keyboard back to the cash field.
+            if !return_actions_early && idle && ui.input(|i| i.key_pressed(Key::Escape)) {
+                s.focus = Some(Field::Tendered);
             }
         }
         Step::Done => {
@@ -416,6 +433,57 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
     ui.add_space(6.0);
     ui.label(RichText::new(lang.t(T::ShortcutsHint)).small().weak());
     actions
+}
+
+/// "Void pre-receipt No. N?" with Enter = void and Esc = back; the question stays
+/// until answered.
+fn confirm_void(
+    ui: &mut egui::Ui,
+    s: &mut CashierState,
+    lang: Lang,
+    n: u64,
+    idle: bool,
+    actions: &mut Vec<Action>,
+) {
+    let Some(reason) = s.confirm_void else {
+        return;
+    };
+    let question = match reason {
+        VoidReason::CustomerRefused => T::ConfirmVoidRefused,
+        _ => T::ConfirmVoidCancelled,
+    };
+    ui.label(
+        RichText::new(lang.fill(question, &[("n", &n)]))
+            .heading()
+            .color(style::error_color(ui)),
+    );
+    ui.add_space(8.0);
+    let mut void = false;
+    let mut back = false;
+    ui.horizontal(|ui| {
+        void |= ui
+            .add_enabled(
+                idle,
+                egui::Button::new(RichText::new(lang.t(T::ButtonConfirmVoid)).strong()),
+            )
+            .clicked();
+        back |= ui
+            .add_enabled(idle, egui::Button::new(lang.t(T::ButtonBack)))
+            .clicked();
+    });
+    if idle {
+        void |= ui.input(|i| i.key_pressed(Key::Enter));
+        back |= ui.input(|i| i.key_pressed(Key::Escape));
+    }
+    if void {
+        s.confirm_void = None;
+        actions.push(Action::Void(reason));
+    } else if back {
+        s.confirm_void = None;
+        if reason == VoidReason::Cancelled {
+            s.focus = Some(Field::Tendered);
+        }
+    }
 }
 
 fn nothing_focused(ui: &egui::Ui) -> bool {

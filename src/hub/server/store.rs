@@ -220,8 +220,13 @@ impl Store {
     /// Opens (or creates) the store. `durable` selects `synchronous=FULL`.
     pub fn open(path: &Path, durable: bool) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let _ = std::fs::create_dir_all(dir);
+            let _ = crate::files::create_dir_private(dir);
         }
+        // Terminals' payments: owner-only (SQLite gives its WAL the file's mode).
+        if !path.exists() {
+            let _ = crate::files::create_new_private(path);
+        }
+        let _ = crate::files::make_private(path);
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;

@@ -89,8 +89,20 @@ impl Hub {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Result<(u16, Value), ureq::Error> {
-        let url = self.url(path);
         let auth = token.map(|t| format!("Bearer {t}"));
+        self.call_with(method, path, auth.as_deref(), body)
+    }
+
+    /// Like `call` with the `Authorization` header's whole value.
+    fn call_with(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Option<&str>,
+        body: Option<Value>,
+    ) -> Result<(u16, Value), ureq::Error> {
+        let url = self.url(path);
+        let auth = auth.map(str::to_string);
         let mut response = match (method, body) {
             ("GET", _) => {
                 let mut r = self.agent.get(&url);
@@ -676,4 +688,210 @@ fn every_answer_conforms_to_the_openapi_file() {
     // Requests conform too.
     let req = serde_json::to_value(pay_request("9031234567", 100, 1)).unwrap();
     conforms(&doc, "PayRequest", &req).unwrap();
+}
+
+/// Every endpoint that names a payment answers only for the token's own terminal:
+/// another terminal's payment is "not found" (its existence not revealed), its id
+/// cannot be taken over, and the bearer scheme is case-insensitive (RFC 7235).
+/// Endpoint × {own payment, another terminal's, unknown} × {right token, other
+/// terminal's token, no token, `bearer` in lower case}.
+#[test]
+fn a_terminal_sees_and_moves_only_its_own_payments() {
+    let hub = Hub::quiet();
+    let mine = Uuid::now_v7();
+    let theirs = Uuid::now_v7();
+    let mine_req = pay_request("9031239999", 1_000, 1);
+    let theirs_req = PayRequest {
+        terminal_id: "T2".into(),
+        ..pay_request("9161239999", 2_000, 1)
+    };
+    assert_eq!(hub.pay(mine, &mine_req).0, 201);
+    assert_eq!(
+        hub.call(
+            "PUT",
+            &format!("/v1/payments/{theirs}"),
+            Some(OTHER_TOKEN),
+            Some(serde_json::to_value(&theirs_req).unwrap())
+        )
+        .unwrap()
+        .0,
+        201
+    );
+    // A correction on each payment, by its own terminal (cancel a stuck payment).
+    std::thread::sleep(Duration::from_millis(150));
+    let my_fix = Uuid::now_v7();
+    let their_fix = Uuid::now_v7();
+    let fix_body = |payment: Uuid, terminal: &str| {
+        let mut v = correction(
+            payment,
+            "move_account",
+            serde_json::json!({"new_account": "9037654321"}),
+        );
+        v["terminal_id"] = terminal.into();
+        v
+    };
+    assert_eq!(
+        hub.call(
+            "PUT",
+            &format!("/v1/corrections/{my_fix}"),
+            Some(TOKEN),
+            Some(fix_body(mine, "T1"))
+        )
+        .unwrap()
+        .0,
+        201
+    );
+    assert_eq!(
+        hub.call(
+            "PUT",
+            &format!("/v1/corrections/{their_fix}"),
+            Some(OTHER_TOKEN),
+            Some(fix_body(theirs, "T2"))
+        )
+        .unwrap()
+        .0,
+        201
+    );
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Target {
+        Own,
+        Others,
+        Unknown,
+    }
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Auth {
+        Right,
+        OtherTerminal,
+        None,
+        LowerCase,
+    }
+    for auth in [
+        Auth::Right,
+        Auth::OtherTerminal,
+        Auth::None,
+        Auth::LowerCase,
+    ] {
+        // The "own" terminal is T1; the other terminal's token acts on T1's payment.
+        let (header, me) = match auth {
+            Auth::Right => (Some(format!("Bearer {TOKEN}")), "T1"),
+            Auth::LowerCase => (Some(format!("bearer {TOKEN}")), "T1"),
+            Auth::OtherTerminal => (Some(format!("Bearer {OTHER_TOKEN}")), "T2"),
+            Auth::None => (None, "T1"),
+        };
+        for target in [Target::Own, Target::Others, Target::Unknown] {
+            // Whose payment this is, from T1's point of view.
+            let (payment, fix) = match target {
+                Target::Own => (mine, my_fix),
+                Target::Others => (theirs, their_fix),
+                Target::Unknown => (Uuid::now_v7(), Uuid::now_v7()),
+            };
+            let belongs_to_caller = match (target, auth) {
+                (Target::Own, Auth::Right | Auth::LowerCase) => true,
+                (Target::Others, Auth::OtherTerminal) => true,
+                _ => false,
+            };
+            let exists = target != Target::Unknown;
+            let case = format!("{auth:?} on {target:?}");
+            let call = |method: &str, path: String, body: Option<Value>| {
+                hub.call_with(method, &path, header.as_deref(), body)
+                    .unwrap()
+            };
+            if auth == Auth::None {
+                for (m, path) in [
+                    ("GET", format!("/v1/payments/{payment}")),
+                    ("GET", format!("/v1/corrections/{fix}")),
+                ] {
+                    assert_eq!(call(m, path, None).0, 401, "{case}");
+                }
+                continue;
+            }
+
+            // GET /v1/payments/{id}
+            let (s, v) = call("GET", format!("/v1/payments/{payment}"), None);
+            if belongs_to_caller {
+                assert_eq!(
+                    (s, v["id"].as_str()),
+                    (200, Some(payment.to_string().as_str())),
+                    "{case}: {v}"
+                );
+            } else {
+                assert_eq!((s, code(&v)), (404, "not_found"), "{case}: {v}");
+            }
+            // POST /v1/payments/status
+            let (s, v) = call(
+                "POST",
+                "/v1/payments/status".into(),
+                Some(serde_json::json!({"ids": [payment]})),
+            );
+            assert_eq!(s, 200, "{case}: {v}");
+            let listed = v["payments"].as_array().unwrap().len();
+            let unknown_ids = v["unknown"].as_array().unwrap().len();
+            assert_eq!(
+                (listed, unknown_ids),
+                if belongs_to_caller { (1, 0) } else { (0, 1) },
+                "{case}: {v}"
+            );
+            // GET /v1/corrections/{id}
+            let (s, v) = call("GET", format!("/v1/corrections/{fix}"), None);
+            if belongs_to_caller {
+                assert_eq!(s, 200, "{case}: {v}");
+            } else {
+                assert_eq!((s, code(&v)), (404, "not_found"), "{case}: {v}");
+            }
+            // PUT /v1/corrections/{new id} on the payment, as the caller's terminal.
+            let (s, v) = call(
+                "PUT",
+                format!("/v1/corrections/{}", Uuid::now_v7()),
+                Some(fix_body(payment, me)),
+            );
+            if belongs_to_caller {
+                assert!(s == 201, "{case}: {s} {v}");
+            } else {
+                assert_eq!((s, code(&v)), (404, "not_found"), "{case}: {v}");
+            }
+            // PUT /v1/payments/{id} with the caller's own body: taking over another
+            // terminal's id is refused and the stored payment is untouched.
+            let body = PayRequest {
+                terminal_id: me.into(),
+                ..pay_request("9990001122", 777_00, 1)
+            };
+            let (s, v) = call(
+                "PUT",
+                format!("/v1/payments/{payment}"),
+                Some(serde_json::to_value(&body).unwrap()),
+            );
+            match (exists, belongs_to_caller) {
+                (true, true) => assert_eq!(
+                    (s, code(&v)),
+                    (409, "conflict_different_body"),
+                    "{case}: {v}"
+                ),
+                (true, false) => assert_eq!(
+                    (s, code(&v)),
+                    (409, "conflict_different_body"),
+                    "{case}: {v}"
+                ),
+                (false, _) => assert_eq!(s, 201, "{case}: {v}"),
+            }
+        }
+    }
+    // The stored payments are as their own terminals sent them.
+    let store = hub.hub.state().store();
+    let p = store.payment(mine).unwrap().unwrap();
+    assert_eq!(
+        (p.terminal_id.as_str(), p.account.as_str()),
+        ("T1", "9031239999")
+    );
+    let p = store.payment(theirs).unwrap().unwrap();
+    assert_eq!(
+        (p.terminal_id.as_str(), p.account.as_str()),
+        ("T2", "9161239999")
+    );
+    // Only the owners' corrections were registered: T1's first one and two from the
+    // matrix (right token, lower-case scheme); T2's first one and one from the matrix.
+    let counts: std::collections::BTreeMap<Uuid, u64> =
+        store.correction_counts().unwrap().into_iter().collect();
+    assert_eq!(counts.get(&mine), Some(&3), "{counts:?}");
+    assert_eq!(counts.get(&theirs), Some(&2), "{counts:?}");
 }

@@ -166,12 +166,22 @@ impl From<StoreError> for ApiError {
 
 type Hub = State<Arc<HubState>>;
 
+/// The token of an `Authorization: Bearer <token>` header; the scheme is
+/// case-insensitive (RFC 7235).
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(char::is_whitespace)?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
 /// The terminal a request's bearer token belongs to.
 fn terminal(hub: &HubState, headers: &HeaderMap) -> Result<String, ApiError> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(bearer)
         .ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -304,10 +314,11 @@ async fn payment(
     headers: HeaderMap,
     Path(raw_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    terminal(&hub, &headers)?;
+    let t = terminal(&hub, &headers)?;
     let id = id(&raw_id)?;
     let p = blocking(&hub, move |h| Ok(h.store.payment(id)?)).await?;
-    let p = p.ok_or_else(|| {
+    // Another terminal's payment is "not found": its existence is not revealed.
+    let p = p.filter(|p| p.terminal_id == t).ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
@@ -322,7 +333,7 @@ async fn status_batch(
     headers: HeaderMap,
     b: Result<axum::Json<StatusBatchRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    terminal(&hub, &headers)?;
+    let t = terminal(&hub, &headers)?;
     let req = body(b)?;
     if req.ids.len() > MAX_BATCH {
         return Err(ApiError::new(
@@ -332,7 +343,9 @@ async fn status_batch(
         ));
     }
     let ids = req.ids.clone();
-    let found = blocking(&hub, move |h| Ok(h.store.payments(&ids)?)).await?;
+    let mut found = blocking(&hub, move |h| Ok(h.store.payments(&ids)?)).await?;
+    // Other terminals' payments are unknown to this one.
+    found.retain(|p| p.terminal_id == t);
     let now = Utc::now();
     let unknown = req
         .ids
@@ -362,6 +375,7 @@ async fn put_correction(
         let payment = h
             .store
             .payment(req.payment_id)?
+            .filter(|p| p.terminal_id == req.terminal_id)
             .ok_or(StoreError::NotFound(req.payment_id))?;
         let status = h.sim.status(&payment, now);
         let written = h
@@ -389,10 +403,10 @@ async fn get_correction(
     headers: HeaderMap,
     Path(raw_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    terminal(&hub, &headers)?;
+    let t = terminal(&hub, &headers)?;
     let id = id(&raw_id)?;
     let c = blocking(&hub, move |h| Ok(h.store.stored_correction(id)?)).await?;
-    let c = c.ok_or_else(|| {
+    let c = c.filter(|c| c.terminal_id == t).ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,

@@ -17,7 +17,7 @@ use crate::hub::protocol::{
 /// Why the store refused a write.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The id exists with another body.
+    /// The id exists with another body (or belongs to another terminal).
     #[error("payment {0} exists with a different body")]
     Conflict(Uuid),
     /// The sender's epoch is older than the newest seen for its terminal.
@@ -60,6 +60,8 @@ pub struct StoredPayment {
 pub struct StoredCorrection {
     /// The correction's id.
     pub id: Uuid,
+    /// The terminal whose payment it corrects.
+    pub terminal_id: String,
     /// The payment.
     pub payment_id: Uuid,
     /// Which correction.
@@ -287,15 +289,19 @@ impl Store {
                 params![req.terminal_id, req.epoch as i64],
             )?;
         }
-        let existing: Option<String> = tx
+        let existing: Option<(String, String)> = tx
             .query_row(
-                "SELECT body FROM payments WHERE id = ?1",
+                "SELECT body, terminal_id FROM payments WHERE id = ?1",
                 [id.to_string()],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
         let created = match existing {
-            Some(b) if b == body => false,
+            // Another terminal's payment is never touched nor shown: the id is taken.
+            Some((_, terminal)) if terminal != req.terminal_id => {
+                return Err(StoreError::Conflict(id));
+            }
+            Some((b, _)) if b == body => false,
             Some(_) => return Err(StoreError::Conflict(id)),
             None => {
                 tx.execute(
@@ -438,11 +444,13 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT id, payment_id, kind, decision, reason_code, reason_text, registered_at FROM corrections WHERE id = ?1",
+                "SELECT c.id, c.payment_id, c.kind, c.decision, c.reason_code, c.reason_text, c.registered_at, p.terminal_id
+                 FROM corrections c JOIN payments p ON p.id = c.payment_id WHERE c.id = ?1",
                 [id.to_string()],
                 |r| {
                     Ok(StoredCorrection {
                         id: Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),
+                        terminal_id: r.get(7)?,
                         payment_id: Uuid::parse_str(&r.get::<_, String>(1)?).unwrap_or_default(),
                         kind: parse_kind(&r.get::<_, String>(2)?),
                         decision: parse_decision(&r.get::<_, String>(3)?),

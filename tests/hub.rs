@@ -786,11 +786,11 @@ fn a_terminal_sees_and_moves_only_its_own_payments() {
                 Target::Others => (theirs, their_fix),
                 Target::Unknown => (Uuid::now_v7(), Uuid::now_v7()),
             };
-            let belongs_to_caller = match (target, auth) {
-                (Target::Own, Auth::Right | Auth::LowerCase) => true,
-                (Target::Others, Auth::OtherTerminal) => true,
-                _ => false,
-            };
+            let belongs_to_caller = matches!(
+                (target, auth),
+                (Target::Own, Auth::Right | Auth::LowerCase)
+                    | (Target::Others, Auth::OtherTerminal)
+            );
             let exists = target != Target::Unknown;
             let case = format!("{auth:?} on {target:?}");
             let call = |method: &str, path: String, body: Option<Value>| {
@@ -854,7 +854,7 @@ fn a_terminal_sees_and_moves_only_its_own_payments() {
             // terminal's id is refused and the stored payment is untouched.
             let body = PayRequest {
                 terminal_id: me.into(),
-                ..pay_request("9990001122", 777_00, 1)
+                ..pay_request("9990001122", 77_700, 1)
             };
             let (s, v) = call(
                 "PUT",

@@ -143,6 +143,7 @@ fn main() {
             fiscal_receipt_no: i as u64 + 1,
             shift_no: 1,
             accepted_at: Utc::now(),
+            journal_id: None,
         };
         store.pay(uuid::Uuid::now_v7(), &req, Utc::now()).unwrap();
     }

@@ -190,8 +190,9 @@ pub struct SyncArgs {
     /// Deliver what is queued, then exit (0: nothing left queued; 1: some left).
     #[arg(long)]
     pub once: bool,
-    /// With --once: give up after this many seconds.
-    #[arg(long, default_value_t = 120)]
+    /// With --once: give up after this many seconds (0 to 86400). A leader that
+    /// holds the journal's sync lease is waited for meanwhile.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub max_wait: u64,
 }
 
@@ -899,27 +900,31 @@ fn sync_cmd(config: Config, args: SyncArgs) -> ExitCode {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(args.max_wait);
         return match syncer.run_once(deadline) {
             Ok(summary) => {
-                if let Role::Follower { leader } = &syncer.status().role {
-                    println!(
-                        "{leader} is the sync leader and delivers the queue; nothing done here"
-                    );
-                    return ExitCode::SUCCESS;
-                }
                 println!("{}", describe_summary(&summary));
                 if summary.queued == 0 {
-                    ExitCode::SUCCESS
-                } else {
-                    eprintln!(
-                        "paydesk: {} payments are still queued ({}); they stay in the journal and go out on the next run",
-                        summary.queued,
-                        syncer
-                            .status()
-                            .last_error
-                            .as_deref()
-                            .unwrap_or("the hub did not answer in time")
-                    );
-                    ExitCode::FAILURE
+                    return ExitCode::SUCCESS;
                 }
+                // Something is left: exit 1 with the reason, whoever was leading.
+                let status = syncer.status();
+                let why = match (&status.blocked, &status.role) {
+                    (Some(b), _) => messages::blocked(config.lang, b),
+                    (None, Role::Follower { leader }) => config.lang.fill(
+                        crate::i18n::T::SyncOnceFollower,
+                        &[("leader", leader), ("seconds", &args.max_wait)],
+                    ),
+                    (None, _) => status
+                        .last_error
+                        .clone()
+                        .unwrap_or_else(|| "the hub did not answer in time".into()),
+                };
+                eprintln!(
+                    "paydesk: {}",
+                    config.lang.fill(
+                        crate::i18n::T::SyncOnceLeft,
+                        &[("n", &summary.queued), ("why", &why)]
+                    )
+                );
+                ExitCode::FAILURE
             }
             Err(e) => fail(messages::journal(config.lang, &e)),
         };
@@ -947,6 +952,10 @@ fn sync_cmd(config: Config, args: SyncArgs) -> ExitCode {
             },
             describe_summary(&status.summary)
         );
+        let line = match &status.blocked {
+            Some(b) => format!("{line} · {}", messages::blocked(config.lang, b)),
+            None => line,
+        };
         if last.as_ref() != Some(&line) {
             eprintln!("paydesk sync: {line}");
             last = Some(line);

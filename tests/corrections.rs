@@ -43,6 +43,7 @@ fn syncer(hub: &RunningHub, config: &Config) -> Syncer {
     let mut s = SyncSettings::new(
         HubClient::new(&hub.url(), TOKEN, Duration::from_millis(500)),
         config.journal_path.clone(),
+        &config.terminal_id,
     );
     s.backoff = Backoff {
         base: Duration::from_millis(20),

@@ -143,8 +143,13 @@ impl Hub {
     }
 }
 
+/// Each payment of a terminal has its own receipt numbers (the hub refuses one that
+/// another payment of the terminal has).
+static NEXT_NUMBER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 fn pay_request(account: &str, amount: i64, epoch: u64) -> PayRequest {
     let amount = Money::from_minor(amount).unwrap();
+    let n = NEXT_NUMBER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     PayRequest {
         terminal_id: "T1".into(),
         epoch,
@@ -153,10 +158,11 @@ fn pay_request(account: &str, amount: i64, epoch: u64) -> PayRequest {
         amount,
         fee: Money::ZERO,
         total: amount,
-        pre_receipt_no: 1,
-        fiscal_receipt_no: 1,
+        pre_receipt_no: n,
+        fiscal_receipt_no: n,
         shift_no: 1,
         accepted_at: Utc::now(),
+        journal_id: None,
     }
 }
 

@@ -69,6 +69,7 @@ fn request() -> PayRequest {
         fiscal_receipt_no: 1,
         shift_no: 1,
         accepted_at: Utc::now(),
+        journal_id: None,
     }
 }
 

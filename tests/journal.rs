@@ -343,6 +343,8 @@ fn a_journal_from_before_the_audit_chain_is_chained_when_opened() {
          DROP TABLE refunds;
          DROP TABLE corrections;
          ALTER TABLE payments DROP COLUMN handled_by;
+         DROP TABLE journal_meta;
+         ALTER TABLE sync_lease DROP COLUMN process;
          PRAGMA user_version = 2;",
     )
     .unwrap();

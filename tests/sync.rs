@@ -39,6 +39,7 @@ fn settings(hub: &RunningHub, journal: &std::path::Path, timeout_ms: u64) -> Syn
     let mut s = SyncSettings::new(
         HubClient::new(&hub.url(), TOKEN, Duration::from_millis(timeout_ms)),
         journal.to_path_buf(),
+        "TRAIN-01",
     );
     s.backoff = Backoff {
         base: Duration::from_millis(20),
@@ -223,10 +224,11 @@ fn one_leader_at_a_time_and_a_paused_leader_is_fenced_off() {
         fiscal_receipt_no: 1,
         shift_no: 1,
         accepted_at: chrono::Utc::now(),
+        journal_id: None,
     };
     let err = c.pay(uuid::Uuid::now_v7(), &stale).unwrap_err();
     assert!(
-        matches!(err, paydesk::hub::client::HubError::Fenced(_)),
+        matches!(err, paydesk::hub::client::HubError::Fenced { .. }),
         "{err:?}"
     );
     // And A, asking the journal again, finds it is a follower now.

@@ -944,6 +944,7 @@ fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_
         let mut s = SyncSettings::new(
             HubClient::new(url, "train-token", Duration::from_millis(300)),
             training.journal_path.clone(),
+            &training.terminal_id,
         );
         s.poll_every = Duration::from_millis(50);
         s.stuck_after = Duration::from_millis(200);

@@ -80,6 +80,9 @@ pub fn connect(config: &Config) -> Result<HubLink, LinkError> {
                 SocketAddr::from(([127, 0, 0, 1], 0)),
             )
             .map_err(LinkError::Training)?;
+            // The training hub belongs to the journal beside it: a new training journal
+            // (the old one deleted) is bound anew, continuing the hub's numbers.
+            let _ = server.state().store().unbind(&config.terminal_id);
             Ok(HubLink {
                 client: HubClient::new(&server.url(), &token, config.hub.timeout),
                 server: Some(server),

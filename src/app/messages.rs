@@ -367,6 +367,18 @@ pub fn kind(lang: Lang, k: CorrectionKind) -> &'static str {
     })
 }
 
+/// Why the sync worker delivers nothing although it leads.
+pub fn blocked(lang: Lang, b: &crate::app::sync::Blocked) -> String {
+    match b {
+        crate::app::sync::Blocked::OtherJournal(detail) => {
+            lang.fill(T::SyncBlockedOtherJournal, &[("detail", detail)])
+        }
+        crate::app::sync::Blocked::AnotherCopy { terminal } => {
+            lang.fill(T::SyncBlockedCopy, &[("terminal", terminal)])
+        }
+    }
+}
+
 /// Why a correction is refused, and what else can be done.
 pub fn refusal(lang: Lang, r: Refusal) -> String {
     let why = match r {

@@ -26,6 +26,12 @@ use crate::journal::{
     DeliverySummary, Journal, JournalError, Lease, OpenOptions, Outgoing, PushResult,
 };
 
+/// After retaking the lease once because the hub had seen a newer epoch, being fenced
+/// off again within this time means another copy of this journal is delivering for
+/// the terminal: the two would leapfrog each other's epochs for ever, so this one
+/// stops and says so.
+const COPY_WINDOW: Duration = Duration::from_secs(600);
+
 /// How the worker behaves.
 #[derive(Clone)]
 pub struct SyncSettings {
@@ -33,6 +39,9 @@ pub struct SyncSettings {
     pub hub: HubClient,
     /// The journal file.
     pub journal: std::path::PathBuf,
+    /// The terminal this journal delivers for (its receipt numbers continue the
+    /// hub's when a journal replaces another).
+    pub terminal_id: String,
     /// Journal busy timeout.
     pub busy_timeout: Duration,
     /// How long a lease lasts without renewal.
@@ -58,15 +67,16 @@ impl SyncSettings {
             stuck_after: config.hub.stuck_after,
             lease_ttl: config.hub.lease_ttl,
             backoff: config.hub.backoff,
-            ..SyncSettings::new(hub, config.journal_path.clone())
+            ..SyncSettings::new(hub, config.journal_path.clone(), &config.terminal_id)
         }
     }
 
-    /// Defaults for a hub client and a journal.
-    pub fn new(hub: HubClient, journal: std::path::PathBuf) -> SyncSettings {
+    /// Defaults for a hub client, a journal and its terminal.
+    pub fn new(hub: HubClient, journal: std::path::PathBuf, terminal_id: &str) -> SyncSettings {
         SyncSettings {
             hub,
             journal,
+            terminal_id: terminal_id.to_string(),
             busy_timeout: Duration::from_secs(5),
             lease_ttl: Duration::from_secs(15),
             concurrency: 8,
@@ -107,6 +117,8 @@ pub struct SyncStatus {
     pub summary: DeliverySummary,
     /// The last problem talking to the hub.
     pub last_error: Option<String>,
+    /// Why nothing is being delivered although this process leads.
+    pub blocked: Option<Blocked>,
 }
 
 /// What one round did.
@@ -122,6 +134,33 @@ pub struct RoundReport {
     pub corrections: usize,
 }
 
+/// Why this process, though it holds the lease, delivers nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Blocked {
+    /// The hub delivers this terminal from another journal (its words).
+    OtherJournal(String),
+    /// Another copy of this journal delivers for the terminal (the hub's epoch moved
+    /// past this one twice within minutes).
+    AnotherCopy {
+        /// The terminal.
+        terminal: String,
+    },
+}
+
+/// Why a batch of pushes stopped early.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Halt {
+    /// It did not.
+    No,
+    /// The hub has seen a newer epoch (and says which, if it does).
+    Fenced {
+        /// The hub's newest epoch.
+        hub_epoch: Option<u64>,
+    },
+    /// The hub delivers this terminal from another journal.
+    OtherJournal(String),
+}
+
 /// The worker's state in one process.
 pub struct Syncer {
     settings: SyncSettings,
@@ -132,6 +171,13 @@ pub struct Syncer {
     status: SyncStatus,
     last_poll: Option<Instant>,
     catalogue_etag: Option<String>,
+    /// The hub accepted this journal for the terminal (once per process).
+    bound: bool,
+    /// When this process last took the lease again after the hub fenced it off.
+    retaken_at: Option<Instant>,
+    /// The hub did not answer at all last time: the first answer ends the outage and
+    /// makes every backed-off payment due again.
+    outage: bool,
 }
 
 impl Syncer {
@@ -144,9 +190,7 @@ impl Syncer {
             },
         )?;
         let catalogue_etag = journal.catalogue()?.map(|c| c.version);
-        let host = std::fs::read_to_string("/etc/hostname")
-            .map(|h| h.trim().to_string())
-            .unwrap_or_else(|_| "this computer".into());
+        let host = crate::journal::owner::host_name();
         let holder = uuid::Uuid::now_v7();
         Ok(Syncer {
             // Jitter only needs to differ between processes, not to be secret.
@@ -158,11 +202,15 @@ impl Syncer {
                 online: None,
                 summary: journal.delivery_summary()?,
                 last_error: None,
+                blocked: None,
             },
             journal,
             settings,
             last_poll: None,
             catalogue_etag,
+            bound: false,
+            retaken_at: None,
+            outage: false,
         })
     }
 
@@ -194,22 +242,55 @@ impl Syncer {
         })
     }
 
+    /// Notes that the hub answered (anything at all): the first answer after an
+    /// outage makes every payment that was backed off during it due again, so the
+    /// queue drains at once instead of waiting out each payment's backoff.
+    fn hub_answered(&mut self) -> Result<(), JournalError> {
+        self.status.online = Some(true);
+        if std::mem::take(&mut self.outage) {
+            let n = self.journal.make_queued_due(Utc::now())?;
+            tracing::info!(
+                payments = n,
+                "the hub answers again: backed-off payments are due"
+            );
+        }
+        Ok(())
+    }
+
+    /// Notes what a hub call gave: an answer, or no answer at all (an outage).
+    fn heard<T>(&mut self, r: &Result<T, HubError>) -> Result<(), JournalError> {
+        match r {
+            Err(e @ HubError::Unreachable(_)) => {
+                self.status.online = Some(false);
+                self.status.last_error = Some(e.to_string());
+                self.outage = true;
+                Ok(())
+            }
+            Err(e) => {
+                self.status.last_error = Some(e.to_string());
+                self.hub_answered()
+            }
+            Ok(_) => self.hub_answered(),
+        }
+    }
+
     fn push_batch(
         &mut self,
         batch: Vec<Outgoing>,
         epoch: u64,
         stop_at: Instant,
-    ) -> (Vec<PushResult>, bool) {
+    ) -> Result<(Vec<PushResult>, Halt), JournalError> {
         let next = Mutex::new(batch.into_iter());
         let results = Mutex::new(Vec::new());
-        let fenced = AtomicBool::new(false);
+        let halt = Mutex::new(Halt::No);
         let hub = &self.settings.hub;
         let workers = self.settings.concurrency.max(1);
         std::thread::scope(|s| {
             for _ in 0..workers {
                 s.spawn(|| {
                     loop {
-                        if fenced.load(Ordering::Relaxed) || Instant::now() >= stop_at {
+                        if *halt.lock().expect("halt lock") != Halt::No || Instant::now() >= stop_at
+                        {
                             return;
                         }
                         let Some(out) = next.lock().expect("queue lock").next() else {
@@ -220,8 +301,16 @@ impl Syncer {
                         let attempt = out.attempts + 1;
                         crate::crashpoint::stop_once("sync.push");
                         let answer = hub.pay(out.id.uuid(), &req);
-                        if matches!(answer, Err(HubError::Fenced(_))) {
-                            fenced.store(true, Ordering::Relaxed);
+                        match &answer {
+                            Err(HubError::Fenced { hub_epoch, .. }) => {
+                                *halt.lock().expect("halt lock") = Halt::Fenced {
+                                    hub_epoch: *hub_epoch,
+                                };
+                            }
+                            Err(HubError::OtherJournal(m)) => {
+                                *halt.lock().expect("halt lock") = Halt::OtherJournal(m.clone());
+                            }
+                            _ => {}
                         }
                         results
                             .lock()
@@ -234,31 +323,24 @@ impl Syncer {
         let mut out = Vec::new();
         let now = Utc::now();
         for (id, attempt, answer) in results.into_inner().expect("results") {
+            self.heard(&answer)?;
             let (outcome, status) = match answer {
-                Ok(status) => {
-                    self.status.online = Some(true);
-                    (
-                        AttemptOutcome::Delivered {
-                            status: status.status,
-                        },
-                        Some(status),
-                    )
-                }
-                Err(HubError::Fenced(message)) => {
-                    self.status.online = Some(true);
-                    (AttemptOutcome::Fenced { message }, None)
-                }
+                Ok(status) => (
+                    AttemptOutcome::Delivered {
+                        status: status.status,
+                    },
+                    Some(status),
+                ),
+                Err(HubError::Fenced { message, .. }) => (AttemptOutcome::Fenced { message }, None),
                 Err(HubError::Refused { code, message }) => {
-                    self.status.online = Some(true);
                     let code = serde_json::to_value(code)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_string))
                         .unwrap_or_default();
                     (AttemptOutcome::Refused { code, message }, None)
                 }
-                Err(e @ (HubError::Unknown(_) | HubError::Unauthorized(_))) => {
-                    self.status.online = Some(!matches!(e, HubError::Unknown(_)));
-                    self.status.last_error = Some(e.to_string());
+                // Not delivered, not refused for good: the same push again later.
+                Err(e) => {
                     let delay = self.settings.backoff.delay(attempt, self.rng.random());
                     let retry_at = now + chrono::Duration::from_std(delay).unwrap_or_default();
                     (
@@ -278,7 +360,43 @@ impl Syncer {
                 status,
             });
         }
-        (out, fenced.into_inner())
+        Ok((out, halt.into_inner().expect("halt")))
+    }
+
+    /// Binds this journal to its terminal at the hub once per process; a journal that
+    /// replaces another continues the terminal's receipt numbers from the hub's.
+    /// False only when the hub delivers the terminal from another journal: nothing
+    /// may be pushed. Without an answer the binding is asked again next round and
+    /// pushes go on (each carries the journal's id; the hub checks it there too).
+    fn bind(&mut self) -> Result<bool, JournalError> {
+        if self.bound {
+            return Ok(true);
+        }
+        let journal_id = self.journal.journal_id()?;
+        let answer = self.settings.hub.bind(journal_id);
+        self.heard(&answer)?;
+        match answer {
+            Ok(b) => {
+                self.journal.continue_numbers(
+                    &self.settings.terminal_id,
+                    b.last_pre_receipt_no,
+                    b.last_fiscal_receipt_no,
+                )?;
+                self.bound = true;
+                self.status.blocked = None;
+                Ok(true)
+            }
+            Err(HubError::OtherJournal(m)) => {
+                self.status.blocked = Some(Blocked::OtherJournal(m));
+                Ok(false)
+            }
+            // An older hub without binding: payments still carry the journal id.
+            Err(HubError::Unknown(e)) if e.starts_with("HTTP 404") || e.starts_with("HTTP 405") => {
+                self.bound = true;
+                Ok(true)
+            }
+            Err(_) => Ok(true),
+        }
     }
 
     /// Hands drafted correction requests to the hub (idempotent by their id, so a lost
@@ -302,9 +420,9 @@ impl Syncer {
             };
             let answer = self.settings.hub.put_correction(c.id, &req);
             tracing::info!(correction = %c.id, payment = %c.payment_id, kind = ?c.kind, answer = ?answer, "correction request");
+            self.heard(&answer)?;
             match answer {
                 Ok(state) => {
-                    self.status.online = Some(true);
                     moved += self.journal.record_correction_answer(
                         c.id,
                         CorrectionState::from_hub(state.state),
@@ -329,9 +447,6 @@ impl Syncer {
                     )? as usize;
                 }
                 Err(e) => {
-                    if matches!(e, HubError::Unknown(_)) {
-                        self.status.online = Some(false);
-                    }
                     let delay = self
                         .settings
                         .backoff
@@ -384,31 +499,26 @@ impl Syncer {
         let ids = self.journal.to_poll(MAX_BATCH)?;
         if ids.is_empty() {
             // Idle: the catalogue's ETag is the heartbeat (and keeps the cache fresh).
-            match self.settings.hub.catalogue(self.catalogue_etag.as_deref()) {
-                Ok(Some(c)) => {
-                    let cat = crate::domain::operator::Catalogue {
-                        version: c.version,
-                        operators: c.operators,
-                    };
-                    if cat.check().is_ok() {
-                        self.journal
-                            .store_catalogue(&cat, self.settings.hub.base())?;
-                        self.catalogue_etag = Some(cat.version);
-                    }
-                    self.status.online = Some(true);
-                }
-                Ok(None) => self.status.online = Some(true),
-                Err(e) => {
-                    self.status.online = Some(!matches!(e, HubError::Unknown(_)));
-                    self.status.last_error = Some(e.to_string());
+            let answer = self.settings.hub.catalogue(self.catalogue_etag.as_deref());
+            self.heard(&answer)?;
+            if let Ok(Some(c)) = answer {
+                let cat = crate::domain::operator::Catalogue {
+                    version: c.version,
+                    operators: c.operators,
+                };
+                if cat.check().is_ok() {
+                    let source = self.settings.hub.base();
+                    self.journal.store_catalogue(&cat, &source)?;
+                    self.catalogue_etag = Some(cat.version);
                 }
             }
             return Ok(0);
         }
         let uuids: Vec<uuid::Uuid> = ids.iter().map(|i| i.uuid()).collect();
-        match self.settings.hub.statuses(&uuids) {
+        let answer = self.settings.hub.statuses(&uuids);
+        self.heard(&answer)?;
+        match answer {
             Ok(answer) => {
-                self.status.online = Some(true);
                 let actor = self.actor();
                 self.journal.record_status_answer(
                     &ids,
@@ -419,24 +529,76 @@ impl Syncer {
                 )?;
                 Ok(answer.payments.len())
             }
-            Err(e) => {
-                self.status.online = Some(!matches!(e, HubError::Unknown(_)));
-                self.status.last_error = Some(e.to_string());
-                Ok(0)
-            }
+            Err(_) => Ok(0),
         }
     }
 
-    /// One round: take or renew the lease; if leading, push everything due (batch by
-    /// batch while the lease is safe) and poll statuses when it is time.
+    /// After a push was fenced off: the hub has seen `hub_epoch`, newer than `used`.
+    /// Takes the lease again above it when the journal's lease is still this
+    /// process's (a new or restored journal starts below the hub's epoch); stays
+    /// fenced when another process took the lease (a paused ex-leader), or when this
+    /// is the second fence soon after a retake (another copy of this journal
+    /// delivers: the two must not leapfrog each other's epochs). `true`: retaken.
+    fn retake(&mut self, used: u64, hub_epoch: Option<u64>) -> Result<bool, JournalError> {
+        let fenced = |s: &mut Self| {
+            s.status.role = Role::Follower {
+                leader: "another process (fenced off by the hub)".into(),
+            };
+            Ok(false)
+        };
+        let Some(hub_epoch) = hub_epoch else {
+            return fenced(self);
+        };
+        if self.retaken_at.is_some_and(|t| t.elapsed() < COPY_WINDOW) {
+            self.status.blocked = Some(Blocked::AnotherCopy {
+                terminal: self.settings.terminal_id.clone(),
+            });
+            return fenced(self);
+        }
+        let retaken = self.journal.retake_lease(
+            &self.holder,
+            used,
+            hub_epoch,
+            Utc::now(),
+            self.settings.lease_ttl,
+        )?;
+        match retaken {
+            Some(epoch) => {
+                tracing::info!(
+                    used,
+                    hub_epoch,
+                    epoch,
+                    "the hub had seen a newer epoch than this journal gave out: lease taken again above it"
+                );
+                self.retaken_at = Some(Instant::now());
+                self.status.role = Role::Leader { epoch };
+                Ok(true)
+            }
+            None => fenced(self),
+        }
+    }
+
+    /// One round: take or renew the lease; if leading, bind the journal to its
+    /// terminal at the hub (once), push everything due (batch by batch while the lease
+    /// is safe) and poll statuses when it is time.
     pub fn round(&mut self) -> Result<RoundReport, JournalError> {
         let mut report = RoundReport::default();
+        let mut stepped_down = false;
         while let Some((epoch, stop_at)) = self.lease()? {
+            if self.status.blocked.is_some() && self.bound {
+                // Blocked by a copy of this journal: wait for a person.
+                stepped_down = true;
+                break;
+            }
+            if !self.bind()? {
+                stepped_down = self.status.blocked.is_some();
+                break;
+            }
             let due = self.journal.due(Utc::now(), self.settings.batch)?;
             if due.is_empty() {
                 break;
             }
-            let (results, fenced) = self.push_batch(due, epoch, stop_at);
+            let (results, halt) = self.push_batch(due, epoch, stop_at)?;
             report.pushed += results.len();
             report.delivered += results
                 .iter()
@@ -447,13 +609,21 @@ impl Syncer {
                 tracing::info!(payment = %r.id, attempt = r.attempt, epoch = r.epoch, outcome = ?r.outcome, "push");
             }
             self.journal.record_pushes(&results, &actor, Utc::now())?;
-            if fenced {
-                // The hub has seen a newer epoch: another process leads. Stop; the
-                // next lease check tells who.
-                self.status.role = Role::Follower {
-                    leader: "another process (fenced off by the hub)".into(),
-                };
-                break;
+            match halt {
+                Halt::No => {}
+                Halt::OtherJournal(m) => {
+                    self.status.blocked = Some(Blocked::OtherJournal(m));
+                    self.bound = false;
+                    stepped_down = true;
+                    break;
+                }
+                Halt::Fenced { hub_epoch } => {
+                    if self.retake(epoch, hub_epoch)? {
+                        continue;
+                    }
+                    stepped_down = true;
+                    break;
+                }
             }
             if results.is_empty()
                 || results
@@ -463,7 +633,7 @@ impl Syncer {
                 break; // nothing got through: wait for the backoff
             }
         }
-        let leading = matches!(self.status.role, Role::Leader { .. });
+        let leading = matches!(self.status.role, Role::Leader { .. }) && !stepped_down;
         let poll_time = self
             .last_poll
             .is_none_or(|t| t.elapsed() >= self.settings.poll_every);
@@ -512,16 +682,16 @@ impl Syncer {
         let _ = self.journal.release_lease(&self.holder);
     }
 
-    /// Delivers everything queued, then gives the lease up. Returns what is still
-    /// queued at `deadline` (empty queue: all delivered or refused).
+    /// Delivers everything queued, then gives the lease up. While another process
+    /// holds the lease this one waits — for the lease (a leader that died on this
+    /// machine is taken over at once; elsewhere when its lease lapses), or for that
+    /// leader to deliver — until `deadline`. Returns the summary at the end: anything
+    /// still queued was not delivered (the status says why).
     pub fn run_once(&mut self, deadline: Instant) -> Result<DeliverySummary, JournalError> {
         loop {
             self.round()?;
             let summary = self.status.summary.clone();
-            if summary.queued == 0
-                || Instant::now() >= deadline
-                || matches!(self.status.role, Role::Follower { .. })
-            {
+            if summary.queued == 0 || Instant::now() >= deadline || self.status.blocked.is_some() {
                 self.journal.release_lease(&self.holder)?;
                 return Ok(summary);
             }

@@ -57,21 +57,35 @@ TERMINALS FILE (--terminals)
   [[terminal]]
   id = \"T-01\"
   token = \"a long random secret\"
+
+ONE JOURNAL PER TERMINAL
+  The hub binds each terminal to the journal that first delivers for it (every
+  journal has its own id). Another journal for the same terminal (a replaced PC
+  still running, a copy of the journal on a second PC) is refused with 409
+  other_journal, and a payment whose fiscal receipt number another payment of the
+  terminal has is refused with 409 receipt_number_taken. When a terminal's PC or
+  journal really was replaced and the old one is gone for good:
+    paydesk-hub --db paydesk-hub.sqlite terminal rebind T-01
+  The next journal to deliver for T-01 is bound, and continues the terminal's
+  receipt numbers from the hub's last ones.
 ";
 
 /// Command-line options.
 #[derive(Debug, Parser)]
 #[command(name = "paydesk-hub", version, about = ABOUT, long_about = LONG_ABOUT)]
 struct Args {
+    /// Maintenance of the hub's store instead of serving.
+    #[command(subcommand)]
+    command: Option<HubCommand>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// The hub's SQLite file.
     #[arg(long, default_value = "paydesk-hub.sqlite")]
     db: PathBuf,
-    /// Terminals and their tokens (TOML, see above).
+    /// Terminals and their tokens (TOML, see above); needed to serve.
     #[arg(long)]
-    terminals: PathBuf,
+    terminals: Option<PathBuf>,
     /// Operator catalogue (TOML with [[operator]] entries); default: the demo catalogue.
     #[arg(long)]
     catalogue: Option<PathBuf>,
@@ -117,6 +131,28 @@ struct Args {
     down: Option<Windows>,
 }
 
+/// `paydesk-hub terminal …`
+#[derive(Debug, clap::Subcommand)]
+enum HubCommand {
+    /// A terminal's binding to its journal.
+    Terminal {
+        /// What to do.
+        #[command(subcommand)]
+        command: TerminalCommand,
+    },
+}
+
+/// `paydesk-hub terminal …`
+#[derive(Debug, clap::Subcommand)]
+enum TerminalCommand {
+    /// Forget which journal delivers for the terminal: its old PC or journal is gone
+    /// for good; the next journal to deliver for it is bound.
+    Rebind {
+        /// The terminal id, e.g. T-01.
+        terminal: String,
+    },
+}
+
 /// Down windows as one argument.
 #[derive(Clone, Debug)]
 struct Windows(Vec<(Duration, Duration)>);
@@ -131,11 +167,35 @@ fn rate(name: &str, r: f64) -> Result<f64, String> {
     }
 }
 
+fn rebind(db: &std::path::Path, terminal: &str) -> Result<(), String> {
+    if !db.is_file() {
+        return Err(format!("{} is not a hub store", db.display()));
+    }
+    let store = paydesk::hub::server::store::Store::open(db, true)
+        .map_err(|e| format!("{}: {e}", db.display()))?;
+    match store.unbind(terminal).map_err(|e| e.to_string())? {
+        Some(old) => println!(
+            "terminal {terminal} is no longer bound to journal {old}: the next journal to deliver for it is bound"
+        ),
+        None => println!("terminal {terminal} was not bound to a journal: nothing to do"),
+    }
+    Ok(())
+}
+
 fn run(args: Args) -> Result<(), String> {
-    let text = std::fs::read_to_string(&args.terminals)
-        .map_err(|e| format!("cannot read {}: {e}", args.terminals.display()))?;
+    if let Some(HubCommand::Terminal {
+        command: TerminalCommand::Rebind { terminal },
+    }) = &args.command
+    {
+        return rebind(&args.db, terminal);
+    }
+    let Some(terminals_path) = &args.terminals else {
+        return Err("give --terminals FILE (the terminals and their tokens) to serve".into());
+    };
+    let text = std::fs::read_to_string(terminals_path)
+        .map_err(|e| format!("cannot read {}: {e}", terminals_path.display()))?;
     let terminals: TerminalsFile =
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", args.terminals.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", terminals_path.display()))?;
     let catalogue = match &args.catalogue {
         Some(path) => read_catalogue(path).map_err(|e| e.to_string())?,
         None => demo_catalogue(&args.currency),

@@ -1,23 +1,31 @@
 //! The terminal's side of the hub protocol: a blocking HTTP client (worker threads
 //! call it; the UI never does).
 //!
-//! Every answer is sorted into what the caller must do: done, a final refusal (stop,
-//! show the reason), fenced (stop pushing, another process leads), or unknown (the
-//! request may or may not have happened: send the same request again later).
+//! Every answer is checked, then sorted into what the caller must do: done, a final
+//! refusal (stop, show the reason), fenced (stop pushing, another process leads),
+//! another journal bound to the terminal, or unknown (the request may or may not have
+//! happened: send the same request again later). Nothing is taken on trust:
+//! - redirects are never followed (a redirected payment would reach no hub, or the
+//!   wrong one); a redirect is an error of its own;
+//! - a success must be about the payment asked for, with its amount;
+//! - only the protocol's defined final answers are final; anything else unexpected is
+//!   "unknown" and retried.
 
 use std::time::Duration;
 
 use uuid::Uuid;
 
 use super::protocol::{
-    CatalogueResponse, CheckRequest, CheckResponse, CorrectionRequest, CorrectionState, ErrorBody,
-    ErrorCode, PayRequest, PaymentStatus, StatusBatchRequest, StatusBatchResponse,
+    BindRequest, BindResponse, CatalogueResponse, CheckRequest, CheckResponse, CorrectionRequest,
+    CorrectionState, ErrorBody, ErrorCode, PayRequest, PaymentStatus, StatusBatchRequest,
+    StatusBatchResponse,
 };
 
 /// Why a request did not give an answer to act on.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum HubError {
-    /// The hub refused for good (`retry: false`): e.g. the same id with another body.
+    /// The hub refused for good (a defined final answer): e.g. the same id with
+    /// another body.
     #[error("the hub refused: {code:?}: {message}")]
     Refused {
         /// The hub's code.
@@ -26,21 +34,43 @@ pub enum HubError {
         message: String,
     },
     /// Another process holds a newer lease epoch: stop pushing.
-    #[error("fenced off: {0}")]
-    Fenced(String),
+    #[error("fenced off: {message}")]
+    Fenced {
+        /// The hub's words.
+        message: String,
+        /// The newest epoch the hub has seen for the terminal, when it says.
+        hub_epoch: Option<u64>,
+    },
+    /// The hub delivers this terminal's payments from another journal.
+    #[error("{0}")]
+    OtherJournal(String),
     /// The hub does not accept this terminal's token: a configuration problem.
     #[error("the hub does not accept this terminal's token ({0}); check [hub] token")]
     Unauthorized(String),
-    /// No usable answer (timeout, dropped connection, 5xx, unreadable body): whether
-    /// the request took effect is unknown.
+    /// The hub answered with a redirect, which is never followed.
+    #[error(
+        "the hub answered {status} with a redirect to {location}; paydesk never follows a redirect with a payment: check [hub] url"
+    )]
+    Redirected {
+        /// The HTTP status.
+        status: u16,
+        /// Where it pointed.
+        location: String,
+    },
+    /// No answer at all (connection refused, timed out, dropped, no such host): the
+    /// hub or the network is down. Whether the request took effect is unknown.
     #[error("no answer from the hub: {0}")]
+    Unreachable(String),
+    /// An answer, but not one to act on (5xx, unreadable, about something else, not
+    /// a defined refusal): whether the request took effect is unknown.
+    #[error("no usable answer from the hub: {0}")]
     Unknown(String),
 }
 
 impl HubError {
     /// True when sending the same request again may succeed.
     pub fn is_temporary(&self) -> bool {
-        matches!(self, HubError::Unknown(_) | HubError::Unauthorized(_))
+        !matches!(self, HubError::Refused { .. } | HubError::Fenced { .. })
     }
 }
 
@@ -64,11 +94,139 @@ fn agent(timeout: Duration, roots: Option<&Roots>) -> ureq::Agent {
     ureq::Agent::new_with_config(
         ureq::Agent::config_builder()
             .http_status_as_error(false)
+            // A redirect is returned as it is, never followed.
+            .max_redirects(0)
             .timeout_global(Some(timeout))
             .user_agent(concat!("paydesk/", env!("CARGO_PKG_VERSION")))
             .tls_config(tls.build())
             .build(),
     )
+}
+
+/// The hub's HTTP answer, before anything in it is trusted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Location` header, if any.
+    pub location: Option<String>,
+    /// The body as text.
+    pub body: String,
+}
+
+/// The answers a call treats as final refusals: (HTTP status, error code).
+type Finals = &'static [(u16, ErrorCode)];
+
+/// Final for a payment: malformed (a bug; retrying cannot help), the same id with
+/// another body, a receipt number another payment of the terminal has.
+const PAY_FINALS: Finals = &[
+    (400, ErrorCode::BadRequest),
+    (409, ErrorCode::ConflictDifferentBody),
+    (409, ErrorCode::ReceiptNumberTaken),
+];
+/// Final for a correction request: malformed, an unknown payment, a reused id.
+const CORRECTION_FINALS: Finals = &[
+    (400, ErrorCode::BadRequest),
+    (404, ErrorCode::NotFound),
+    (409, ErrorCode::ConflictDifferentBody),
+];
+/// Final for a question: only a malformed one.
+const QUESTION_FINALS: Finals = &[(400, ErrorCode::BadRequest)];
+
+/// Sorts an answer: a 2xx body of type `T`, or what to do about it. Pure: the
+/// transport only supplies the raw answer.
+pub fn classify<T: serde::de::DeserializeOwned>(
+    raw: &RawAnswer,
+    finals: Finals,
+) -> Result<T, HubError> {
+    let status = raw.status;
+    if (300..400).contains(&status) {
+        return Err(HubError::Redirected {
+            status,
+            location: raw
+                .location
+                .as_deref()
+                .map(redact_url)
+                .unwrap_or_else(|| "nowhere".into()),
+        });
+    }
+    if (200..300).contains(&status) {
+        return serde_json::from_str(&raw.body)
+            .map_err(|e| HubError::Unknown(format!("unreadable answer ({status}): {e}")));
+    }
+    let Ok(err) = serde_json::from_str::<ErrorBody>(&raw.body) else {
+        return Err(HubError::Unknown(format!(
+            "HTTP {status} without an error body"
+        )));
+    };
+    Err(match (status, err.code) {
+        (409, ErrorCode::StaleEpoch) => HubError::Fenced {
+            message: err.message,
+            hub_epoch: err.epoch,
+        },
+        (409, ErrorCode::OtherJournal) => HubError::OtherJournal(err.message),
+        (401, ErrorCode::Unauthorized) | (403, ErrorCode::WrongTerminal) => {
+            HubError::Unauthorized(err.message)
+        }
+        (s, code) if finals.contains(&(s, code)) => HubError::Refused {
+            code,
+            message: err.message,
+        },
+        // Whatever `retry` says: only a defined final answer is final.
+        (s, code) => HubError::Unknown(format!("HTTP {s} {code:?}: {}", err.message)),
+    })
+}
+
+/// A URL as it may be shown: without a password (`https://user:****@host`).
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split([':', '@']).next().unwrap_or_default();
+            format!("{scheme}://{user}:****@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+fn transport_error(e: ureq::Error) -> HubError {
+    match e {
+        // Bytes came back but are not a trustworthy answer (an unknown certificate):
+        // not an outage.
+        ureq::Error::Io(ref io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            HubError::Unknown(e.to_string())
+        }
+        ureq::Error::Io(_)
+        | ureq::Error::Timeout(_)
+        | ureq::Error::HostNotFound
+        | ureq::Error::ConnectionFailed => HubError::Unreachable(e.to_string()),
+        other => HubError::Unknown(other.to_string()),
+    }
+}
+
+fn raw(
+    result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<RawAnswer, HubError> {
+    let mut response = result.map_err(transport_error)?;
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| HubError::Unreachable(format!("reading the answer: {e}")))?;
+    Ok(RawAnswer {
+        status,
+        location,
+        body,
+    })
 }
 
 impl HubClient {
@@ -119,57 +277,60 @@ impl HubClient {
         }
     }
 
-    /// The hub's address.
-    pub fn base(&self) -> &str {
-        &self.base
+    /// The hub's address, as it may be shown (no password).
+    pub fn base(&self) -> String {
+        redact_url(&self.base)
     }
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    fn answer<T: serde::de::DeserializeOwned>(
-        result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-    ) -> Result<(u16, T), HubError> {
-        let mut response = result.map_err(|e| HubError::Unknown(e.to_string()))?;
-        let status = response.status().as_u16();
-        let text = response
-            .body_mut()
-            .read_to_string()
-            .map_err(|e| HubError::Unknown(format!("reading the answer: {e}")))?;
-        if (200..300).contains(&status) {
-            return serde_json::from_str(&text)
-                .map(|v| (status, v))
-                .map_err(|e| HubError::Unknown(format!("unreadable answer ({status}): {e}")));
-        }
-        let Ok(err) = serde_json::from_str::<ErrorBody>(&text) else {
-            return Err(HubError::Unknown(format!(
-                "HTTP {status} without an error body"
-            )));
-        };
-        Err(match err.code {
-            ErrorCode::StaleEpoch => HubError::Fenced(err.message),
-            ErrorCode::Unauthorized | ErrorCode::WrongTerminal => {
-                HubError::Unauthorized(err.message)
-            }
-            _ if err.retry || status >= 500 => {
-                HubError::Unknown(format!("HTTP {status}: {}", err.message))
-            }
-            code => HubError::Refused {
-                code,
-                message: err.message,
-            },
-        })
+    fn put<B: serde::Serialize>(&self, path: &str, body: &B) -> Result<RawAnswer, HubError> {
+        raw(self
+            .agent
+            .put(&self.url(path))
+            .header("Authorization", &self.auth)
+            .send_json(body))
     }
 
-    /// Delivers a payment (idempotent by `id`).
-    pub fn pay(&self, id: Uuid, req: &PayRequest) -> Result<PaymentStatus, HubError> {
-        let r = self
+    fn post<B: serde::Serialize>(&self, path: &str, body: &B) -> Result<RawAnswer, HubError> {
+        raw(self
             .agent
-            .put(&self.url(&format!("/v1/payments/{id}")))
+            .post(&self.url(path))
             .header("Authorization", &self.auth)
-            .send_json(req);
-        HubClient::answer(r).map(|(_, v)| v)
+            .send_json(body))
+    }
+
+    fn get(&self, path: &str) -> Result<RawAnswer, HubError> {
+        raw(self
+            .agent
+            .get(&self.url(path))
+            .header("Authorization", &self.auth)
+            .call())
+    }
+
+    /// Delivers a payment (idempotent by `id`). The answer must be about this
+    /// payment, with its amount.
+    pub fn pay(&self, id: Uuid, req: &PayRequest) -> Result<PaymentStatus, HubError> {
+        let answer = self.put(&format!("/v1/payments/{id}"), req)?;
+        let status: PaymentStatus = classify(&answer, PAY_FINALS)?;
+        check_payment(&status, id, Some(req))?;
+        Ok(status)
+    }
+
+    /// Binds the terminal to this journal at the hub; the answer says the hub's
+    /// newest epoch and the terminal's last receipt numbers there.
+    pub fn bind(&self, journal_id: Uuid) -> Result<BindResponse, HubError> {
+        let answer = self.put("/v1/terminal/journal", &BindRequest { journal_id })?;
+        let bound: BindResponse = classify(&answer, QUESTION_FINALS)?;
+        if bound.journal_id != journal_id {
+            return Err(HubError::Unknown(format!(
+                "the hub bound journal {} when asked to bind {journal_id}",
+                bound.journal_id
+            )));
+        }
+        Ok(bound)
     }
 
     /// Asks for a correction (idempotent by `id`: the same request again returns the
@@ -179,42 +340,59 @@ impl HubClient {
         id: Uuid,
         req: &CorrectionRequest,
     ) -> Result<CorrectionState, HubError> {
-        let r = self
-            .agent
-            .put(&self.url(&format!("/v1/corrections/{id}")))
-            .header("Authorization", &self.auth)
-            .send_json(req);
-        HubClient::answer(r).map(|(_, v)| v)
+        let answer = self.put(&format!("/v1/corrections/{id}"), req)?;
+        let state: CorrectionState = classify(&answer, CORRECTION_FINALS)?;
+        if state.id != id || state.payment_id != req.payment_id {
+            return Err(HubError::Unknown(format!(
+                "the hub answered about correction {} of payment {} when asked about {id} of {}",
+                state.id, state.payment_id, req.payment_id
+            )));
+        }
+        Ok(state)
     }
 
     /// Where a correction request stands.
     pub fn correction(&self, id: Uuid) -> Result<CorrectionState, HubError> {
-        let r = self
-            .agent
-            .get(&self.url(&format!("/v1/corrections/{id}")))
-            .header("Authorization", &self.auth)
-            .call();
-        HubClient::answer(r).map(|(_, v)| v)
+        let answer = self.get(&format!("/v1/corrections/{id}"))?;
+        let state: CorrectionState = classify(&answer, CORRECTION_FINALS)?;
+        if state.id != id {
+            return Err(HubError::Unknown(format!(
+                "the hub answered about correction {} when asked about {id}",
+                state.id
+            )));
+        }
+        Ok(state)
     }
 
-    /// The status of up to `MAX_BATCH` payments.
+    /// The status of up to `MAX_BATCH` payments. Answers about payments not asked
+    /// for make the whole answer unusable.
     pub fn statuses(&self, ids: &[Uuid]) -> Result<StatusBatchResponse, HubError> {
-        let r = self
-            .agent
-            .post(&self.url("/v1/payments/status"))
-            .header("Authorization", &self.auth)
-            .send_json(StatusBatchRequest { ids: ids.to_vec() });
-        HubClient::answer(r).map(|(_, v)| v)
+        let answer = self.post(
+            "/v1/payments/status",
+            &StatusBatchRequest { ids: ids.to_vec() },
+        )?;
+        let batch: StatusBatchResponse = classify(&answer, QUESTION_FINALS)?;
+        for p in &batch.payments {
+            check_payment(p, p.id, None)?;
+            if !ids.contains(&p.id) {
+                return Err(HubError::Unknown(format!(
+                    "the hub answered about payment {} that was not asked about",
+                    p.id
+                )));
+            }
+        }
+        if let Some(extra) = batch.unknown.iter().find(|u| !ids.contains(u)) {
+            return Err(HubError::Unknown(format!(
+                "the hub answered about payment {extra} that was not asked about"
+            )));
+        }
+        Ok(batch)
     }
 
     /// Asks the operator whether it would accept a payment.
     pub fn check(&self, req: &CheckRequest) -> Result<CheckResponse, HubError> {
-        let r = self
-            .agent
-            .post(&self.url("/v1/check"))
-            .header("Authorization", &self.auth)
-            .send_json(req);
-        HubClient::answer(r).map(|(_, v)| v)
+        let answer = self.post("/v1/check", req)?;
+        classify(&answer, QUESTION_FINALS)
     }
 
     /// The catalogue, or `None` when `etag` is still current.
@@ -226,12 +404,135 @@ impl HubClient {
         if let Some(tag) = etag {
             req = req.header("If-None-Match", &format!("\"{tag}\""));
         }
-        let r = req.call();
-        if let Ok(resp) = &r
-            && resp.status().as_u16() == 304
-        {
+        let answer = raw(req.call())?;
+        if answer.status == 304 {
             return Ok(None);
         }
-        HubClient::answer(r).map(|(_, v)| Some(v))
+        classify(&answer, QUESTION_FINALS).map(Some)
+    }
+}
+
+/// A payment status must be about the payment asked for (and, for a push, carry
+/// its amount).
+fn check_payment(
+    status: &PaymentStatus,
+    asked: Uuid,
+    req: Option<&PayRequest>,
+) -> Result<(), HubError> {
+    if status.id != asked {
+        return Err(HubError::Unknown(format!(
+            "the hub answered about payment {} when asked about {asked}",
+            status.id
+        )));
+    }
+    if let (Some(req), Some(amount)) = (req, status.amount)
+        && amount != req.amount
+    {
+        return Err(HubError::Unknown(format!(
+            "the hub answered for payment {asked} with the amount {amount}, but it is {}",
+            req.amount
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> RawAnswer {
+        RawAnswer {
+            status,
+            location: None,
+            body: body.into(),
+        }
+    }
+
+    fn error(status: u16, code: &str, retry: bool) -> RawAnswer {
+        answer(
+            status,
+            &format!(r#"{{"code":"{code}","message":"m","retry":{retry}}}"#),
+        )
+    }
+
+    #[test]
+    fn only_the_protocols_final_answers_are_final() {
+        let refused =
+            |r: Result<serde_json::Value, HubError>| matches!(r, Err(HubError::Refused { .. }));
+        let unknown =
+            |r: Result<serde_json::Value, HubError>| matches!(r, Err(HubError::Unknown(_)));
+        // (answer, final for a push?)
+        let cases = [
+            (error(409, "conflict_different_body", false), true),
+            (error(409, "receipt_number_taken", false), true),
+            (error(400, "bad_request", false), true),
+            // Not defined as final for a push, whatever `retry` says.
+            (error(404, "not_found", false), false),
+            (error(418, "bad_request", false), false),
+            (error(500, "conflict_different_body", false), false),
+            (error(503, "unavailable", true), false),
+        ];
+        for (a, is_final) in cases {
+            let r = classify::<serde_json::Value>(&a, PAY_FINALS);
+            if is_final {
+                assert!(refused(r), "{a:?}");
+            } else {
+                assert!(unknown(r), "{a:?}");
+            }
+        }
+        assert!(matches!(
+            classify::<serde_json::Value>(&error(409, "stale_epoch", false), PAY_FINALS),
+            Err(HubError::Fenced { .. })
+        ));
+        assert!(matches!(
+            classify::<serde_json::Value>(
+                &answer(
+                    409,
+                    r#"{"code":"stale_epoch","message":"m","retry":false,"epoch":7}"#
+                ),
+                PAY_FINALS
+            ),
+            Err(HubError::Fenced {
+                hub_epoch: Some(7),
+                ..
+            })
+        ));
+        assert!(matches!(
+            classify::<serde_json::Value>(&error(409, "other_journal", false), PAY_FINALS),
+            Err(HubError::OtherJournal(_))
+        ));
+    }
+
+    #[test]
+    fn a_redirect_is_never_taken_for_an_answer() {
+        let r = RawAnswer {
+            status: 302,
+            location: Some("https://user:secret@elsewhere.example/v1/x".into()),
+            body: String::new(),
+        };
+        match classify::<serde_json::Value>(&r, PAY_FINALS) {
+            Err(e @ HubError::Redirected { status: 302, .. }) => {
+                let text = e.to_string();
+                assert!(text.contains("never follows a redirect"), "{text}");
+                assert!(!text.contains("secret"), "{text}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn passwords_in_urls_are_never_shown() {
+        assert_eq!(
+            redact_url("https://till:s3cret@hub.example.com:8443/v1?x=1"),
+            "https://till:****@hub.example.com:8443/v1?x=1"
+        );
+        assert_eq!(
+            redact_url("https://hub.example.com"),
+            "https://hub.example.com"
+        );
+        assert_eq!(
+            redact_url("https://a@b@hub.example.com/p"),
+            "https://a:****@hub.example.com/p"
+        );
     }
 }

@@ -49,6 +49,40 @@ pub struct PayRequest {
     pub shift_no: u64,
     /// When the cash was accepted at the till.
     pub accepted_at: DateTime<Utc>,
+    /// The sending journal's own id (made when the journal was created; a copy of a
+    /// journal carries it too). The hub binds each terminal to one journal: another
+    /// journal for the same terminal is refused until the hub's operator rebinds it.
+    /// Not part of the compared body, like `epoch`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal_id: Option<Uuid>,
+}
+
+/// The most an epoch may grow past the newest the hub has seen for a terminal in one
+/// step: each takeover of a journal's lease adds one, so a larger jump is a bug or an
+/// attempt to lock the terminal out.
+pub const MAX_EPOCH_STEP: u64 = 1_000_000;
+
+/// `PUT /v1/terminal/journal`: the journal that delivers for the token's terminal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BindRequest {
+    /// The journal's own id.
+    pub journal_id: Uuid,
+}
+
+/// The answer to a binding: what the hub knows of the terminal, so a new journal
+/// continues where the terminal's last one stopped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BindResponse {
+    /// The journal now bound to the terminal (the one asked for).
+    pub journal_id: Uuid,
+    /// The newest lease epoch the hub has seen for the terminal (0: none yet).
+    pub epoch: u64,
+    /// The highest pre-receipt number of the terminal's payments at the hub.
+    pub last_pre_receipt_no: u64,
+    /// The highest fiscal receipt number of the terminal's payments at the hub.
+    pub last_fiscal_receipt_no: u64,
 }
 
 /// Where a payment stands at the hub.
@@ -114,6 +148,10 @@ pub struct PaymentStatus {
     pub reason: Option<Reason>,
     /// The hub's own reference for the payment.
     pub hub_reference: String,
+    /// The amount for the operator as the hub holds it (the terminal checks it
+    /// against what it sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
     /// When the hub registered it.
     pub registered_at: DateTime<Utc>,
     /// When its status last changed.
@@ -279,8 +317,18 @@ pub enum ErrorCode {
     /// The same id was used with a different body (409, final for that payment).
     ConflictDifferentBody,
     /// The sender's lease epoch is older than the newest seen for its terminal (409):
-    /// another process leads now; the sender must stop pushing.
+    /// another process leads now; the sender must stop pushing. The body's `epoch`
+    /// is the newest the hub has seen.
     StaleEpoch,
+    /// The epoch is further above the newest seen than any run of takeovers can be
+    /// (409, [`MAX_EPOCH_STEP`]).
+    EpochOutOfRange,
+    /// The terminal is bound to another journal (409): a replaced PC still running, or
+    /// a new one the hub's operator has not rebound the terminal to yet.
+    OtherJournal,
+    /// Another payment of the terminal has this fiscal receipt number (409, final for
+    /// the payment): two journals are numbering one terminal.
+    ReceiptNumberTaken,
     /// The hub cannot answer now (5xx): try again later.
     Unavailable,
 }
@@ -295,4 +343,7 @@ pub struct ErrorBody {
     pub message: String,
     /// True when the same request may succeed later (temporary failure).
     pub retry: bool,
+    /// With `stale_epoch`: the newest epoch the hub has seen for the terminal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<u64>,
 }

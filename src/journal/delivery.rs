@@ -100,8 +100,9 @@ fn status_of(s: &str) -> Option<HubStatus> {
 }
 
 impl Journal {
-    /// Takes or renews the sync lease when it is free, expired or already ours; the
-    /// epoch grows on every takeover.
+    /// Takes or renews the sync lease when it is free, expired, held by a process of
+    /// this machine that is gone (a crash: no need to wait for it to lapse), or already
+    /// ours; the epoch grows on every takeover.
     pub fn acquire_lease(
         &mut self,
         holder: &str,
@@ -109,21 +110,32 @@ impl Journal {
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> Result<Lease, JournalError> {
+        let me = self.me.to_string();
         self.write(|tx| {
-        let row: Option<(String, String, String, i64)> = tx
+        let row: Option<(String, String, String, i64, Option<String>)> = tx
             .query_row(
-                "SELECT holder, label, expires_at, epoch FROM sync_lease WHERE id = 1",
+                "SELECT holder, label, expires_at, epoch, process FROM sync_lease WHERE id = 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
         let expires_at = now + chrono(ttl);
         let exp = timestamp(expires_at);
+        // A lease whose holder's process is gone is as good as expired.
+        let row = row.map(|(h, l, until, epoch, process)| {
+            let dead = h != holder
+                && process
+                    .as_deref()
+                    .and_then(super::owner::ProcessMark::parse)
+                    .is_some_and(|m| m.liveness() == super::owner::Liveness::Gone);
+            let until = if dead { timestamp(now) } else { until };
+            (h, l, until, epoch)
+        });
         let lease = match row {
             None => {
                 tx.execute(
-                    "INSERT INTO sync_lease (id, holder, label, expires_at, epoch) VALUES (1, ?1, ?2, ?3, 1)",
-                    params![holder, label, exp],
+                    "INSERT INTO sync_lease (id, holder, label, expires_at, epoch, process) VALUES (1, ?1, ?2, ?3, 1, ?4)",
+                    params![holder, label, exp, me],
                 )?;
                 Lease::Leader {
                     epoch: 1,
@@ -143,8 +155,8 @@ impl Journal {
                 // A takeover (also our own lapsed lease): a new epoch fences off
                 // whoever pushed before.
                 tx.execute(
-                    "UPDATE sync_lease SET holder = ?1, label = ?2, expires_at = ?3, epoch = ?4 WHERE id = 1",
-                    params![holder, label, exp, epoch + 1],
+                    "UPDATE sync_lease SET holder = ?1, label = ?2, expires_at = ?3, epoch = ?4, process = ?5 WHERE id = 1",
+                    params![holder, label, exp, epoch + 1, me],
                 )?;
                 Lease::Leader {
                     epoch: (epoch + 1) as u64,
@@ -157,6 +169,63 @@ impl Journal {
             },
         };
         Ok(lease)
+        })
+    }
+
+    /// After the hub fenced off a push: the hub has seen `hub_epoch`, newer than the
+    /// `used` epoch. If the lease is still this holder's with that same epoch, the hub
+    /// saw epochs this journal never gave out (a new or restored journal): the lease is
+    /// taken again at max(journal, hub) + 1 and the new epoch returned. If another
+    /// process took the lease meanwhile (a paused ex-leader), `None`: stay fenced.
+    pub fn retake_lease(
+        &mut self,
+        holder: &str,
+        used: u64,
+        hub_epoch: u64,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<Option<u64>, JournalError> {
+        let exp = timestamp(now + chrono(ttl));
+        let next = used.max(hub_epoch).saturating_add(1);
+        let Ok(next_i) = i64::try_from(next) else {
+            return Ok(None);
+        };
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE sync_lease SET epoch = ?3, expires_at = ?4
+                 WHERE id = 1 AND holder = ?1 AND epoch = ?2 AND expires_at > ?5",
+                params![holder, used as i64, next_i, exp, timestamp(now)],
+            )?;
+            Ok((n == 1).then_some(next))
+        })
+    }
+
+    /// Raises this terminal's receipt counters to at least the hub's last numbers (a
+    /// journal that replaces another for the terminal continues its numbering).
+    pub fn continue_numbers(
+        &mut self,
+        terminal: &str,
+        last_pre_receipt: u64,
+        last_fiscal_receipt: u64,
+    ) -> Result<(), JournalError> {
+        self.write(|tx| {
+            for (name, last) in [
+                ("pre_receipt", last_pre_receipt),
+                ("fiscal_receipt", last_fiscal_receipt),
+            ] {
+                let Ok(last) = i64::try_from(last) else {
+                    continue;
+                };
+                if last == 0 {
+                    continue;
+                }
+                tx.execute(
+                    "INSERT INTO counters (terminal_id, name, value) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (terminal_id, name) DO UPDATE SET value = max(value, ?3)",
+                    params![terminal, name, last],
+                )?;
+            }
+            Ok(())
         })
     }
 
@@ -174,6 +243,7 @@ impl Journal {
 
     /// Queued payments due for a push at `now`, first queued first.
     pub fn due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Outgoing>, JournalError> {
+        let journal_id = self.journal_id()?;
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -230,11 +300,24 @@ impl Journal {
                             shift_no: numbers[2] as u64,
                             accepted_at: parse_ts(&accepted_at)
                                 .ok_or_else(|| bad("accepted_at"))?,
+                            journal_id: Some(journal_id),
                         },
                     })
                 },
             )
             .collect()
+    }
+
+    /// Makes every queued payment due now (the hub answers again after an outage:
+    /// their backoff was about the hub, not about them). Returns how many moved.
+    pub fn make_queued_due(&mut self, now: DateTime<Utc>) -> Result<usize, JournalError> {
+        let now_s = timestamp(now);
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE payments SET next_attempt_at = ?1 WHERE delivery = 'queued' AND next_attempt_at > ?1",
+                [now_s],
+            )
+        })
     }
 
     /// When the next queued payment is due, if any is queued.
@@ -347,16 +430,22 @@ impl Journal {
         self.write(|tx| {
         for s in statuses {
             let id = s.id.to_string();
-            let row: Option<(Option<String>, Option<String>, i64)> = tx
+            let row: Option<(Option<String>, Option<String>, i64, i64)> = tx
                 .query_row(
-                    "SELECT hub_status, hub_status_at, stuck FROM payments WHERE id = ?1 AND delivery = 'delivered'",
+                    "SELECT hub_status, hub_status_at, stuck, amount_minor FROM payments WHERE id = ?1 AND delivery = 'delivered'",
                     [&id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .optional()?;
-            let Some((current, changed_at, stuck)) = row else {
+            let Some((current, changed_at, stuck, amount)) = row else {
                 continue;
             };
+            // A status about this payment with another amount is not about this
+            // payment: not recorded.
+            if s.amount.is_some_and(|a| a.minor() != amount) {
+                tracing::warn!(payment = %id, "the hub's status carries another amount: ignored");
+                continue;
+            }
             if current.as_deref().and_then(status_of) != Some(s.status) {
                 tx.execute(
                     "UPDATE payments SET hub_status = ?2, hub_reason = ?3, hub_status_at = ?4, stuck = 0 WHERE id = ?1",

@@ -559,10 +559,33 @@ impl Journal {
                 tx.execute_batch(schema::EVENTS_APPEND_ONLY)
                     .map_err(|e| classify(&path, e))?;
             }
+            if i == 8 {
+                tx.execute(
+                    "INSERT INTO journal_meta (id, journal_id, created_at) VALUES (1, ?1, ?2)",
+                    params![uuid::Uuid::now_v7().to_string(), timestamp(Utc::now())],
+                )
+                .map_err(|e| classify(&path, e))?;
+            }
             tx.pragma_update(None, "user_version", i as u32 + 1)
                 .map_err(|e| classify(&path, e))?;
         }
         tx.commit().map_err(|e| classify(&path, e))
+    }
+
+    /// The journal's own id, made when it was created (or upgraded to schema 9).
+    pub fn journal_id(&self) -> Result<uuid::Uuid, JournalError> {
+        let id: String = self
+            .conn
+            .query_row(
+                "SELECT journal_id FROM journal_meta WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        id.parse().map_err(|_| JournalError::BadRow {
+            id: "journal_meta".into(),
+            detail: "journal_id is not a UUID".into(),
+        })
     }
 
     /// The journal mode and the `synchronous` level of this connection (`("wal", 2)`

@@ -233,6 +233,19 @@ pub(super) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE payments ADD COLUMN handled_by TEXT;
     "#,
+    // 9: the journal's own id (the hub binds a terminal to one journal; a copy of the
+    // file carries it too), and the lease holder's process, so a lease held by a dead
+    // process on this machine is taken over at once.
+    r#"
+    CREATE TABLE journal_meta (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        journal_id TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TRIGGER journal_meta_no_update BEFORE UPDATE ON journal_meta
+        BEGIN SELECT RAISE(ABORT, 'a journal keeps its id'); END;
+    ALTER TABLE sync_lease ADD COLUMN process TEXT;
+    "#,
 ];
 
 /// Put back after migration 3's backfill.

@@ -845,6 +845,13 @@ impl PaydeskApp {
                 );
             }
             SyncView::Status(s) => {
+                if let Some(b) = &s.blocked {
+                    ui.label(
+                        RichText::new(messages::blocked(lang, b))
+                            .strong()
+                            .color(style::error_color(ui)),
+                    );
+                }
                 // A follower does not talk to the hub itself: only the leader's word counts.
                 match (s.online, &s.role) {
                     (Some(false), _) => {

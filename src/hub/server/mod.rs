@@ -25,8 +25,8 @@ use uuid::Uuid;
 
 use crate::domain::operator::Catalogue;
 use crate::hub::protocol::{
-    CatalogueResponse, CheckRequest, CorrectionRequest, ErrorBody, ErrorCode, MAX_BATCH,
-    PayRequest, StatusBatchRequest, StatusBatchResponse,
+    BindRequest, CatalogueResponse, CheckRequest, CorrectionRequest, ErrorBody, ErrorCode,
+    MAX_BATCH, PayRequest, StatusBatchRequest, StatusBatchResponse,
 };
 
 use faults::{After, FaultPlan, Faults, Plan};
@@ -120,6 +120,7 @@ impl ApiError {
                 code,
                 message: message.into(),
                 retry: status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS,
+                epoch: None,
             },
         )
     }
@@ -143,11 +144,49 @@ impl From<StoreError> for ApiError {
                 terminal,
                 sent,
                 newest,
+            } => {
+                let mut e = ApiError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::StaleEpoch,
+                    format!(
+                        "epoch {sent} is older than {newest}, the newest seen for terminal {terminal}: another process leads"
+                    ),
+                );
+                e.1.epoch = Some(newest);
+                e
+            }
+            StoreError::EpochOutOfRange {
+                terminal,
+                sent,
+                newest,
             } => ApiError::new(
                 StatusCode::CONFLICT,
-                ErrorCode::StaleEpoch,
+                ErrorCode::EpochOutOfRange,
                 format!(
-                    "epoch {sent} is older than {newest}, the newest seen for terminal {terminal}: another process leads"
+                    "epoch {sent} is out of range for terminal {terminal}: the newest seen is {newest}, and an epoch grows by one per takeover (at most {} at once)",
+                    crate::hub::protocol::MAX_EPOCH_STEP
+                ),
+            ),
+            StoreError::OtherJournal {
+                terminal,
+                bound,
+                sent,
+            } => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::OtherJournal,
+                format!(
+                    "terminal {terminal} delivers from journal {bound}, not {sent}: if the terminal's PC or journal was replaced, the hub's operator runs `paydesk-hub terminal rebind {terminal}` once the old one is gone"
+                ),
+            ),
+            StoreError::ReceiptNumberTaken {
+                terminal,
+                number,
+                other,
+            } => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::ReceiptNumberTaken,
+                format!(
+                    "payment {other} of terminal {terminal} already has fiscal receipt No. {number}: two journals are numbering this terminal"
                 ),
             ),
             StoreError::NotFound(id) => ApiError::new(
@@ -360,6 +399,17 @@ async fn status_batch(
     .into_response())
 }
 
+async fn bind(
+    State(hub): Hub,
+    headers: HeaderMap,
+    b: Result<axum::Json<BindRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let t = terminal(&hub, &headers)?;
+    let req = body(b)?;
+    let bound = blocking(&hub, move |h| Ok(h.store.bind(&t, req.journal_id)?)).await?;
+    Ok(axum::Json(bound).into_response())
+}
+
 async fn put_correction(
     State(hub): Hub,
     headers: HeaderMap,
@@ -469,6 +519,7 @@ pub fn router(hub: Arc<HubState>) -> Router {
         .route("/v1/check", post(check))
         .route("/v1/payments/status", post(status_batch))
         .route("/v1/payments/{id}", put(pay).get(payment))
+        .route("/v1/terminal/journal", put(bind))
         .route(
             "/v1/corrections/{id}",
             put(put_correction).get(get_correction),

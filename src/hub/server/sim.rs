@@ -100,6 +100,7 @@ impl Simulation {
             status,
             reason: why,
             hub_reference: format!("HUB-{:08}", p.rowid),
+            amount: Some(p.amount),
             registered_at: p.registered_at,
             updated_at,
         }

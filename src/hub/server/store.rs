@@ -11,7 +11,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
 use crate::hub::protocol::{
-    CorrectionKind, CorrectionRequest, CorrectionStateName, HubStatus, PayRequest, Reason,
+    BindResponse, CorrectionKind, CorrectionRequest, CorrectionStateName, HubStatus,
+    MAX_EPOCH_STEP, PayRequest, Reason,
 };
 
 /// Why the store refused a write.
@@ -20,6 +21,36 @@ pub enum StoreError {
     /// The id exists with another body (or belongs to another terminal).
     #[error("payment {0} exists with a different body")]
     Conflict(Uuid),
+    /// The sender's epoch is far above the newest seen (more than `MAX_EPOCH_STEP`).
+    #[error("epoch {sent} is out of range: the newest seen for terminal {terminal} is {newest}")]
+    EpochOutOfRange {
+        /// The terminal.
+        terminal: String,
+        /// The epoch sent.
+        sent: u64,
+        /// The newest epoch seen.
+        newest: u64,
+    },
+    /// The terminal is bound to another journal.
+    #[error("terminal {terminal} is bound to journal {bound}, not {sent}")]
+    OtherJournal {
+        /// The terminal.
+        terminal: String,
+        /// The journal it is bound to.
+        bound: Uuid,
+        /// The journal that asked.
+        sent: Uuid,
+    },
+    /// Another payment of the terminal has this fiscal receipt number.
+    #[error("payment {other} of terminal {terminal} already has fiscal receipt No. {number}")]
+    ReceiptNumberTaken {
+        /// The terminal.
+        terminal: String,
+        /// The number.
+        number: u64,
+        /// The payment that has it.
+        other: Uuid,
+    },
     /// The sender's epoch is older than the newest seen for its terminal.
     #[error("epoch {sent} is older than {newest}, the newest seen for terminal {terminal}")]
     StaleEpoch {
@@ -49,6 +80,8 @@ pub struct StoredPayment {
     pub terminal_id: String,
     /// The account.
     pub account: String,
+    /// The amount for the operator.
+    pub amount: crate::domain::money::Money,
     /// When the hub registered it.
     pub registered_at: DateTime<Utc>,
     /// A status set by a correction, with its reason, effective from `at`.
@@ -205,6 +238,7 @@ fn row_payment(r: &rusqlite::Row) -> rusqlite::Result<StoredPayment> {
         rowid: r.get(1)?,
         terminal_id: r.get(2)?,
         account: r.get(3)?,
+        amount: crate::domain::money::Money::from_minor(r.get(9)?).unwrap_or_default(),
         registered_at: parse_ts(&r.get::<_, String>(4)?),
         outcome: outcome.map(|o| {
             (
@@ -216,7 +250,33 @@ fn row_payment(r: &rusqlite::Row) -> rusqlite::Result<StoredPayment> {
     })
 }
 
-const PAYMENT_COLUMNS: &str = "id, rowid, terminal_id, account, registered_at, outcome, outcome_code, outcome_text, outcome_at";
+/// Brings a store made by an older paydesk-hub up to date (columns added since).
+fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
+    let has = |table: &str, column: &str| -> rusqlite::Result<bool> {
+        let n: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
+            [column],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    };
+    if !has("terminal_epochs", "journal_id")? {
+        conn.execute_batch("ALTER TABLE terminal_epochs ADD COLUMN journal_id TEXT;")?;
+    }
+    if !has("payments", "fiscal_receipt_no")? {
+        conn.execute_batch(
+            "ALTER TABLE payments ADD COLUMN pre_receipt_no INTEGER;
+             ALTER TABLE payments ADD COLUMN fiscal_receipt_no INTEGER;
+             UPDATE payments SET pre_receipt_no = json_extract(body, '$.pre_receipt_no'),
+                                 fiscal_receipt_no = json_extract(body, '$.fiscal_receipt_no');",
+        )?;
+    }
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS payments_receipt ON payments (terminal_id, fiscal_receipt_no);",
+    )
+}
+
+const PAYMENT_COLUMNS: &str = "id, rowid, terminal_id, account, registered_at, outcome, outcome_code, outcome_text, outcome_at, amount_minor";
 
 impl Store {
     /// Opens (or creates) the store. `durable` selects `synchronous=FULL`.
@@ -238,6 +298,7 @@ impl Store {
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
         })?;
         conn.execute_batch(SCHEMA)?;
+        upgrade(&conn)?;
         Ok(Store {
             conn: Mutex::new(conn),
         })
@@ -257,32 +318,62 @@ impl Store {
         req: &PayRequest,
         now: DateTime<Utc>,
     ) -> Result<Written<StoredPayment>, StoreError> {
-        // The payment is the body without the sender's epoch: a new leader resending
-        // an undelivered payment with its higher epoch is a replay, not a conflict.
+        // The payment is the body without the sender's epoch and journal: a new
+        // leader resending an undelivered payment with its higher epoch is a replay,
+        // not a conflict.
         let body = serde_json::to_string(&PayRequest {
             epoch: 0,
+            journal_id: None,
             ..req.clone()
         })
         .expect("requests serialise");
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let newest: Option<i64> = tx
+        let row: Option<(i64, Option<String>)> = tx
             .query_row(
-                "SELECT epoch FROM terminal_epochs WHERE terminal_id = ?1",
+                "SELECT epoch, journal_id FROM terminal_epochs WHERE terminal_id = ?1",
                 [&req.terminal_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
+        let newest = row.as_ref().map(|r| r.0.max(0) as u64);
+        let seen = newest.unwrap_or(0);
+        if req.epoch > seen.saturating_add(MAX_EPOCH_STEP) {
+            return Err(StoreError::EpochOutOfRange {
+                terminal: req.terminal_id.clone(),
+                sent: req.epoch,
+                newest: seen,
+            });
+        }
         if let Some(newest) = newest
-            && (req.epoch as i64) < newest
+            && req.epoch < newest
         {
             return Err(StoreError::StaleEpoch {
                 terminal: req.terminal_id.clone(),
                 sent: req.epoch,
-                newest: newest as u64,
+                newest,
             });
         }
-        if newest.is_none_or(|n| (req.epoch as i64) > n) {
+        if let Some(journal) = req.journal_id {
+            match row.as_ref().and_then(|r| r.1.as_deref()) {
+                Some(bound) if bound != journal.to_string() => {
+                    return Err(StoreError::OtherJournal {
+                        terminal: req.terminal_id.clone(),
+                        bound: Uuid::parse_str(bound).unwrap_or_default(),
+                        sent: journal,
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    tx.execute(
+                        "INSERT INTO terminal_epochs (terminal_id, epoch, journal_id) VALUES (?1, 0, ?2)
+                         ON CONFLICT (terminal_id) DO UPDATE SET journal_id = ?2",
+                        params![req.terminal_id, journal.to_string()],
+                    )?;
+                }
+            }
+        }
+        if newest.is_none_or(|n| req.epoch > n) {
             tx.execute(
                 "INSERT INTO terminal_epochs (terminal_id, epoch) VALUES (?1, ?2)
                  ON CONFLICT (terminal_id) DO UPDATE SET epoch = ?2",
@@ -304,10 +395,36 @@ impl Store {
             Some((b, _)) if b == body => false,
             Some(_) => return Err(StoreError::Conflict(id)),
             None => {
+                // Two journals numbering one terminal (a copy of a journal on a second
+                // PC) show up as a number given twice: refused, and said.
+                let other: Option<String> = tx
+                    .query_row(
+                        "SELECT id FROM payments WHERE terminal_id = ?1 AND fiscal_receipt_no = ?2",
+                        params![req.terminal_id, req.fiscal_receipt_no as i64],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(other) = other {
+                    return Err(StoreError::ReceiptNumberTaken {
+                        terminal: req.terminal_id.clone(),
+                        number: req.fiscal_receipt_no,
+                        other: Uuid::parse_str(&other).unwrap_or_default(),
+                    });
+                }
                 tx.execute(
-                    "INSERT INTO payments (id, terminal_id, account, amount_minor, body, registered_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![id.to_string(), req.terminal_id, req.account, req.amount.minor(), body, ts(now)],
+                    "INSERT INTO payments (id, terminal_id, account, amount_minor, body, registered_at,
+                                           pre_receipt_no, fiscal_receipt_no)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        id.to_string(),
+                        req.terminal_id,
+                        req.account,
+                        req.amount.minor(),
+                        body,
+                        ts(now),
+                        req.pre_receipt_no as i64,
+                        req.fiscal_receipt_no as i64
+                    ],
                 )?;
                 true
             }
@@ -499,6 +616,68 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+
+    /// Binds a terminal to the journal that delivers for it: the first journal to ask
+    /// (or the first after [`Store::unbind`]) gets it; another is refused.
+    pub fn bind(&self, terminal: &str, journal: Uuid) -> Result<BindResponse, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row: Option<(i64, Option<String>)> = tx
+            .query_row(
+                "SELECT epoch, journal_id FROM terminal_epochs WHERE terminal_id = ?1",
+                [terminal],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match row.as_ref().and_then(|r| r.1.as_deref()) {
+            Some(bound) if bound != journal.to_string() => {
+                return Err(StoreError::OtherJournal {
+                    terminal: terminal.to_string(),
+                    bound: Uuid::parse_str(bound).unwrap_or_default(),
+                    sent: journal,
+                });
+            }
+            Some(_) => {}
+            None => {
+                tx.execute(
+                    "INSERT INTO terminal_epochs (terminal_id, epoch, journal_id) VALUES (?1, 0, ?2)
+                     ON CONFLICT (terminal_id) DO UPDATE SET journal_id = ?2",
+                    params![terminal, journal.to_string()],
+                )?;
+            }
+        }
+        let (last_pre, last_fiscal): (i64, i64) = tx.query_row(
+            "SELECT coalesce(max(pre_receipt_no), 0), coalesce(max(fiscal_receipt_no), 0)
+             FROM payments WHERE terminal_id = ?1",
+            [terminal],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.commit()?;
+        Ok(BindResponse {
+            journal_id: journal,
+            epoch: row.map(|r| r.0.max(0) as u64).unwrap_or(0),
+            last_pre_receipt_no: last_pre.max(0) as u64,
+            last_fiscal_receipt_no: last_fiscal.max(0) as u64,
+        })
+    }
+
+    /// Forgets which journal a terminal is bound to (the operator's `terminal
+    /// rebind`): the next journal to ask gets it. Returns the journal it was bound to.
+    pub fn unbind(&self, terminal: &str) -> Result<Option<Uuid>, StoreError> {
+        let conn = self.conn();
+        let bound: Option<Option<String>> = conn
+            .query_row(
+                "SELECT journal_id FROM terminal_epochs WHERE terminal_id = ?1",
+                [terminal],
+                |r| r.get(0),
+            )
+            .optional()?;
+        conn.execute(
+            "UPDATE terminal_epochs SET journal_id = NULL WHERE terminal_id = ?1",
+            [terminal],
+        )?;
+        Ok(bound.flatten().and_then(|b| Uuid::parse_str(&b).ok()))
     }
 
     /// The newest epoch seen for a terminal.

@@ -108,6 +108,44 @@ pub fn replace_keeping_mode(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
 }
 
+/// Why a small text file (config, catalogue, printer profile, certificate) was not
+/// read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// A FIFO, a device, a folder: reading it could block or never end.
+    #[error("it is not a regular file")]
+    NotRegular,
+    /// Larger than any such file can be.
+    #[error("it is larger than {cap} bytes")]
+    TooLarge {
+        /// The most allowed.
+        cap: u64,
+    },
+    /// The system's words.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Reads a text file only if it is a regular file of at most `cap` bytes (a symlink
+/// to `/dev/zero` or a FIFO named like a profile must not hang or fill memory).
+pub fn read_text_capped(path: &Path, cap: u64) -> Result<String, ReadError> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if meta.len() > cap {
+        return Err(ReadError::TooLarge { cap });
+    }
+    let mut text = String::new();
+    // The size may change between the look and the read: never read past the cap.
+    File::open(path)?.take(cap + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > cap {
+        return Err(ReadError::TooLarge { cap });
+    }
+    Ok(text)
+}
+
 /// Makes a new directory entry durable: syncs the folder holding `path` (Unix).
 pub fn sync_parent(path: &Path) {
     #[cfg(unix)]
@@ -127,6 +165,37 @@ mod tests {
 
     fn mode(p: &Path) -> u32 {
         std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn only_small_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = dir.path().join("ok.toml");
+        std::fs::write(&ok, "a = 1").unwrap();
+        assert_eq!(read_text_capped(&ok, 100).unwrap(), "a = 1");
+        assert!(matches!(
+            read_text_capped(&ok, 3),
+            Err(ReadError::TooLarge { cap: 3 })
+        ));
+        // A symlink to an endless device, and a FIFO: refused without reading.
+        let zero = dir.path().join("zero.toml");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        assert!(matches!(
+            read_text_capped(&zero, 100),
+            Err(ReadError::NotRegular)
+        ));
+        let fifo = dir.path().join("fifo.toml");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo with a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(
+            read_text_capped(&fifo, 100),
+            Err(ReadError::NotRegular)
+        ));
+        assert!(matches!(
+            read_text_capped(dir.path(), 100),
+            Err(ReadError::NotRegular)
+        ));
     }
 
     #[test]

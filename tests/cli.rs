@@ -411,3 +411,41 @@ fn an_unknown_config_key_is_refused_with_the_file_and_key() {
         "{stderr}"
     );
 }
+
+/// Files in the user's printer-profiles folder that are not small regular files (a
+/// FIFO, a symlink to /dev/zero) are not read: nothing hangs or fills memory. A broken
+/// user profile with a built-in's name is reported when it is chosen, not silently
+/// replaced by the built-in.
+#[test]
+fn odd_files_among_printer_profiles_never_hang_and_a_broken_one_is_reported() {
+    let shop = Shop::new();
+    let profiles = shop.path().join("printer-profiles");
+    std::fs::create_dir_all(&profiles).unwrap();
+    let fifo = std::ffi::CString::new(profiles.join("x.toml").to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    std::os::unix::fs::symlink("/dev/zero", profiles.join("y.toml")).unwrap();
+    let run = |args: &'static [&'static str]| {
+        let mut c = shop.paydesk();
+        c.args(args);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(c.output().unwrap());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(30))
+            .expect("paydesk finished instead of hanging on a profile file")
+    };
+    let o = run(&["operators"]);
+    assert!(o.status.success(), "{}", out(&o).1);
+    assert!(shop.pay("100").status.success());
+
+    // The user's own epson-tm-t20iii.toml is broken and chosen: said, with the file.
+    std::fs::write(profiles.join("epson-tm-t20iii.toml"), "name = 1\n").unwrap();
+    let mut text = std::fs::read_to_string(shop.config_path()).unwrap();
+    text.push_str("[printer]\nprofile = \"epson-tm-t20iii\"\n");
+    std::fs::write(shop.config_path(), text).unwrap();
+    let o = run(&["operators"]);
+    let (_, err) = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("epson-tm-t20iii.toml"), "{err}");
+}

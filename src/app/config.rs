@@ -92,6 +92,10 @@ pub struct HubSection {
     /// The longest retry delay, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_cap_ms: Option<u64>,
+    /// Allow plain `http://` to a hub that is not on this machine (the token and every
+    /// payment would cross the network unencrypted): off unless set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_insecure_http: Option<bool>,
 }
 
 /// Which hub the terminal delivers to.
@@ -465,6 +469,106 @@ pub enum ConfigError {
     },
 }
 
+/// The largest config file read.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+/// Texts printed on every document are bounded by what a receipt can hold.
+const MAX_SHOP_NAME: usize = 200;
+const MAX_TAX_ID: usize = 32;
+const MAX_ADDRESS: usize = 300;
+const MAX_NAME: usize = 64;
+
+/// `value` of `key`, `default` when unset; refused with the key and the allowed
+/// range when outside it.
+fn in_range(
+    key: &str,
+    value: Option<u64>,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+    unit: &str,
+) -> Result<u64, String> {
+    match value {
+        None => Ok(default),
+        Some(v) if range.contains(&v) => Ok(v),
+        Some(v) => Err(format!(
+            "{key} = {v}: allowed {} to {} ({unit})",
+            range.start(),
+            range.end()
+        )),
+    }
+}
+
+/// A text of the config that goes on documents or screens: at most `max`
+/// characters, one line, no control characters.
+fn check_text(key: &str, value: &str, max: usize) -> Result<(), String> {
+    if value.chars().count() > max {
+        return Err(format!(
+            "{key} is {} characters long: at most {max} fit on a receipt",
+            value.chars().count()
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(format!(
+            "{key} holds a line break or another control character: give it on one line"
+        ));
+    }
+    Ok(())
+}
+
+/// The hub's address: HTTPS (plain HTTP only to this machine, or when
+/// `allow_insecure_http` says so), no user or password in it.
+fn check_hub_url(url: &str, allow_insecure_http: bool) -> Result<(), String> {
+    let shown = crate::hub::client::redact_url(url);
+    if url.len() > 2048 {
+        return Err("[hub] url is longer than 2048 characters".into());
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!(
+            "[hub] url = {shown:?}: give an address such as https://hub.example.com"
+        ));
+    };
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    if authority.contains('@') {
+        return Err(format!(
+            "[hub] url = {shown:?}: put no user or password in the address; the terminal's token goes in [hub] token"
+        ));
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match scheme {
+        "https" => Ok(()),
+        "http" if loopback || allow_insecure_http => Ok(()),
+        "http" => Err(format!(
+            "[hub] url = {shown:?}: plain http would send the token and every payment unencrypted to {host}; use https, or set [hub] allow_insecure_http = true for a hub on a trusted network"
+        )),
+        _ => Err(format!(
+            "[hub] url = {shown:?}: give an address such as https://hub.example.com"
+        )),
+    }
+}
+
+/// The terminal's bearer token: one line of visible characters.
+fn check_token(token: &str) -> Result<(), String> {
+    if token.is_empty() {
+        return Err("[hub] token is empty: the hub gives each terminal its token".into());
+    }
+    if token.len() > 4096 {
+        return Err("[hub] token is longer than 4096 characters".into());
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(
+            "[hub] token holds spaces, line breaks or letters outside ASCII: copy it again exactly as the hub gave it"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
 /// Platform folders for paydesk.
 pub fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "paydesk")
@@ -528,11 +632,9 @@ impl Config {
         let training = f.training.unwrap_or(no_file) && hub_section.url.is_none();
         let target = match (hub_section.url.clone(), hub_section.token.clone(), training) {
             (Some(url), Some(token), _) => {
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(invalid(format!(
-                        "[hub] url = {url:?}: give an address such as https://hub.example.com"
-                    )));
-                }
+                check_hub_url(&url, hub_section.allow_insecure_http.unwrap_or(false))
+                    .map_err(invalid)?;
+                check_token(&token).map_err(invalid)?;
                 HubTarget::Remote { url, token }
             }
             (Some(_), None, _) => {
@@ -543,18 +645,63 @@ impl Config {
             (None, _, true) => HubTarget::InProcess,
             (None, _, false) => HubTarget::None,
         };
+        let h = &hub_section;
         let hub = HubConfig {
             target,
-            timeout: Duration::from_millis(hub_section.timeout_ms.unwrap_or(5_000).max(100)),
-            concurrency: hub_section.concurrency.unwrap_or(8).clamp(1, 64),
-            stuck_after: Duration::from_secs(
-                60 * hub_section.stuck_after_minutes.unwrap_or(30).max(1),
+            timeout: Duration::from_millis(
+                in_range("[hub] timeout_ms", h.timeout_ms, 5_000, 100..=120_000, "ms")
+                    .map_err(invalid)?,
             ),
-            ca_file: hub_section.ca_file.clone(),
-            lease_ttl: Duration::from_millis(hub_section.lease_ttl_ms.unwrap_or(15_000).max(300)),
+            concurrency: in_range(
+                "[hub] concurrency",
+                h.concurrency.map(|c| c as u64),
+                8,
+                1..=64,
+                "pushes at once",
+            )
+            .map_err(invalid)? as usize,
+            stuck_after: Duration::from_secs(
+                60 * in_range(
+                    "[hub] stuck_after_minutes",
+                    h.stuck_after_minutes,
+                    30,
+                    1..=10_080,
+                    "minutes",
+                )
+                .map_err(invalid)?,
+            ),
+            ca_file: h.ca_file.clone(),
+            lease_ttl: Duration::from_millis(
+                in_range(
+                    "[hub] lease_ttl_ms",
+                    h.lease_ttl_ms,
+                    15_000,
+                    300..=3_600_000,
+                    "ms",
+                )
+                .map_err(invalid)?,
+            ),
             backoff: crate::domain::delivery::Backoff {
-                base: Duration::from_millis(hub_section.retry_base_ms.unwrap_or(1_000).max(1)),
-                cap: Duration::from_millis(hub_section.retry_cap_ms.unwrap_or(300_000).max(1)),
+                base: Duration::from_millis(
+                    in_range(
+                        "[hub] retry_base_ms",
+                        h.retry_base_ms,
+                        1_000,
+                        1..=3_600_000,
+                        "ms",
+                    )
+                    .map_err(invalid)?,
+                ),
+                cap: Duration::from_millis(
+                    in_range(
+                        "[hub] retry_cap_ms",
+                        h.retry_cap_ms,
+                        300_000,
+                        1..=86_400_000,
+                        "ms",
+                    )
+                    .map_err(invalid)?,
+                ),
             },
         };
         let lang = f.language.unwrap_or_else(Lang::from_env);
@@ -601,13 +748,21 @@ impl Config {
         if shop.name.trim().is_empty() || shop.tax_id.trim().is_empty() {
             return Err(invalid("[shop] name and tax_id must not be empty".into()));
         }
+        for (key, value, max) in [
+            ("[shop] name", &shop.name, MAX_SHOP_NAME),
+            ("[shop] tax_id", &shop.tax_id, MAX_TAX_ID),
+            ("[shop] address", &shop.address, MAX_ADDRESS),
+        ] {
+            check_text(key, value, max).map_err(invalid)?;
+        }
         let terminal = f.terminal.clone().unwrap_or_default();
         let terminal_id = terminal
             .id
             .unwrap_or_else(|| if training { "TRAIN-01" } else { "T-01" }.into());
-        if terminal_id.trim().is_empty() || terminal_id.len() > 32 {
+        if terminal_id.trim().is_empty() || terminal_id.chars().count() > 32 {
             return Err(invalid("[terminal] id must be 1 to 32 characters".into()));
         }
+        check_text("[terminal] id", &terminal_id, 32).map_err(invalid)?;
         let cashier = terminal.cashier.unwrap_or_else(|| {
             match lang {
                 Lang::Ru => "Кассир",
@@ -624,7 +779,17 @@ impl Config {
                 "paydesk.sqlite"
             })
         });
-        let busy_timeout = Duration::from_millis(journal.busy_timeout_ms.unwrap_or(5_000));
+        let busy_timeout = Duration::from_millis(
+            in_range(
+                "[journal] busy_timeout_ms",
+                journal.busy_timeout_ms,
+                5_000,
+                0..=600_000,
+                "ms",
+            )
+            .map_err(invalid)?,
+        );
+        check_text("[terminal] cashier", &cashier, MAX_NAME).map_err(invalid)?;
         let profiles_dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -702,9 +867,14 @@ impl Config {
 impl ConfigFile {
     /// Reads and parses a config file.
     pub fn read(path: &Path) -> Result<ConfigFile, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
+        let text = crate::files::read_text_capped(path, MAX_CONFIG_BYTES).map_err(|e| {
+            ConfigError::Read {
+                path: path.to_path_buf(),
+                source: match e {
+                    crate::files::ReadError::Io(io) => io,
+                    other => std::io::Error::other(other.to_string()),
+                },
+            }
         })?;
         toml::from_str(&text).map_err(|e| ConfigError::Invalid {
             path: path.to_path_buf(),
@@ -799,6 +969,108 @@ mod tests {
             );
             assert!(err.contains("t.toml"), "{err:?} should name the file");
         }
+    }
+
+    /// Every duration and size has a documented range, every text a length: out of
+    /// range is refused with the key (never a panic later), the range in the words.
+    #[test]
+    fn out_of_range_values_are_refused_with_the_key_and_the_range() {
+        let shop = "[shop]\nname = \"S\"\ntax_id = \"1\"\n";
+        let hub = "[hub]\nurl = \"https://hub.example.com\"\ntoken = \"t\"\n";
+        let long = "x".repeat(10_000);
+        let cases: Vec<(String, &str)> = vec![
+            (
+                format!("{shop}{hub}lease_ttl_ms = 10000000000000000\n"),
+                "[hub] lease_ttl_ms = 10000000000000000: allowed 300 to 3600000 (ms)",
+            ),
+            (
+                format!("{shop}{hub}timeout_ms = 99999999999\n"),
+                "[hub] timeout_ms = 99999999999: allowed 100 to 120000",
+            ),
+            (
+                format!("{shop}{hub}timeout_ms = 0\n"),
+                "[hub] timeout_ms = 0",
+            ),
+            (
+                format!("{shop}{hub}concurrency = 0\n"),
+                "[hub] concurrency = 0: allowed 1 to 64",
+            ),
+            (
+                format!("{shop}{hub}concurrency = 100000\n"),
+                "[hub] concurrency = 100000",
+            ),
+            (
+                format!("{shop}{hub}stuck_after_minutes = 0\n"),
+                "[hub] stuck_after_minutes = 0",
+            ),
+            (
+                format!("{shop}{hub}retry_base_ms = 0\n"),
+                "[hub] retry_base_ms = 0",
+            ),
+            (
+                format!("{shop}{hub}retry_cap_ms = 18446744073709551615\n"),
+                "[hub] retry_cap_ms",
+            ),
+            (
+                format!("{shop}[journal]\nbusy_timeout_ms = 2147483648\n"),
+                "[journal] busy_timeout_ms = 2147483648: allowed 0 to 600000",
+            ),
+            (
+                format!("[shop]\nname = \"{long}\"\ntax_id = \"1\"\n"),
+                "[shop] name is 10000 characters long: at most 200",
+            ),
+            (
+                format!("[shop]\nname = \"S\"\ntax_id = \"1\"\naddress = \"{long}\"\n"),
+                "[shop] address",
+            ),
+            (
+                "[shop]\nname = \"S\\nT\"\ntax_id = \"1\"\n".into(),
+                "[shop] name holds a line break",
+            ),
+            (
+                format!("{shop}[terminal]\ncashier = \"{long}\"\n"),
+                "[terminal] cashier",
+            ),
+            (
+                format!("{shop}[hub]\nurl = \"https://hub.example.com\"\ntoken = \"\"\n"),
+                "[hub] token is empty",
+            ),
+            (
+                format!("{shop}[hub]\nurl = \"https://hub.example.com\"\ntoken = \"a\\nb\"\n"),
+                "[hub] token holds spaces, line breaks",
+            ),
+            (
+                format!(
+                    "{shop}[hub]\nurl = \"https://till:s3cret@hub.example.com\"\ntoken = \"t\"\n"
+                ),
+                "put no user or password in the address",
+            ),
+            (
+                format!("{shop}[hub]\nurl = \"http://10.0.0.5:8080\"\ntoken = \"t\"\n"),
+                "plain http would send the token",
+            ),
+            (
+                format!("{shop}[hub]\nurl = \"ftp://hub\"\ntoken = \"t\"\n"),
+                "give an address such as https://",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err:?} should say {expected:?}");
+            assert!(!err.contains("s3cret"), "{err:?} shows the password");
+        }
+        // Plain HTTP is fine on this machine, and elsewhere when allowed on purpose.
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "http://[::1]:9",
+        ] {
+            assert!(
+                parse(&format!("{shop}[hub]\nurl = \"{url}\"\ntoken = \"t\"\n")).is_ok(),
+                "{url}"
+            );
+        }
+        assert!(parse(&format!("{shop}[hub]\nurl = \"http://10.0.0.5\"\ntoken = \"t\"\nallow_insecure_http = true\n")).is_ok());
     }
 
     #[test]

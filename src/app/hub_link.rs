@@ -50,8 +50,10 @@ pub fn connect(config: &Config) -> Result<HubLink, LinkError> {
                         path: path.clone(),
                         message,
                     };
-                    let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
-                    HubClient::with_ca(url, token, config.hub.timeout, &pem).map_err(ca_error)?
+                    let pem = crate::files::read_text_capped(path, 1024 * 1024)
+                        .map_err(|e| ca_error(e.to_string()))?;
+                    HubClient::with_ca(url, token, config.hub.timeout, pem.as_bytes())
+                        .map_err(ca_error)?
                 }
             };
             Ok(HubLink {

@@ -226,7 +226,9 @@ pub fn read_catalogue(path: &std::path::Path) -> Result<Catalogue, OpenError> {
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    // A catalogue of even thousands of operators is far below this.
+    let text =
+        crate::files::read_text_capped(path, 8 * 1024 * 1024).map_err(|e| err(e.to_string()))?;
     let c: Catalogue = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
     c.check().map_err(err)?;
     Ok(c)

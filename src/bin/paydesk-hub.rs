@@ -192,7 +192,7 @@ fn run(args: Args) -> Result<(), String> {
     let Some(terminals_path) = &args.terminals else {
         return Err("give --terminals FILE (the terminals and their tokens) to serve".into());
     };
-    let text = std::fs::read_to_string(terminals_path)
+    let text = paydesk::files::read_text_capped(terminals_path, 4 * 1024 * 1024)
         .map_err(|e| format!("cannot read {}: {e}", terminals_path.display()))?;
     let terminals: TerminalsFile =
         toml::from_str(&text).map_err(|e| format!("{}: {e}", terminals_path.display()))?;

@@ -63,36 +63,48 @@ pub struct Line {
 /// Splits `text` into lines of at most `width` characters on spaces; words longer
 /// than a line are split.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    // Linear in the text: each character is copied once (a pasted megabyte must not
+    // take minutes).
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut current = String::new();
     let mut current_len = 0;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let mut word: Vec<char> = word.chars().collect();
-        loop {
-            let needed = if current_len == 0 {
-                word.len()
-            } else {
-                current_len + 1 + word.len()
-            };
-            if needed <= width {
-                if current_len > 0 {
-                    current.push(' ');
-                    current_len += 1;
-                }
-                current.extend(word.iter());
-                current_len += word.len();
-                break;
-            }
+        let word_len = word.chars().count();
+        let needed = if current_len == 0 {
+            word_len
+        } else {
+            current_len + 1 + word_len
+        };
+        if needed <= width {
             if current_len > 0 {
-                lines.push(std::mem::take(&mut current));
-                current_len = 0;
-                continue;
+                current.push(' ');
+                current_len += 1;
             }
-            // A word longer than the whole line: split it.
-            let rest = word.split_off(width);
-            lines.push(word.iter().collect());
-            word = rest;
+            current.push_str(word);
+            current_len += word_len;
+            continue;
+        }
+        if current_len > 0 {
+            lines.push(std::mem::take(&mut current));
+            current_len = 0;
+        }
+        if word_len <= width {
+            current.push_str(word);
+            current_len = word_len;
+            continue;
+        }
+        // A word longer than the whole line: split it; its last piece starts the
+        // next line.
+        let chars: Vec<char> = word.chars().collect();
+        let mut pieces = chars.chunks(width).peekable();
+        while let Some(piece) = pieces.next() {
+            if pieces.peek().is_some() {
+                lines.push(piece.iter().collect());
+            } else {
+                current = piece.iter().collect();
+                current_len = piece.len();
+            }
         }
     }
     if current_len > 0 || lines.is_empty() {
@@ -236,6 +248,21 @@ mod tests {
         ];
         for (text, width, expected) in cases {
             assert_eq!(wrap(text, *width), *expected, "{text:?} at {width}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Wrapping keeps every character of every word, in order, and no line is
+        /// wider than the width.
+        #[test]
+        fn wrap_keeps_the_text_and_the_width(text in "[a-zа-я ]{0,200}", width in 1usize..40) {
+            let lines = wrap(&text, width);
+            for l in &lines {
+                proptest::prop_assert!(l.chars().count() <= width, "{l:?}");
+            }
+            let joined: String = lines.concat().chars().filter(|c| *c != ' ').collect();
+            let original: String = text.chars().filter(|c| *c != ' ').collect();
+            proptest::prop_assert_eq!(joined, original);
         }
     }
 

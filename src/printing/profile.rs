@@ -440,6 +440,9 @@ pub struct ProfileLibrary {
     pub user_dir: Option<PathBuf>,
 }
 
+/// The largest printer profile file read (a profile is a few kilobytes).
+const MAX_PROFILE_BYTES: u64 = 256 * 1024;
+
 impl ProfileLibrary {
     /// Built-in profiles plus every `*.toml` in `user_dir` (a missing folder is fine).
     pub fn load(user_dir: Option<&Path>) -> ProfileLibrary {
@@ -462,7 +465,7 @@ impl ProfileLibrary {
         files.sort();
         for path in files {
             let file = path.display().to_string();
-            let loaded = std::fs::read_to_string(&path)
+            let loaded = crate::files::read_text_capped(&path, MAX_PROFILE_BYTES)
                 .map_err(|e| ProfileError::Invalid {
                     file: file.clone(),
                     message: format!("cannot read it: {e}"),
@@ -478,17 +481,18 @@ impl ProfileLibrary {
         lib
     }
 
-    /// A profile by id. A broken user file with that id is reported as such.
+    /// A profile by id. A broken user file with that id is reported as such, also
+    /// when a built-in profile has the id (the user meant their own file).
     pub fn get(&self, id: &str) -> Result<PrinterProfile, ProfileError> {
-        if let Some(p) = self.profiles.get(id) {
-            return Ok(p.clone());
-        }
         let broken = self.errors.iter().find(|e| {
             matches!(e, ProfileError::Invalid { file, .. }
                 if Path::new(file).file_stem().is_some_and(|s| s == id))
         });
         if let Some(e) = broken {
             return Err(e.clone());
+        }
+        if let Some(p) = self.profiles.get(id) {
+            return Ok(p.clone());
         }
         Err(ProfileError::Unknown {
             id: id.to_string(),

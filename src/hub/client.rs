@@ -117,12 +117,14 @@ pub struct RawAnswer {
 /// The answers a call treats as final refusals: (HTTP status, error code).
 type Finals = &'static [(u16, ErrorCode)];
 
-/// Final for a payment: malformed (a bug; retrying cannot help), the same id with
-/// another body, a receipt number another payment of the terminal has.
+/// Final for a payment: malformed or breaking the protocol's rules (a bug; retrying
+/// cannot help), the same id with another body, a receipt number another payment of
+/// the terminal has.
 const PAY_FINALS: Finals = &[
     (400, ErrorCode::BadRequest),
     (409, ErrorCode::ConflictDifferentBody),
     (409, ErrorCode::ReceiptNumberTaken),
+    (422, ErrorCode::InvalidPayment),
 ];
 /// Final for a correction request: malformed, an unknown payment, a reused id.
 const CORRECTION_FINALS: Finals = &[

@@ -22,6 +22,51 @@ pub const PREFIX: &str = "/v1";
 /// The most ids one batch status call may ask for.
 pub const MAX_BATCH: usize = 500;
 
+/// JSON integers as the protocol file defines them: at most 2^63 − 1, and written
+/// either as integers or with a zero fraction (`1732.0` is an integer in JSON Schema).
+pub mod integer {
+    use serde::de::{self, Visitor};
+
+    /// The largest integer of the protocol (the file's `int64`).
+    pub const MAX: u64 = i64::MAX as u64;
+
+    struct Lenient;
+
+    impl Visitor<'_> for Lenient {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "an integer from 0 to {MAX}")
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+            if v <= MAX {
+                Ok(v)
+            } else {
+                Err(E::custom(format!("{v} is above {MAX}")))
+            }
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::custom(format!("{v} is below 0")))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
+            // 2^63 as f64 is the first value above MAX.
+            if v.fract() == 0.0 && (0.0..9_223_372_036_854_775_808.0).contains(&v) {
+                Ok(v as u64)
+            } else {
+                Err(E::custom(format!("{v} is not an integer from 0 to {MAX}")))
+            }
+        }
+    }
+
+    /// Deserializes a protocol integer.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        d.deserialize_any(Lenient)
+    }
+}
+
 /// `PUT /v1/payments/{id}`: deliver one fiscalized payment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +75,7 @@ pub struct PayRequest {
     pub terminal_id: String,
     /// The sender's sync lease epoch; older than the newest seen for this terminal
     /// is refused (fencing).
+    #[serde(deserialize_with = "integer::deserialize")]
     pub epoch: u64,
     /// Operator code.
     pub operator: String,
@@ -42,10 +88,13 @@ pub struct PayRequest {
     /// What the customer paid: amount + fee.
     pub total: Money,
     /// Pre-receipt number at the terminal.
+    #[serde(deserialize_with = "integer::deserialize")]
     pub pre_receipt_no: u64,
     /// Fiscal receipt number at the terminal.
+    #[serde(deserialize_with = "integer::deserialize")]
     pub fiscal_receipt_no: u64,
     /// Shift number at the terminal.
+    #[serde(deserialize_with = "integer::deserialize")]
     pub shift_no: u64,
     /// When the cash was accepted at the till.
     pub accepted_at: DateTime<Utc>,
@@ -262,6 +311,7 @@ pub struct CorrectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<String>,
     /// The original fiscal receipt number.
+    #[serde(deserialize_with = "integer::deserialize")]
     pub fiscal_receipt_no: u64,
 }
 
@@ -329,6 +379,9 @@ pub enum ErrorCode {
     /// Another payment of the terminal has this fiscal receipt number (409, final for
     /// the payment): two journals are numbering one terminal.
     ReceiptNumberTaken,
+    /// The request follows the protocol but breaks one of its rules (422): total is not
+    /// amount + fee, or the amount is zero.
+    InvalidPayment,
     /// The hub cannot answer now (5xx): try again later.
     Unavailable,
 }

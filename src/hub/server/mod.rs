@@ -241,6 +241,35 @@ fn terminal(hub: &HubState, headers: &HeaderMap) -> Result<String, ApiError> {
         })
 }
 
+/// Texts within the lengths the protocol file gives (in characters).
+fn lengths(fields: &[(&str, &str, usize, usize)]) -> Result<(), ApiError> {
+    for (name, value, min, max) in fields {
+        let n = value.chars().count();
+        if n < *min || n > *max {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadRequest,
+                format!("{name} must be {min} to {max} characters, not {n}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Document numbers start at 1.
+fn counts(fields: &[(&str, u64)]) -> Result<(), ApiError> {
+    for (name, value) in fields {
+        if *value == 0 {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadRequest,
+                format!("{name} starts at 1"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn same_terminal(token_terminal: &str, body_terminal: &str) -> Result<(), ApiError> {
     if token_terminal == body_terminal {
         Ok(())
@@ -319,6 +348,10 @@ async fn check(
 ) -> Result<Response, ApiError> {
     terminal(&hub, &headers)?;
     let req = body(b)?;
+    lengths(&[
+        ("operator", &req.operator, 1, 32),
+        ("account", &req.account, 1, 64),
+    ])?;
     Ok(axum::Json(
         hub.sim
             .check(&hub.catalogue, &req.operator, &req.account, req.amount),
@@ -335,11 +368,21 @@ async fn pay(
     let t = terminal(&hub, &headers)?;
     let id = id(&raw_id)?;
     let req = body(b)?;
+    lengths(&[
+        ("terminal_id", &req.terminal_id, 1, 32),
+        ("operator", &req.operator, 1, 32),
+        ("account", &req.account, 1, 64),
+    ])?;
+    counts(&[
+        ("pre_receipt_no", req.pre_receipt_no),
+        ("fiscal_receipt_no", req.fiscal_receipt_no),
+        ("shift_no", req.shift_no),
+    ])?;
     same_terminal(&t, &req.terminal_id)?;
     if req.total.checked_sub(req.fee) != Some(req.amount) || req.amount.is_zero() {
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadRequest,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidPayment,
             "total must be amount + fee, amount above zero",
         ));
     }
@@ -419,6 +462,23 @@ async fn put_correction(
     let t = terminal(&hub, &headers)?;
     let id = id(&raw_id)?;
     let req = body(b)?;
+    lengths(&[
+        ("terminal_id", &req.terminal_id, 1, 32),
+        ("reason", &req.reason, 0, 1000),
+        (
+            "new_account",
+            req.new_account.as_deref().unwrap_or("x"),
+            1,
+            64,
+        ),
+        (
+            "approved_by",
+            req.approved_by.as_deref().unwrap_or(""),
+            0,
+            64,
+        ),
+    ])?;
+    counts(&[("fiscal_receipt_no", req.fiscal_receipt_no)])?;
     same_terminal(&t, &req.terminal_id)?;
     let written = blocking(&hub, move |h| {
         let now = Utc::now();

@@ -241,33 +241,75 @@ fn terminal(hub: &HubState, headers: &HeaderMap) -> Result<String, ApiError> {
         })
 }
 
-/// Texts within the lengths the protocol file gives (in characters).
-fn lengths(fields: &[(&str, &str, usize, usize)]) -> Result<(), ApiError> {
-    for (name, value, min, max) in fields {
+/// What is wrong with a request that parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestProblem {
+    /// It does not follow the protocol file (400).
+    Malformed(String),
+    /// It follows the file but breaks one of its rules (422).
+    BreaksRule(String),
+}
+
+fn length_problem(fields: &[(&str, &str, usize, usize)]) -> Option<String> {
+    fields.iter().find_map(|(name, value, min, max)| {
         let n = value.chars().count();
-        if n < *min || n > *max {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::BadRequest,
-                format!("{name} must be {min} to {max} characters, not {n}"),
-            ));
-        }
+        (n < *min || n > *max).then(|| format!("{name} must be {min} to {max} characters, not {n}"))
+    })
+}
+
+fn count_problem(fields: &[(&str, u64)]) -> Option<String> {
+    fields
+        .iter()
+        .find_map(|(name, value)| (*value == 0).then(|| format!("{name} starts at 1")))
+}
+
+/// Checks a payment as the protocol file states it: text lengths and numbers
+/// (malformed otherwise), total = amount + fee with an amount above zero.
+pub fn check_pay_request(req: &PayRequest) -> Result<(), RequestProblem> {
+    if let Some(m) = length_problem(&[
+        ("terminal_id", &req.terminal_id, 1, 32),
+        ("operator", &req.operator, 1, 32),
+        ("account", &req.account, 1, 64),
+    ])
+    .or_else(|| {
+        count_problem(&[
+            ("pre_receipt_no", req.pre_receipt_no),
+            ("fiscal_receipt_no", req.fiscal_receipt_no),
+            ("shift_no", req.shift_no),
+        ])
+    }) {
+        return Err(RequestProblem::Malformed(m));
+    }
+    if req.total.checked_sub(req.fee) != Some(req.amount) || req.amount.is_zero() {
+        return Err(RequestProblem::BreaksRule(
+            "total must be amount + fee, amount above zero".into(),
+        ));
     }
     Ok(())
 }
 
+/// Texts within the lengths the protocol file gives (in characters).
+fn lengths(fields: &[(&str, &str, usize, usize)]) -> Result<(), ApiError> {
+    match length_problem(fields) {
+        Some(m) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            m,
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Document numbers start at 1.
 fn counts(fields: &[(&str, u64)]) -> Result<(), ApiError> {
-    for (name, value) in fields {
-        if *value == 0 {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::BadRequest,
-                format!("{name} starts at 1"),
-            ));
-        }
+    match count_problem(fields) {
+        Some(m) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            m,
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn same_terminal(token_terminal: &str, body_terminal: &str) -> Result<(), ApiError> {
@@ -368,24 +410,17 @@ async fn pay(
     let t = terminal(&hub, &headers)?;
     let id = id(&raw_id)?;
     let req = body(b)?;
-    lengths(&[
-        ("terminal_id", &req.terminal_id, 1, 32),
-        ("operator", &req.operator, 1, 32),
-        ("account", &req.account, 1, 64),
-    ])?;
-    counts(&[
-        ("pre_receipt_no", req.pre_receipt_no),
-        ("fiscal_receipt_no", req.fiscal_receipt_no),
-        ("shift_no", req.shift_no),
-    ])?;
-    same_terminal(&t, &req.terminal_id)?;
-    if req.total.checked_sub(req.fee) != Some(req.amount) || req.amount.is_zero() {
-        return Err(ApiError::new(
+    check_pay_request(&req).map_err(|p| match p {
+        RequestProblem::Malformed(m) => {
+            ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, m)
+        }
+        RequestProblem::BreaksRule(m) => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::InvalidPayment,
-            "total must be amount + fee, amount above zero",
-        ));
-    }
+            m,
+        ),
+    })?;
+    same_terminal(&t, &req.terminal_id)?;
     let written = blocking(&hub, move |h| Ok(h.store.pay(id, &req, Utc::now())?)).await?;
     let status = hub.sim.status(written.value(), Utc::now());
     Ok((created_or_ok(&written), axum::Json(status)).into_response())

@@ -1,12 +1,13 @@
 //! `cargo bench --bench sync`: drain 100,000 fiscalized payments from a journal to the
-//! real `paydesk-hub` on loopback with `paydesk sync --once`, and compare with the hub's
+//! reference hub (its HTTP server on loopback, on threads of this process) with the real
+//! `paydesk sync --once`, and compare with the hub's
 //! own ingest ceiling (the same 100,000 through its storage layer, no HTTP), in one run.
 //! `PAYDESK_BENCH_PAYMENTS` changes the count, `PAYDESK_BENCH_CONCURRENCY` the pushes in
 //! flight (default 8, the terminal's default).
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::SocketAddr;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::Utc;
 use paydesk::domain::money::Money;
@@ -63,35 +64,24 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    // 2. The real hub binary on a free loopback port.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    std::fs::write(
-        dir.path().join("terminals.toml"),
-        "[[terminal]]\nid = \"T-01\"\ntoken = \"bench\"\n",
+    // 2. The reference hub on a free loopback port (durable, as the binary's default).
+    let hub = paydesk::hub::server::RunningHub::start(
+        paydesk::hub::server::HubOptions {
+            tls: None,
+            db: dir.path().join("hub.sqlite"),
+            durable: true,
+            terminals: vec![paydesk::hub::server::TerminalCredential {
+                id: "T-01".into(),
+                token: "bench".into(),
+            }],
+            catalogue: paydesk::app::till::demo_catalogue("RUB"),
+            sim: Default::default(),
+            faults: Default::default(),
+        },
+        SocketAddr::from(([127, 0, 0, 1], 0)),
     )
-    .unwrap();
-    let mut hub = Command::new(env!("CARGO_BIN_EXE_paydesk-hub"))
-        .arg("--terminals")
-        .arg(dir.path().join("terminals.toml"))
-        .arg("--db")
-        .arg(dir.path().join("hub.sqlite"))
-        .args(["--listen", &addr.to_string()])
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("paydesk-hub starts");
-    let ready = Instant::now();
-    while TcpStream::connect(addr).is_err() {
-        assert!(
-            ready.elapsed() < Duration::from_secs(20),
-            "paydesk-hub did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    .expect("the hub starts");
+    let addr = hub.addr();
     std::fs::write(
         dir.path().join("config.toml"),
         format!(
@@ -112,8 +102,7 @@ fn main() {
         .status()
         .expect("paydesk sync runs");
     let drain = t.elapsed();
-    let _ = hub.kill();
-    let _ = hub.wait();
+    drop(hub);
     assert!(status.success(), "sync --once left payments queued");
     let (rows, distinct): (i64, i64) = rusqlite::Connection::open(dir.path().join("hub.sqlite"))
         .unwrap()

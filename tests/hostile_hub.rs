@@ -79,7 +79,7 @@ fn a_journal_below_the_hubs_epoch_takes_its_lease_above_it_and_delivers() {
     let first = j.due(chrono::Utc::now(), 1).unwrap().remove(0);
     let req = PayRequest {
         epoch: 5,
-        ..first.request.clone()
+        ..PayRequest::new(&first.payment, 0)
     };
     HubClient::new(&hub.url(), TOKEN, Duration::from_secs(2))
         .pay(first.id.uuid(), &req)
@@ -109,7 +109,7 @@ fn sync_once_on_a_journal_below_the_hubs_epoch_delivers_and_exits_0() {
             first.id.uuid(),
             &PayRequest {
                 epoch: 9,
-                ..first.request.clone()
+                ..PayRequest::new(&first.payment, 0)
             },
         )
         .unwrap();
@@ -186,7 +186,9 @@ fn one_journal_per_terminal_until_the_hub_rebinds_it() {
     assert_eq!(hub.state().store().count().unwrap(), 3);
 
     // The operator rebinds (the old PC is gone), with the real command.
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_paydesk-hub"))
+    // paydesk-hub is its own crate's binary, built beside paydesk by `cargo test`.
+    let hub_bin = std::path::Path::new(env!("CARGO_BIN_EXE_paydesk")).with_file_name("paydesk-hub");
+    let o = std::process::Command::new(hub_bin)
         .arg("--db")
         .arg(hub_dir.path().join("hub.sqlite"))
         .args(["terminal", "rebind", "TRAIN-01"])
@@ -299,7 +301,7 @@ fn an_absurd_epoch_is_refused_and_locks_nobody_out() {
                 due[0].id.uuid(),
                 &PayRequest {
                     epoch,
-                    ..due[0].request.clone()
+                    ..PayRequest::new(&due[0].payment, 0)
                 },
             )
             .unwrap_err();

@@ -157,7 +157,7 @@ fn the_same_id_with_another_body_is_flagged_for_support_not_retried() {
         amount: Money::parse("999").unwrap(),
         total: Money::parse("999").unwrap(),
         epoch: 1,
-        ..first.request.clone()
+        ..PayRequest::new(&first.payment, 0)
     };
     HubClient::new(&hub.url(), TOKEN, Duration::from_secs(2))
         .pay(first.id.uuid(), &forged)

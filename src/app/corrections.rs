@@ -386,7 +386,8 @@ impl Till {
                 let actor = self.actor();
                 self.journal.record_status_answer(
                     &[id],
-                    &answer,
+                    &answer.answers(),
+                    &answer.unknown,
                     &actor,
                     Utc::now(),
                     self.stuck_after,

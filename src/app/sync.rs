@@ -21,7 +21,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::domain::delivery::{AttemptOutcome, Backoff};
 use crate::hub::client::{HubClient, HubError};
-use crate::hub::protocol::MAX_BATCH;
+use crate::hub::protocol::{MAX_BATCH, PayRequest};
 use crate::journal::{
     DeliverySummary, Journal, JournalError, Lease, OpenOptions, Outgoing, PushResult,
 };
@@ -296,8 +296,7 @@ impl Syncer {
                         let Some(out) = next.lock().expect("queue lock").next() else {
                             return;
                         };
-                        let mut req = out.request.clone();
-                        req.epoch = epoch;
+                        let req = PayRequest::new(&out.payment, epoch);
                         let attempt = out.attempts + 1;
                         crate::crashpoint::stop_once("sync.push");
                         let answer = hub.pay(out.id.uuid(), &req);
@@ -329,7 +328,7 @@ impl Syncer {
                     AttemptOutcome::Delivered {
                         status: status.status,
                     },
-                    Some(status),
+                    Some(crate::domain::delivery::HubAnswer::from(&status)),
                 ),
                 Err(HubError::Fenced { message, .. }) => (AttemptOutcome::Fenced { message }, None),
                 Err(HubError::Refused { code, message }) => {
@@ -484,7 +483,8 @@ impl Syncer {
                 if let Ok(answer) = self.settings.hub.statuses(&[state.payment_id]) {
                     self.journal.record_status_answer(
                         &[],
-                        &answer,
+                        &answer.answers(),
+                        &answer.unknown,
                         &actor,
                         Utc::now(),
                         self.settings.stuck_after,
@@ -522,7 +522,8 @@ impl Syncer {
                 let actor = self.actor();
                 self.journal.record_status_answer(
                     &ids,
-                    &answer,
+                    &answer.answers(),
+                    &answer.unknown,
                     &actor,
                     Utc::now(),
                     self.settings.stuck_after,

@@ -197,16 +197,7 @@ pub struct Till {
     pub(super) secrets: Vec<String>,
 }
 
-/// The demo catalogue for a currency.
-pub fn demo_catalogue(currency: &str) -> Catalogue {
-    let text = match currency {
-        "PLN" => include_str!("../../assets/demo-catalogue-pln.toml"),
-        _ => include_str!("../../assets/demo-catalogue-rub.toml"),
-    };
-    let c: Catalogue = toml::from_str(text).expect("the demo catalogue parses");
-    c.check().expect("the demo catalogue is valid");
-    c
-}
+pub use crate::domain::operator::demo_catalogue;
 
 /// The receipt printer a `[printer]` config describes (nothing is sent to it yet).
 pub fn build_printer(config: &PrinterConfig) -> Result<ReceiptPrinter, ProfileError> {

@@ -1,5 +1,7 @@
-//! The payment hub: the protocol the terminal speaks, and the reference hub server.
+//! The payment hub from the terminal's side: the client; the protocol's wire types and
+//! the reference hub (crates of their own) re-exported.
 
 pub mod client;
-pub mod protocol;
-pub mod server;
+
+pub use paydesk_hub as server;
+pub use paydesk_protocol as protocol;

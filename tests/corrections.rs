@@ -505,32 +505,7 @@ fn support_finds_a_stuck_payment_shows_its_timeline_and_writes_the_email_from_th
 /// A config for a terminal talking to `url` with `token` (training mode off; the
 /// catalogue cached in the journal by an earlier training run).
 fn remote_config(dir: &std::path::Path, url: &str, token: &str) -> Config {
-    use paydesk::app::config::{ConfigFile, HubSection, JournalSection, TerminalSection};
-    let file = ConfigFile {
-        language: Some(Lang::En),
-        timezone: Some("UTC".into()),
-        shop: Some(paydesk::domain::receipt::Shop {
-            name: "Romashka LLC".into(),
-            tax_id: "7701234567".into(),
-            address: String::new(),
-        }),
-        terminal: Some(TerminalSection {
-            id: Some("TRAIN-01".into()),
-            ..Default::default()
-        }),
-        journal: Some(JournalSection {
-            path: Some(dir.join("journal.sqlite")),
-            busy_timeout_ms: Some(300),
-        }),
-        printer: Some(paydesk::app::config::PrinterSection::default()),
-        hub: Some(HubSection {
-            url: Some(url.into()),
-            token: Some(token.into()),
-            ..Default::default()
-        }),
-        ..ConfigFile::default()
-    };
-    Config::resolve(file, false, &dir.join("config.toml")).unwrap()
+    common::resolve(dir, common::hub_config_file(dir, url, token))
 }
 
 #[test]

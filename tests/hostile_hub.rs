@@ -185,17 +185,11 @@ fn one_journal_per_terminal_until_the_hub_rebinds_it() {
     );
     assert_eq!(hub.state().store().count().unwrap(), 3);
 
-    // The operator rebinds (the old PC is gone), with the real command.
-    // paydesk-hub is its own crate's binary, built beside paydesk by `cargo test`.
-    let hub_bin = std::path::Path::new(env!("CARGO_BIN_EXE_paydesk")).with_file_name("paydesk-hub");
-    let o = std::process::Command::new(hub_bin)
-        .arg("--db")
-        .arg(hub_dir.path().join("hub.sqlite"))
-        .args(["terminal", "rebind", "TRAIN-01"])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", out(&o).1);
-    assert!(out(&o).0.contains("no longer bound"), "{}", out(&o).0);
+    // The operator rebinds (the old PC is gone): what `paydesk-hub terminal rebind`
+    // does (its own crate tests the binary).
+    let said =
+        paydesk::hub::server::rebind(&hub_dir.path().join("hub.sqlite"), "TRAIN-01").unwrap();
+    assert!(said.contains("no longer bound"), "{said}");
 
     let mut s = Syncer::open(settings(&hub.url(), &new.path().join("journal.sqlite"))).unwrap();
     s.round().unwrap();

@@ -412,7 +412,7 @@ fn the_monthly_settlement_sums_each_principal_and_lists_what_the_hub_has_not_con
     let tz = chrono_tz::Europe::Moscow;
     let mut months = Vec::new();
     for month in ["2026-10", "2026-11"] {
-        let (from, to) = paydesk::report::command::month_range(month, tz).unwrap();
+        let (from, to) = paydesk::domain::period::month_range(month, tz).unwrap();
         let lines = journal.settlement(from, to).unwrap();
         // By hand: accepted payments of the month, per legal entity.
         let mut expected: std::collections::BTreeMap<String, (u64, i64, i64)> = Default::default();

@@ -886,34 +886,15 @@ fn wrong_pins_lock_the_user_and_a_cashier_is_denied_the_reports_screen() {
 /// A config that talks to a hub at `url` as terminal TRAIN-01 (not training mode; the
 /// catalogue is the one cached in the journal), slow retries unless asked.
 fn hub_config(dir: &std::path::Path, url: &str) -> Config {
-    use paydesk::app::config::{ConfigFile, HubSection, JournalSection, TerminalSection};
-    let file = ConfigFile {
-        language: Some(Lang::En),
-        timezone: Some("UTC".into()),
-        shop: Some(paydesk::domain::receipt::Shop {
-            name: "Romashka LLC".into(),
-            tax_id: "7701234567".into(),
-            address: "1 Sample St".into(),
-        }),
-        terminal: Some(TerminalSection {
-            id: Some("TRAIN-01".into()),
-            ..Default::default()
-        }),
-        journal: Some(JournalSection {
-            path: Some(dir.join("journal.sqlite")),
-            busy_timeout_ms: Some(300),
-        }),
-        printer: Some(paydesk::app::config::PrinterSection::default()),
-        hub: Some(HubSection {
-            url: Some(url.into()),
-            token: Some("train-token".into()),
-            retry_base_ms: Some(60_000),
-            retry_cap_ms: Some(60_000),
-            ..Default::default()
-        }),
-        ..ConfigFile::default()
-    };
-    Config::resolve(file, false, &dir.join("config.toml")).unwrap()
+    let mut file = common::hub_config_file(dir, url, "train-token");
+    if let Some(shop) = file.shop.as_mut() {
+        shop.address = "1 Sample St".into();
+    }
+    if let Some(hub) = file.hub.as_mut() {
+        hub.retry_base_ms = Some(60_000);
+        hub.retry_cap_ms = Some(60_000);
+    }
+    common::resolve(dir, file)
 }
 
 #[test]

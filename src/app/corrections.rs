@@ -134,8 +134,12 @@ impl Till {
     /// text for the central office.
     pub fn report_missing_payment(&mut self, m: &MissingPayment) -> Result<String, FlowError> {
         self.require_correction_rights()?;
-        let when = crate::report::command::parse_when(&m.when, self.docs.tz, false)
-            .ok_or(MissingPaymentError::When)?;
+        let when = crate::domain::period::parse_when(
+            &m.when,
+            self.docs.tz,
+            crate::domain::period::DayEdge::Start,
+        )
+        .ok_or(MissingPaymentError::When)?;
         for (value, name) in [
             (&m.account, "account"),
             (&m.operator, "operator"),

@@ -164,6 +164,15 @@ pub(super) enum Printing {
     Copy,
 }
 
+/// A payment's own documents, printed between two journal commits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Document {
+    /// The slip the customer signs.
+    PreReceipt,
+    /// The receipt after the cash.
+    FiscalReceipt,
+}
+
 /// Who is using the till.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Session {
@@ -665,10 +674,44 @@ impl Till {
 
     fn finish_pre_receipt(&mut self, p: Payment) -> Result<Step, FlowError> {
         let doc = receipt::pre_receipt(&self.docs, &p, Utc::now())?;
-        let printed = self.print(&doc, CashDrawer::Closed)?;
-        crashpoint::hit("pre_receipt.printed");
-        let p = self.record(&p, PaymentEvent::PreReceiptPrinted)?;
-        crashpoint::hit("pre_receipt.done");
+        self.print_then_record(p, &doc, CashDrawer::Closed, Document::PreReceipt)
+    }
+
+    /// The second half of "about to, then done" for a payment's document: print it
+    /// (the printer vouching for it as far as it can), then journal that it printed.
+    /// A crash between the two is what the recovery question asks about. A fiscal
+    /// receipt a printer cannot vouch for stays "printing" for the cashier's answer.
+    fn print_then_record(
+        &mut self,
+        p: Payment,
+        doc: &receipt::Document,
+        drawer: CashDrawer,
+        which: Document,
+    ) -> Result<Step, FlowError> {
+        let (printed_point, done_point, event) = match which {
+            Document::PreReceipt => (
+                "pre_receipt.printed",
+                "pre_receipt.done",
+                PaymentEvent::PreReceiptPrinted,
+            ),
+            Document::FiscalReceipt => {
+                ("fiscal.printed", "fiscal.done", PaymentEvent::FiscalPrinted)
+            }
+        };
+        let printed = self.print(doc, drawer)?;
+        crashpoint::hit(printed_point);
+        if which == Document::FiscalReceipt && printed.confirmation == Confirmation::Nothing {
+            // The printer cannot say whether the whole receipt came out: the payment
+            // counts as fiscalized only once the cashier says so (the recovery
+            // question "was receipt No. N printed and handed over?"). The signature
+            // vouches for a pre-receipt.
+            return Ok(Step {
+                payment: p,
+                printed: Some(printed),
+            });
+        }
+        let p = self.record(&p, event)?;
+        crashpoint::hit(done_point);
         Ok(Step {
             payment: p,
             printed: Some(printed),
@@ -744,23 +787,8 @@ impl Till {
             doc.mark_copy(self.docs.lang);
         }
         // The drawer opens with the first fiscal receipt only, never with a copy.
-        let printed = self.print(&doc, self.drawer_for(printing))?;
-        crashpoint::hit("fiscal.printed");
-        if printed.confirmation == Confirmation::Nothing {
-            // The printer cannot say whether the whole receipt came out: the payment
-            // counts as fiscalized only once the cashier says so (the recovery
-            // question "was receipt No. N printed and handed over?").
-            return Ok(Step {
-                payment: p,
-                printed: Some(printed),
-            });
-        }
-        let p = self.record(&p, PaymentEvent::FiscalPrinted)?;
-        crashpoint::hit("fiscal.done");
-        Ok(Step {
-            payment: p,
-            printed: Some(printed),
-        })
+        let drawer = self.drawer_for(printing);
+        self.print_then_record(p, &doc, drawer, Document::FiscalReceipt)
     }
 
     /// Whether a document that moves cash opens the drawer: the first print only,

@@ -2,7 +2,6 @@
 //! X/Z and the monthly settlement join it). The rows come from
 //! [`crate::journal::report`]; this module only presents them.
 
-pub mod command;
 pub mod support;
 
 use std::path::Path;
@@ -27,9 +26,7 @@ pub enum ExportError {
     },
 }
 
-fn local(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string()
-}
+use crate::domain::time::local;
 
 fn number(n: Option<u64>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()

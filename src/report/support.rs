@@ -9,9 +9,7 @@ use crate::domain::receipt::Shop;
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::support::{SupportRow, Trouble};
 
-fn local(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string()
-}
+use crate::domain::time::local;
 
 /// Why a payment is on the support list, in words.
 pub fn trouble(lang: Lang, t: Trouble) -> &'static str {

@@ -9,9 +9,9 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 use crate::domain::operator::Catalogue;
+use crate::domain::period::{DayEdge, parse_when};
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::report::{PaymentsFilter, ReportRow, StatusFilter, Totals};
-use crate::report::command::parse_when;
 
 use super::style;
 
@@ -124,11 +124,11 @@ impl ReportsState {
     }
 
     fn filter(&self, lang: Lang, tz: Tz) -> Result<PaymentsFilter, String> {
-        let when = |v: &str, end: bool| -> Result<DateTime<Utc>, String> {
-            parse_when(v, tz, end).ok_or_else(|| lang.fill(T::ErrReportDate, &[("value", &v)]))
+        let when = |v: &str, edge: DayEdge| -> Result<DateTime<Utc>, String> {
+            parse_when(v, tz, edge).ok_or_else(|| lang.fill(T::ErrReportDate, &[("value", &v)]))
         };
-        let from = when(&self.from, false)?;
-        let to = when(&self.to, true)?;
+        let from = when(&self.from, DayEdge::Start)?;
+        let to = when(&self.to, DayEdge::End)?;
         if to <= from {
             return Err(lang.fill(T::ErrReportRange, &[("from", &self.from), ("to", &self.to)]));
         }

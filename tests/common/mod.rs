@@ -136,6 +136,42 @@ pub fn start_hub(dir: &Path, token: &str, sim: Simulation, faults: Faults) -> Ru
     .unwrap()
 }
 
+/// The config of terminal TRAIN-01 delivering to a real hub at `url` with `token`
+/// (English, UTC, the journal in `dir`, the virtual printer), as a file's contents:
+/// change what a test needs, then [`resolve`] it.
+pub fn hub_config_file(dir: &Path, url: &str, token: &str) -> ConfigFile {
+    use paydesk::app::config::{HubSection, TerminalSection};
+    ConfigFile {
+        language: Some(Lang::En),
+        timezone: Some("UTC".into()),
+        shop: Some(paydesk::domain::receipt::Shop {
+            name: "Romashka LLC".into(),
+            tax_id: "7701234567".into(),
+            address: String::new(),
+        }),
+        terminal: Some(TerminalSection {
+            id: Some("TRAIN-01".into()),
+            ..Default::default()
+        }),
+        journal: Some(JournalSection {
+            path: Some(dir.join("journal.sqlite")),
+            busy_timeout_ms: Some(300),
+        }),
+        printer: Some(PrinterSection::default()),
+        hub: Some(HubSection {
+            url: Some(url.into()),
+            token: Some(token.into()),
+            ..Default::default()
+        }),
+        ..ConfigFile::default()
+    }
+}
+
+/// A config file's contents resolved as if the file were `dir/config.toml`.
+pub fn resolve(dir: &Path, file: ConfigFile) -> Config {
+    Config::resolve(file, false, &dir.join("config.toml")).unwrap()
+}
+
 /// A config resolved in memory (no file) for in-process tests.
 pub fn config_in(dir: &Path, lang: Lang) -> Config {
     let file = ConfigFile {

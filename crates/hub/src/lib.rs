@@ -115,6 +115,22 @@ impl HubState {
     }
 }
 
+/// `paydesk-hub terminal rebind`: forgets which journal delivers for `terminal` in the
+/// store at `db` (its old PC or journal is gone for good); the next journal to deliver
+/// for it is bound. Returns what happened, in words.
+pub fn rebind(db: &std::path::Path, terminal: &str) -> Result<String, String> {
+    if !db.is_file() {
+        return Err(format!("{} is not a hub store", db.display()));
+    }
+    let store = Store::open(db, true).map_err(|e| format!("{}: {e}", db.display()))?;
+    Ok(match store.unbind(terminal).map_err(|e| e.to_string())? {
+        Some(old) => format!(
+            "terminal {terminal} is no longer bound to journal {old}: the next journal to deliver for it is bound"
+        ),
+        None => format!("terminal {terminal} was not bound to a journal: nothing to do"),
+    })
+}
+
 /// An error answer.
 struct ApiError(StatusCode, ErrorBody);
 

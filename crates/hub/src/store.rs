@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
@@ -125,19 +125,34 @@ impl<T> Written<T> {
     }
 }
 
+/// What an id has been used for so far.
+enum Seen {
+    /// Never: store it.
+    New,
+    /// With this very body: answer with what is stored.
+    Replay,
+}
+
+/// The rule of every write by id (payments, corrections): the same id with the same
+/// body is a replay of the stored one; with another body it is a conflict, never a
+/// second write.
+fn idempotent(id: Uuid, stored: Option<&str>, body: &str) -> Result<Seen, StoreError> {
+    match stored {
+        None => Ok(Seen::New),
+        Some(b) if b == body => Ok(Seen::Replay),
+        Some(_) => Err(StoreError::Conflict(id)),
+    }
+}
+
 /// The hub's SQLite store (one connection; callers serialise through the mutex).
 pub struct Store {
     conn: Mutex<Connection>,
 }
 
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
+use crate::domain::time::stored as ts;
 
 fn parse_ts(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
+    crate::domain::time::parse_stored(s).unwrap_or_default()
 }
 
 const SCHEMA: &str = r#"
@@ -387,14 +402,16 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let created = match existing {
-            // Another terminal's payment is never touched nor shown: the id is taken.
+        // Another terminal's payment is never touched nor shown: the id is taken.
+        let existing = match existing {
             Some((_, terminal)) if terminal != req.terminal_id => {
                 return Err(StoreError::Conflict(id));
             }
-            Some((b, _)) if b == body => false,
-            Some(_) => return Err(StoreError::Conflict(id)),
-            None => {
+            other => other.map(|(body, _)| body),
+        };
+        let created = match idempotent(id, existing.as_deref(), &body)? {
+            Seen::Replay => false,
+            Seen::New => {
                 // Two journals numbering one terminal (a copy of a journal on a second
                 // PC) show up as a number given twice: refused, and said.
                 let other: Option<String> = tx
@@ -511,10 +528,9 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let created = match existing {
-            Some(b) if b == body => false,
-            Some(_) => return Err(StoreError::Conflict(id)),
-            None => {
+        let created = match idempotent(id, existing.as_deref(), &body)? {
+            Seen::Replay => false,
+            Seen::New => {
                 let exists: bool = tx
                     .query_row(
                         "SELECT 1 FROM payments WHERE id = ?1",

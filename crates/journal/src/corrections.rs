@@ -108,9 +108,7 @@ pub struct Refund {
 }
 
 fn ts(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
+    crate::domain::time::parse_stored(s).unwrap_or_default()
 }
 
 fn event(

@@ -32,7 +32,7 @@ mod verify;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{
     Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
 };
@@ -222,7 +222,7 @@ pub struct Journal {
 
 /// The timestamp format of every `*_at` column: UTC, milliseconds, sortable as text.
 pub fn timestamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+    domain::time::stored(t)
 }
 
 /// Below this much free space an I/O error is taken for a full disk: SQLite says

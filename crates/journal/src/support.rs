@@ -61,8 +61,7 @@ pub struct SupportRow {
 }
 
 fn ts(s: Option<String>) -> Option<DateTime<Utc>> {
-    s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
-        .map(|t| t.with_timezone(&Utc))
+    s.as_deref().and_then(crate::domain::time::parse_stored)
 }
 
 const COLUMNS: &str =

@@ -8,5 +8,7 @@ pub mod hub;
 pub mod money;
 pub mod operator;
 pub mod payment;
+pub mod period;
 pub mod receipt;
+pub mod time;
 pub mod user;

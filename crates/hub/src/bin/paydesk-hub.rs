@@ -177,17 +177,7 @@ fn rate(name: &str, r: f64) -> Result<f64, String> {
 }
 
 fn rebind(db: &std::path::Path, terminal: &str) -> Result<(), String> {
-    if !db.is_file() {
-        return Err(format!("{} is not a hub store", db.display()));
-    }
-    let store =
-        paydesk_hub::store::Store::open(db, true).map_err(|e| format!("{}: {e}", db.display()))?;
-    match store.unbind(terminal).map_err(|e| e.to_string())? {
-        Some(old) => println!(
-            "terminal {terminal} is no longer bound to journal {old}: the next journal to deliver for it is bound"
-        ),
-        None => println!("terminal {terminal} was not bound to a journal: nothing to do"),
-    }
+    println!("{}", paydesk_hub::rebind(db, terminal)?);
     Ok(())
 }
 

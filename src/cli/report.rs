@@ -4,12 +4,12 @@ use crate::domain::user::Action;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::app::config::Config;
 use crate::app::messages;
+use crate::domain::period::{DayEdge, month_range, parse_when};
 use crate::i18n::{Lang, T};
 use crate::journal::report::{PaymentsFilter, StatusFilter};
 use crate::journal::{Journal, OpenOptions};
@@ -55,7 +55,7 @@ fn shift(config: &Config, journal: &mut Journal, args: &ShiftArgs, actor: &str) 
                     None,
                     &config.currency,
                 );
-                return bad(format!("--counted {text}: {why}"));
+                return super::fail_input(format!("--counted {text}: {why}"));
             }
         };
         journal.close_shift(&config.terminal_id, counted, actor)
@@ -66,7 +66,7 @@ fn shift(config: &Config, journal: &mut Journal, args: &ShiftArgs, actor: &str) 
         Ok(r) => {
             print!(
                 "{}",
-                super::shift_text(&r, lang, config.tz, &config.currency, 48)
+                crate::report::shift_text(&r, lang, config.tz, &config.currency, 48)
             );
             ExitCode::SUCCESS
         }
@@ -88,32 +88,17 @@ pub struct SettlementArgs {
     pub out: PathBuf,
 }
 
-/// The first instant of a month and of the next one, in the shop's zone.
-pub fn month_range(text: &str, tz: Tz) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let first = NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d").ok()?;
-    if text.trim().len() != 7 {
-        return None;
-    }
-    let next = first.checked_add_months(chrono::Months::new(1))?;
-    let at = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-    };
-    Some((at(first)?, at(next)?))
-}
-
 fn settlement(config: &Config, journal: &Journal, args: &SettlementArgs) -> ExitCode {
     let lang = config.lang;
     let mut months = Vec::new();
     for m in &args.month {
         let Some((from, to)) = month_range(m, config.tz) else {
-            return bad(lang.fill(T::ErrReportMonth, &[("value", m)]));
+            return super::fail_input(lang.fill(T::ErrReportMonth, &[("value", m)]));
         };
         let lines = journal.settlement(from, to);
         let unconfirmed = journal.unconfirmed(from, to);
         match (lines, unconfirmed) {
-            (Ok(lines), Ok(unconfirmed)) => months.push(super::SettlementMonth {
+            (Ok(lines), Ok(unconfirmed)) => months.push(crate::report::SettlementMonth {
                 month: m.trim().to_string(),
                 lines,
                 unconfirmed,
@@ -124,7 +109,7 @@ fn settlement(config: &Config, journal: &Journal, args: &SettlementArgs) -> Exit
             }
         }
     }
-    match super::settlement_xlsx(&months, lang, config.tz, &args.out) {
+    match crate::report::settlement_xlsx(&months, lang, config.tz, &args.out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("paydesk: {e}");
@@ -170,40 +155,6 @@ pub struct PaymentsArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Exit code for input the user must correct.
-const EXIT_BAD_INPUT: u8 = 2;
-
-fn bad(msg: String) -> ExitCode {
-    eprintln!("paydesk: {msg}");
-    ExitCode::from(EXIT_BAD_INPUT)
-}
-
-/// A date or date-time in the shop's zone; `end` makes a bare date mean the end of
-/// that day (the next midnight).
-pub fn parse_when(text: &str, tz: Tz, end: bool) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    let naive = if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        let d = if end {
-            d.checked_add_days(Days::new(1))?
-        } else {
-            d
-        };
-        d.and_hms_opt(0, 0, 0)?
-    } else {
-        [
-            "%Y-%m-%d %H:%M",
-            "%Y-%m-%d %H:%M:%S",
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%dT%H:%M:%S",
-        ]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())?
-    };
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// Checks the arguments into a filter, or says what is wrong.
 pub fn filter(
     args: &PaymentsArgs,
@@ -211,11 +162,11 @@ pub fn filter(
     tz: Tz,
     operators: &[String],
 ) -> Result<PaymentsFilter, String> {
-    let when = |v: &str, end: bool| {
-        parse_when(v, tz, end).ok_or_else(|| lang.fill(T::ErrReportDate, &[("value", &v)]))
+    let when = |v: &str, edge: DayEdge| {
+        parse_when(v, tz, edge).ok_or_else(|| lang.fill(T::ErrReportDate, &[("value", &v)]))
     };
-    let from = when(&args.from, false)?;
-    let to = when(&args.to, true)?;
+    let from = when(&args.from, DayEdge::Start)?;
+    let to = when(&args.to, DayEdge::End)?;
     if to <= from {
         return Err(lang.fill(T::ErrReportRange, &[("from", &args.from), ("to", &args.to)]));
     }
@@ -270,7 +221,7 @@ pub fn filter(
 }
 
 /// Runs `paydesk report …`.
-pub fn run(
+pub(super) fn run(
     config: Config,
     command: ReportCommand,
     creds: Option<&crate::app::access::Credentials>,
@@ -296,7 +247,7 @@ pub fn run(
     let actor = match crate::app::access::authorize(&mut journal, creds, action, &config.cashier) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("paydesk: {}", crate::cli::explain(lang, &e));
+            eprintln!("paydesk: {}", super::explain(lang, &e));
             return ExitCode::FAILURE;
         }
     };
@@ -325,10 +276,10 @@ pub fn run(
     }
     let f = match filter(&args, lang, config.tz, &operators) {
         Ok(f) => f,
-        Err(msg) => return bad(msg),
+        Err(msg) => return super::fail_input(msg),
     };
     if args.format == Format::Xlsx && args.out.is_none() {
-        return bad(lang.t(T::ErrReportXlsxNeedsOut).to_string());
+        return super::fail_input(lang.t(T::ErrReportXlsxNeedsOut).to_string());
     }
     let rows = match journal.payments_report(&f) {
         Ok(r) => r,
@@ -340,13 +291,13 @@ pub fn run(
     let written = match args.format {
         Format::Xlsx => {
             let path = args.out.as_ref().expect("checked above");
-            super::xlsx(&rows, lang, config.tz, path).map_err(|e| e.to_string())
+            crate::report::xlsx(&rows, lang, config.tz, path).map_err(|e| e.to_string())
         }
         Format::Csv | Format::Text => {
             let text = if args.format == Format::Csv {
-                super::csv(&rows, lang, config.tz)
+                crate::report::csv(&rows, lang, config.tz)
             } else {
-                super::text(&rows, lang, config.tz, &config.currency, 48)
+                crate::report::text(&rows, lang, config.tz, &config.currency, 48)
             };
             match &args.out {
                 Some(path) => crate::files::write_private(path, text.as_bytes())

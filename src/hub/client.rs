@@ -11,8 +11,11 @@
 //! - only the protocol's defined final answers are final; anything else unexpected is
 //!   "unknown" and retried.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 use uuid::Uuid;
 
 use super::protocol::{
@@ -75,32 +78,42 @@ impl HubError {
 }
 
 /// Certificates trusted for the hub's HTTPS instead of the public roots.
-type Roots = std::sync::Arc<Vec<ureq::tls::Certificate<'static>>>;
+type Roots = Arc<rustls::RootCertStore>;
 
 /// A connection to one hub for one terminal.
 #[derive(Clone)]
 pub struct HubClient {
-    agent: ureq::Agent,
+    http: reqwest::blocking::Client,
     base: String,
     auth: String,
     roots: Option<Roots>,
 }
 
-fn agent(timeout: Duration, roots: Option<&Roots>) -> ureq::Agent {
-    let mut tls = ureq::tls::TlsConfig::builder();
-    if let Some(r) = roots {
-        tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(r));
+/// The public roots (Mozilla's, compiled in: no system certificate store is needed).
+fn public_roots() -> rustls::RootCertStore {
+    rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     }
-    ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            // A redirect is returned as it is, never followed.
-            .max_redirects(0)
-            .timeout_global(Some(timeout))
-            .user_agent(concat!("paydesk/", env!("CARGO_PKG_VERSION")))
-            .tls_config(tls.build())
-            .build(),
-    )
+}
+
+/// The HTTP client: rustls with ring, HTTP/1.1, no redirects, one deadline per request.
+fn http_client(timeout: Duration, roots: Option<&Roots>) -> reqwest::blocking::Client {
+    let roots = roots.map_or_else(|| Arc::new(public_roots()), Arc::clone);
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("ring supports the default TLS versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    reqwest::blocking::Client::builder()
+        .tls_backend_preconfigured(tls)
+        // A redirect is returned as it is, never followed.
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .user_agent(concat!("paydesk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("the HTTP client's settings are fixed and valid")
 }
 
 /// The hub's HTTP answer, before anything in it is trusted.
@@ -195,35 +208,63 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-fn transport_error(e: ureq::Error) -> HubError {
-    match e {
-        // Bytes came back but are not a trustworthy answer (an unknown certificate):
-        // not an outage.
-        ureq::Error::Io(ref io) if io.kind() == std::io::ErrorKind::InvalidData => {
-            HubError::Unknown(e.to_string())
+/// The error and every cause under it: reqwest's own words are short ("error
+/// sending request"), the reason (refused, certificate unknown) is in the causes.
+fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
         }
-        ureq::Error::Io(_)
-        | ureq::Error::Timeout(_)
-        | ureq::Error::HostNotFound
-        | ureq::Error::ConnectionFailed => HubError::Unreachable(e.to_string()),
-        other => HubError::Unknown(other.to_string()),
+        cause = c.source();
+    }
+    text
+}
+
+/// True when a TLS layer under `e` refused what the hub sent (an unknown certificate).
+fn is_tls_refusal(e: &(dyn std::error::Error + 'static)) -> bool {
+    if e.downcast_ref::<rustls::Error>().is_some() {
+        return true;
+    }
+    // An I/O error's `source` skips the error it wraps (connectors nest them): look
+    // inside instead.
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        return match io.get_ref() {
+            Some(inner) => is_tls_refusal(inner),
+            None => io.kind() == std::io::ErrorKind::InvalidData,
+        };
+    }
+    e.source().is_some_and(is_tls_refusal)
+}
+
+fn transport_error(e: reqwest::Error) -> HubError {
+    // The URL may carry a password; the error is worded without it.
+    let e = e.without_url();
+    let text = with_causes(&e);
+    if is_tls_refusal(&e) {
+        // Bytes came back but are not a trustworthy answer: not an outage.
+        HubError::Unknown(text)
+    } else if e.is_connect() || e.is_timeout() || e.is_request() {
+        HubError::Unreachable(text)
+    } else {
+        HubError::Unknown(text)
     }
 }
 
-fn raw(
-    result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-) -> Result<RawAnswer, HubError> {
-    let mut response = result.map_err(transport_error)?;
+fn raw(result: Result<reqwest::blocking::Response, reqwest::Error>) -> Result<RawAnswer, HubError> {
+    let response = result.map_err(transport_error)?;
     let status = response.status().as_u16();
     let location = response
         .headers()
-        .get("location")
+        .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let body = response
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| HubError::Unreachable(format!("reading the answer: {e}")))?;
+    let body = response.text().map_err(|e| {
+        HubError::Unreachable(format!("reading the answer: {}", with_causes(&e.without_url())))
+    })?;
     Ok(RawAnswer {
         status,
         location,
@@ -237,7 +278,7 @@ impl HubClient {
     /// public roots.
     pub fn new(base: &str, token: &str, timeout: Duration) -> HubClient {
         HubClient {
-            agent: agent(timeout, None),
+            http: http_client(timeout, None),
             base: base.trim_end_matches('/').to_string(),
             auth: format!("Bearer {token}"),
             roots: None,
@@ -252,19 +293,19 @@ impl HubClient {
         timeout: Duration,
         ca_pem: &[u8],
     ) -> Result<HubClient, String> {
-        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(ca_pem)
-            .filter_map(|item| match item {
-                Ok(ureq::tls::PemItem::Certificate(c)) => Some(Ok(c)),
-                Ok(_) => None,
-                Err(e) => Some(Err(e.to_string())),
-            })
-            .collect::<Result<_, _>>()?;
-        if certs.is_empty() {
+        let mut store = rustls::RootCertStore::empty();
+        for item in CertificateDer::pem_slice_iter(ca_pem) {
+            let cert = item.map_err(|e| format!("not a PEM certificate file ({e})"))?;
+            store
+                .add(cert)
+                .map_err(|e| format!("a certificate in it cannot be used ({e})"))?;
+        }
+        if store.is_empty() {
             return Err("no certificate in it (expected PEM \"BEGIN CERTIFICATE\" blocks)".into());
         }
-        let roots = std::sync::Arc::new(certs);
+        let roots = Arc::new(store);
         Ok(HubClient {
-            agent: agent(timeout, Some(&roots)),
+            http: http_client(timeout, Some(&roots)),
             base: base.trim_end_matches('/').to_string(),
             auth: format!("Bearer {token}"),
             roots: Some(roots),
@@ -274,7 +315,7 @@ impl HubClient {
     /// The same hub, token and trust with another per-request timeout.
     pub fn with_timeout(&self, timeout: Duration) -> HubClient {
         HubClient {
-            agent: agent(timeout, self.roots.as_ref()),
+            http: http_client(timeout, self.roots.as_ref()),
             ..self.clone()
         }
     }
@@ -288,28 +329,39 @@ impl HubClient {
         format!("{}{path}", self.base)
     }
 
-    fn put<B: serde::Serialize>(&self, path: &str, body: &B) -> Result<RawAnswer, HubError> {
+    fn send<B: serde::Serialize>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &B,
+    ) -> Result<RawAnswer, HubError> {
+        let body = serde_json::to_vec(body).map_err(|e| HubError::Unknown(e.to_string()))?;
         raw(self
-            .agent
-            .put(&self.url(path))
-            .header("Authorization", &self.auth)
-            .send_json(body))
+            .http
+            .request(method, self.url(path))
+            .header(reqwest::header::AUTHORIZATION, &self.auth)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send())
+    }
+
+    fn put<B: serde::Serialize>(&self, path: &str, body: &B) -> Result<RawAnswer, HubError> {
+        self.send(reqwest::Method::PUT, path, body)
     }
 
     fn post<B: serde::Serialize>(&self, path: &str, body: &B) -> Result<RawAnswer, HubError> {
-        raw(self
-            .agent
-            .post(&self.url(path))
-            .header("Authorization", &self.auth)
-            .send_json(body))
+        self.send(reqwest::Method::POST, path, body)
     }
 
-    fn get(&self, path: &str) -> Result<RawAnswer, HubError> {
-        raw(self
-            .agent
-            .get(&self.url(path))
-            .header("Authorization", &self.auth)
-            .call())
+    fn get(&self, path: &str, etag: Option<&str>) -> Result<RawAnswer, HubError> {
+        let mut req = self
+            .http
+            .get(self.url(path))
+            .header(reqwest::header::AUTHORIZATION, &self.auth);
+        if let Some(tag) = etag {
+            req = req.header(reqwest::header::IF_NONE_MATCH, format!("\"{tag}\""));
+        }
+        raw(req.send())
     }
 
     /// Delivers a payment (idempotent by `id`). The answer must be about this
@@ -355,7 +407,7 @@ impl HubClient {
 
     /// Where a correction request stands.
     pub fn correction(&self, id: Uuid) -> Result<CorrectionState, HubError> {
-        let answer = self.get(&format!("/v1/corrections/{id}"))?;
+        let answer = self.get(&format!("/v1/corrections/{id}"), None)?;
         let state: CorrectionState = classify(&answer, CORRECTION_FINALS)?;
         if state.id != id {
             return Err(HubError::Unknown(format!(
@@ -399,14 +451,7 @@ impl HubClient {
 
     /// The catalogue, or `None` when `etag` is still current.
     pub fn catalogue(&self, etag: Option<&str>) -> Result<Option<CatalogueResponse>, HubError> {
-        let mut req = self
-            .agent
-            .get(&self.url("/v1/operators"))
-            .header("Authorization", &self.auth);
-        if let Some(tag) = etag {
-            req = req.header("If-None-Match", &format!("\"{tag}\""));
-        }
-        let answer = raw(req.call())?;
+        let answer = self.get("/v1/operators", etag)?;
         if answer.status == 304 {
             return Ok(None);
         }

@@ -263,7 +263,10 @@ fn raw(result: Result<reqwest::blocking::Response, reqwest::Error>) -> Result<Ra
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let body = response.text().map_err(|e| {
-        HubError::Unreachable(format!("reading the answer: {}", with_causes(&e.without_url())))
+        HubError::Unreachable(format!(
+            "reading the answer: {}",
+            with_causes(&e.without_url())
+        ))
     })?;
     Ok(RawAnswer {
         status,

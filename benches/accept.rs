@@ -47,13 +47,13 @@ fn main() {
     let config = Config::resolve(file, false, &dir.path().join("config.toml")).expect("config");
     let mut till = Till::open(&config).expect("till");
     let quote = entry::validate(
-        till.catalogue(),
+        till.rules().catalogue(),
         &PaymentInput {
             operator_code: Some("DOMRU".into()),
             account: "123456789012".into(),
             amount: "1500.50".into(),
         },
-        till.max_payment(),
+        till.rules().max_payment(),
     )
     .expect("quote");
     let tendered = Money::parse("2000").unwrap();
@@ -70,10 +70,10 @@ fn main() {
     let mut insert = Vec::with_capacity(ITERATIONS);
     for i in 0..WARMUP + ITERATIONS {
         let t = Instant::now();
-        let step = till.print_pre_receipt(&quote).unwrap();
+        let step = till.payments().print_pre_receipt(&quote).unwrap();
         let id = step.payment.id();
-        till.customer_signed(id).unwrap();
-        let done = till.take_cash(id, tendered).unwrap();
+        till.payments().customer_signed(id).unwrap();
+        let done = till.payments().take_cash(id, tendered).unwrap();
         let a = t.elapsed();
         assert!(done.payment.state.fiscal().is_some());
 

@@ -64,26 +64,30 @@ fn pin(s: &str) -> Pin {
 /// logged in, a shift open with 1,000.00.
 fn staffed_till(config: &Config) -> Till {
     let mut till = Till::open(config).unwrap();
-    till.add_user(&UserName::parse("Ada").unwrap(), Role::Admin, &pin("1111"))
+    till.users()
+        .add(&UserName::parse("Ada").unwrap(), Role::Admin, &pin("1111"))
         .unwrap();
     let mut till = Till::open(config).unwrap();
-    till.login("Ada", &pin("1111")).unwrap();
-    till.add_user(
-        &UserName::parse("Max").unwrap(),
-        Role::ShiftManager,
-        &pin("3333"),
-    )
-    .unwrap();
-    till.add_user(
-        &UserName::parse("Olga").unwrap(),
-        Role::Cashier,
-        &pin("2222"),
-    )
-    .unwrap();
-    till.login("Max", &pin("3333")).unwrap();
-    till.open_shift(Money::from_minor(100_000).unwrap())
+    till.users().login("Ada", &pin("1111")).unwrap();
+    till.users()
+        .add(
+            &UserName::parse("Max").unwrap(),
+            Role::ShiftManager,
+            &pin("3333"),
+        )
         .unwrap();
-    till.login("Olga", &pin("2222")).unwrap();
+    till.users()
+        .add(
+            &UserName::parse("Olga").unwrap(),
+            Role::Cashier,
+            &pin("2222"),
+        )
+        .unwrap();
+    till.users().login("Max", &pin("3333")).unwrap();
+    till.shifts()
+        .open(Money::from_minor(100_000).unwrap())
+        .unwrap();
+    till.users().login("Olga", &pin("2222")).unwrap();
     till
 }
 
@@ -117,7 +121,7 @@ fn ask(
     new_account: Option<&str>,
     approver: Option<(&str, &str)>,
 ) -> Result<paydesk::app::corrections::CorrectionDone, FlowError> {
-    till.request_correction(&CorrectionInput {
+    till.corrections().request_correction(&CorrectionInput {
         payment: id,
         kind,
         receipt: receipt.to_string(),
@@ -321,7 +325,7 @@ fn each_correction_goes_through_the_hub_and_the_till_journal_and_shift_agree() {
         "the cash goes out of the drawer"
     );
     // A copy of the refund receipt leaves the drawer shut.
-    let copy = till.print_refund_receipt(&refund).unwrap();
+    let copy = till.corrections().print_refund_receipt(&refund).unwrap();
     assert_eq!(kicks(&copy.printout), 0);
     let text = printed.printout.text();
     for want in [
@@ -350,8 +354,8 @@ fn each_correction_goes_through_the_hub_and_the_till_journal_and_shift_agree() {
     });
     assert_eq!(refund_again(&mut till), Refusal::AlreadyRefunded);
     // The shift: 1,000 + 1,500 taken − 400 returned.
-    till.login("Max", &pin("3333")).unwrap();
-    let (x, _) = till.x_report().unwrap();
+    till.users().login("Max", &pin("3333")).unwrap();
+    let (x, _) = till.shifts().x_report().unwrap();
     assert_eq!(
         (x.refund_count, x.refunded),
         (1, Money::parse("400").unwrap())
@@ -541,17 +545,17 @@ fn the_diagnostics_export_holds_the_payment_and_its_log_lines_but_no_token_or_pi
     .unwrap();
 
     let mut till = Till::open(&config).unwrap();
-    till.login("Olga", &pin("2222")).unwrap();
+    till.users().login("Olga", &pin("2222")).unwrap();
     // A cashier may look a payment up, but diagnostics are support's.
     let out = dir.path().join("export");
     assert!(matches!(
-        till.export_diagnostics(id, &out),
+        till.support().export_diagnostics(id, &out),
         Err(paydesk::app::diagnostics::ExportError::Flow(
             FlowError::Permission(_)
         ))
     ));
-    till.login("Max", &pin("3333")).unwrap();
-    let folder = till.export_diagnostics(id, &out).unwrap();
+    till.users().login("Max", &pin("3333")).unwrap();
+    let folder = till.support().export_diagnostics(id, &out).unwrap();
     let mut all = String::new();
     for name in ["payment.json", "events.jsonl", "log.txt", "README.txt"] {
         let text = std::fs::read_to_string(folder.join(name)).unwrap();

@@ -121,18 +121,20 @@ fn sync_delivers_over_https_with_the_configured_ca_file() {
     let mut till = Till::open(&config).unwrap();
     for amount in ["100", "200", "300"] {
         let q = entry::validate(
-            till.catalogue(),
+            till.rules().catalogue(),
             &PaymentInput {
                 operator_code: Some("MTS".into()),
                 account: "9031234567".into(),
                 amount: amount.into(),
             },
-            till.max_payment(),
+            till.rules().max_payment(),
         )
         .unwrap();
-        let id = till.print_pre_receipt(&q).unwrap().payment.id();
-        till.customer_signed(id).unwrap();
-        till.take_cash(id, Money::parse("1000").unwrap()).unwrap();
+        let id = till.payments().print_pre_receipt(&q).unwrap().payment.id();
+        till.payments().customer_signed(id).unwrap();
+        till.payments()
+            .take_cash(id, Money::parse("1000").unwrap())
+            .unwrap();
     }
     let write_config = |ca: &str| {
         std::fs::write(

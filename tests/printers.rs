@@ -56,21 +56,21 @@ fn serial(fake: &FakePrinter, profile: &str) -> String {
 
 fn quote(till: &Till, operator: &str, account: &str, amount: &str) -> Quote {
     entry::validate(
-        till.catalogue(),
+        till.rules().catalogue(),
         &PaymentInput {
             operator_code: Some(operator.into()),
             account: account.into(),
             amount: amount.into(),
         },
-        till.max_payment(),
+        till.rules().max_payment(),
     )
     .unwrap()
 }
 
 /// Pre-receipt printed and signed: the payment waits for the cash.
 fn signed(till: &mut Till, q: &Quote) -> PaymentId {
-    let id = till.print_pre_receipt(q).unwrap().payment.id();
-    till.customer_signed(id).unwrap();
+    let id = till.payments().print_pre_receipt(q).unwrap().payment.id();
+    till.payments().customer_signed(id).unwrap();
     id
 }
 
@@ -103,11 +103,15 @@ fn a_russian_payment_prints_on_a_serial_printer_byte_for_byte() {
     let mut till = Till::open(&config(dir.path(), "ru", &printer)).unwrap();
     let q = quote(&till, "MTS", "9031234567", "1 500,50");
     let id = signed(&mut till, &q);
-    let step = till.take_cash(id, Money::parse("2000").unwrap()).unwrap();
+    let step = till
+        .payments()
+        .take_cash(id, Money::parse("2000").unwrap())
+        .unwrap();
     assert_eq!(step.payment.state.name(), StateName::Fiscalized);
 
     // The printer got exactly the bytes the till made, nothing else.
     let sent: Vec<u8> = till
+        .printer()
         .paper()
         .lock()
         .unwrap()
@@ -145,7 +149,9 @@ fn a_polish_payment_prints_on_a_serial_printer() {
     let mut till = Till::open(&config(dir.path(), "pl", &serial(&fake, profile))).unwrap();
     let q = quote(&till, "PLAY", "512345678", "49,99");
     let id = signed(&mut till, &q);
-    till.take_cash(id, Money::parse("50").unwrap()).unwrap();
+    till.payments()
+        .take_cash(id, Money::parse("50").unwrap())
+        .unwrap();
     let text = lines(&paper(&fake, profile));
     for expected in [
         "PARAGON WSTĘPNY",
@@ -176,7 +182,7 @@ fn a_printer_without_paper_refuses_before_anything_happens() {
         fake.set_paper_out(set.unwrap_or(false));
         fake.set_cover_open(set.is_none());
         let q = quote(&till, "MTS", "9031234567", "100");
-        match till.print_pre_receipt(&q) {
+        match till.payments().print_pre_receipt(&q) {
             Err(FlowError::Print(PrintError::NotReady(r))) => {
                 assert_eq!(r.problems, vec![problem])
             }
@@ -198,6 +204,7 @@ fn paper_end_before_the_fiscal_receipt_keeps_the_cash_and_prints_once_fixed() {
     fake.clear_paper();
     fake.set_paper_out(true);
     let err = till
+        .payments()
         .take_cash(id, Money::parse("500").unwrap())
         .unwrap_err();
     assert!(
@@ -205,7 +212,7 @@ fn paper_end_before_the_fiscal_receipt_keeps_the_cash_and_prints_once_fixed() {
         "{err:?}"
     );
     // The cash is journaled, the fiscal receipt not started, nothing on paper.
-    let p = till.payment(id).unwrap();
+    let p = till.payments().payment(id).unwrap();
     assert_eq!(p.state.name(), StateName::CashTaken);
     assert_eq!(recovery::question(&p), Some(Question::PrintFiscal { n: 1 }));
     assert!(fake.paper().is_empty());
@@ -213,7 +220,7 @@ fn paper_end_before_the_fiscal_receipt_keeps_the_cash_and_prints_once_fixed() {
     fake.set_paper_out(false);
     recovery::answer(&mut till, &p, Answer::Yes).unwrap();
     assert_eq!(
-        till.payment(id).unwrap().state.name(),
+        till.payments().payment(id).unwrap().state.name(),
         StateName::Fiscalized
     );
     assert!(lines(&paper(&fake, profile)).contains("КАССОВЫЙ ЧЕК"));
@@ -233,6 +240,7 @@ fn fiscal_fault(
     fake.clear_paper();
     fake.set(fault);
     let err = till
+        .payments()
         .take_cash(id, Money::parse("1000").unwrap())
         .unwrap_err();
     (till, id, err, dir)
@@ -247,7 +255,8 @@ fn paper_running_out_mid_receipt_asks_the_precise_question_and_reprints_a_marked
         matches!(&err, FlowError::Print(PrintError::Unconfirmed(r)) if r.problems == [Problem::PaperEnd]),
         "{err:?}"
     );
-    let standing = paydesk::app::messages::Standing::Journaled(Box::new(till.payment(id).unwrap()));
+    let standing =
+        paydesk::app::messages::Standing::Journaled(Box::new(till.payments().payment(id).unwrap()));
     let message = paydesk::app::messages::step_failed(
         paydesk::i18n::Lang::Ru,
         &err,
@@ -260,7 +269,7 @@ fn paper_running_out_mid_receipt_asks_the_precise_question_and_reprints_a_marked
     // Part of the receipt is on paper; the journal says it may be.
     let partial = fake.paper();
     assert_eq!(partial.len(), 300);
-    let p = till.payment(id).unwrap();
+    let p = till.payments().payment(id).unwrap();
     assert_eq!(p.state.name(), StateName::FiscalPrinting);
     assert_eq!(
         recovery::question(&p),
@@ -280,7 +289,7 @@ fn paper_running_out_mid_receipt_asks_the_precise_question_and_reprints_a_marked
     let refused = recovery::answer(&mut till, &p, Answer::No).unwrap_err();
     assert!(matches!(refused, FlowError::Print(PrintError::NotReady(_))));
     assert_eq!(
-        till.payment(id).unwrap().state.name(),
+        till.payments().payment(id).unwrap().state.name(),
         StateName::FiscalPrinting
     );
 
@@ -289,7 +298,7 @@ fn paper_running_out_mid_receipt_asks_the_precise_question_and_reprints_a_marked
     fake.set_paper_out(false);
     fake.clear_paper();
     recovery::answer(&mut till, &p, Answer::No).unwrap();
-    let p = till.payment(id).unwrap();
+    let p = till.payments().payment(id).unwrap();
     assert_eq!(p.state.name(), StateName::Fiscalized);
     assert_eq!(p.state.fiscal().unwrap().receipt_no, 1);
     assert!(event_kinds(&till, id).contains(&"fiscal_reprint_started".to_string()));
@@ -309,7 +318,8 @@ fn paper_running_out_mid_receipt_asks_the_precise_question_and_reprints_a_marked
 #[test]
 fn a_printer_that_vanishes_mid_receipt_leaves_the_payment_in_fiscal_printing() {
     let fake = FakePrinter::serial();
-    let (till, id, err, _dir) = fiscal_fault(&fake, "generic-80mm", Behaviour::VanishAfter(200));
+    let (mut till, id, err, _dir) =
+        fiscal_fault(&fake, "generic-80mm", Behaviour::VanishAfter(200));
     assert!(
         matches!(
             &err,
@@ -318,7 +328,7 @@ fn a_printer_that_vanishes_mid_receipt_leaves_the_payment_in_fiscal_printing() {
         "{err:?}"
     );
     assert_eq!(
-        till.payment(id).unwrap().state.name(),
+        till.payments().payment(id).unwrap().state.name(),
         StateName::FiscalPrinting
     );
     assert!(fake.paper().len() <= 200);
@@ -327,7 +337,7 @@ fn a_printer_that_vanishes_mid_receipt_leaves_the_payment_in_fiscal_printing() {
 #[test]
 fn a_printer_that_stops_reading_leaves_the_payment_in_fiscal_printing() {
     let fake = FakePrinter::serial();
-    let (till, id, err, _dir) =
+    let (mut till, id, err, _dir) =
         fiscal_fault(&fake, "rongta-rp326", Behaviour::StopReadingAfter(100));
     match &err {
         FlowError::Print(PrintError::Unconfirmed(r)) => {
@@ -337,7 +347,7 @@ fn a_printer_that_stops_reading_leaves_the_payment_in_fiscal_printing() {
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        till.payment(id).unwrap().state.name(),
+        till.payments().payment(id).unwrap().state.name(),
         StateName::FiscalPrinting
     );
 }
@@ -356,7 +366,7 @@ fn a_serial_port_that_does_not_exist_is_named_and_nothing_is_written() {
     ))
     .unwrap();
     let q = quote(&till, "MTS", "9031234567", "100");
-    let err = till.print_pre_receipt(&q).unwrap_err();
+    let err = till.payments().print_pre_receipt(&q).unwrap_err();
     let message = paydesk::app::messages::flow(paydesk::i18n::Lang::En, &err);
     assert!(message.contains("ttyNONE"), "{message}");
     assert!(
@@ -372,9 +382,9 @@ fn the_test_page_prints_over_serial() {
     let dir = tempfile::tempdir().unwrap();
     let profile = "xprinter-xp-58iih";
     let mut till = Till::open(&config(dir.path(), "ru", &serial(&fake, profile))).unwrap();
-    let status = till.printer_status().unwrap().unwrap();
+    let status = till.printer().status().unwrap().unwrap();
     assert!(status.is_ready(), "{status:?}");
-    let printed = till.print_test_page().unwrap();
+    let printed = till.printer().print_test_page().unwrap();
     // This model has no GS r barrier: wait for the fake to read it all.
     assert_eq!(fake.wait_paper(printed.job.bytes.len()), printed.job.bytes);
     let text = lines(&paper(&fake, profile));
@@ -398,7 +408,9 @@ fn a_payment_prints_on_a_network_printer_and_paper_end_mid_receipt_is_caught() {
     let mut till = Till::open(&config(dir.path(), "ru", &tcp(&fake, profile))).unwrap();
     let q = quote(&till, "MTS", "9031234567", "100");
     let id = signed(&mut till, &q);
-    till.take_cash(id, Money::parse("100").unwrap()).unwrap();
+    till.payments()
+        .take_cash(id, Money::parse("100").unwrap())
+        .unwrap();
     let text = lines(&paper(&fake, profile));
     assert!(text.contains("КАССОВЫЙ ЧЕК"), "{text}");
     assert!(text.contains("ООО «Ромашка»"), "{text}");
@@ -407,6 +419,7 @@ fn a_payment_prints_on_a_network_printer_and_paper_end_mid_receipt_is_caught() {
     let id = signed(&mut till, &q);
     fake.set(Behaviour::PaperEndAfter(250));
     let err = till
+        .payments()
         .take_cash(id, Money::parse("200").unwrap())
         .unwrap_err();
     assert!(
@@ -414,7 +427,7 @@ fn a_payment_prints_on_a_network_printer_and_paper_end_mid_receipt_is_caught() {
         "{err:?}"
     );
     assert_eq!(
-        till.payment(id).unwrap().state.name(),
+        till.payments().payment(id).unwrap().state.name(),
         StateName::FiscalPrinting
     );
 }
@@ -433,11 +446,11 @@ fn a_network_printer_nobody_answers_at_is_named() {
         &format!("profile = \"generic-80mm\"\nconnection = \"tcp\"\naddress = {address:?}"),
     ))
     .unwrap();
-    let err = till.printer_status().unwrap_err();
+    let err = till.printer().status().unwrap_err();
     let message = paydesk::app::messages::printer(paydesk::i18n::Lang::En, &err);
     assert!(message.contains(&address), "{message}");
     let q = quote(&till, "MTS", "9031234567", "100");
-    assert!(till.print_pre_receipt(&q).is_err());
+    assert!(till.payments().print_pre_receipt(&q).is_err());
     assert!(till.journal().all_payments().unwrap().is_empty());
 }
 
@@ -459,11 +472,11 @@ fn a_device_file_printer_gets_the_documents_and_cannot_be_asked_for_status() {
     ))
     .unwrap();
     assert!(
-        till.printer_status().unwrap().is_none(),
+        till.printer().status().unwrap().is_none(),
         "a device file cannot answer"
     );
     let q = quote(&till, "MTS", "9031234567", "100");
-    let step = till.print_pre_receipt(&q).unwrap();
+    let step = till.payments().print_pre_receipt(&q).unwrap();
     let first = step.payment.id();
     let job = step.printed.unwrap().job;
     let received = std::fs::read(&lp).unwrap();
@@ -472,25 +485,27 @@ fn a_device_file_printer_gets_the_documents_and_cannot_be_asked_for_status() {
     assert!(lines(&decode(&received, &p).unwrap()).contains("ПРЕДВАРИТЕЛЬНЫЙ ЧЕК"));
 
     // The customer refuses (a new payment waits until this one is finished).
-    till.void(first, paydesk::domain::payment::VoidReason::CustomerRefused)
+    till.payments()
+        .void(first, paydesk::domain::payment::VoidReason::CustomerRefused)
         .unwrap();
     // A device file that is not there: named, and nothing is journaled.
     let missing = dir.path().join("lp9");
-    till.set_printer(
-        paydesk::app::config::PrinterConfig::from_section(
-            &paydesk::app::config::PrinterSection {
-                profile: Some(profile.into()),
-                connection: Some(paydesk::app::config::ConnectionKind::File),
-                path: Some(missing.display().to_string()),
-                ..Default::default()
-            },
-            dir.path().join("printer-profiles"),
+    till.printer()
+        .set(
+            paydesk::app::config::PrinterConfig::from_section(
+                &paydesk::app::config::PrinterSection {
+                    profile: Some(profile.into()),
+                    connection: Some(paydesk::app::config::ConnectionKind::File),
+                    path: Some(missing.display().to_string()),
+                    ..Default::default()
+                },
+                dir.path().join("printer-profiles"),
+            )
+            .unwrap(),
         )
-        .unwrap(),
-    )
-    .unwrap();
+        .unwrap();
     let before = till.journal().all_payments().unwrap().len();
-    let err = till.print_pre_receipt(&q).unwrap_err();
+    let err = till.payments().print_pre_receipt(&q).unwrap_err();
     let message = paydesk::app::messages::flow(paydesk::i18n::Lang::En, &err);
     assert!(message.contains("lp9"), "{message}");
     // The file is opened before anything is journaled.
@@ -505,7 +520,7 @@ fn a_network_printer_refuses_with_its_cover_open_and_a_vanishing_one_leaves_fisc
     let mut till = Till::open(&config(dir.path(), "ru", &tcp(&fake, profile))).unwrap();
     fake.set_cover_open(true);
     let q = quote(&till, "MTS", "9031234567", "100");
-    match till.print_pre_receipt(&q) {
+    match till.payments().print_pre_receipt(&q) {
         Err(FlowError::Print(PrintError::NotReady(r))) => {
             assert_eq!(r.problems, vec![Problem::CoverOpen])
         }
@@ -516,10 +531,11 @@ fn a_network_printer_refuses_with_its_cover_open_and_a_vanishing_one_leaves_fisc
     let id = signed(&mut till, &q);
     fake.set(Behaviour::VanishAfter(150));
     let err = till
+        .payments()
         .take_cash(id, Money::parse("100").unwrap())
         .unwrap_err();
     assert!(matches!(err, FlowError::Print(_)), "{err:?}");
-    let p = till.payment(id).unwrap();
+    let p = till.payments().payment(id).unwrap();
     assert_eq!(p.state.name(), StateName::FiscalPrinting);
     assert_eq!(
         recovery::question(&p),
@@ -534,12 +550,12 @@ fn a_network_printer_refuses_with_its_cover_open_and_a_vanishing_one_leaves_fisc
 fn printers_without_a_job_barrier_catch_paper_end_mid_receipt_by_their_status() {
     for profile in ["xprinter-xp-58iih", "generic-58mm"] {
         let fake = FakePrinter::serial();
-        let (till, id, err, _dir) = fiscal_fault(&fake, profile, Behaviour::PaperEndAfter(250));
+        let (mut till, id, err, _dir) = fiscal_fault(&fake, profile, Behaviour::PaperEndAfter(250));
         assert!(
             matches!(&err, FlowError::Print(PrintError::Unconfirmed(r)) if r.problems.contains(&Problem::PaperEnd)),
             "{profile}: {err:?}"
         );
-        let p = till.payment(id).unwrap();
+        let p = till.payments().payment(id).unwrap();
         assert_eq!(p.state.name(), StateName::FiscalPrinting, "{profile}");
         assert_eq!(
             recovery::question(&p),
@@ -557,7 +573,7 @@ fn printers_without_a_job_barrier_catch_paper_end_mid_receipt_by_their_status() 
 #[test]
 fn a_printer_without_a_job_barrier_that_stops_reading_is_not_taken_for_done() {
     let fake = FakePrinter::serial();
-    let (till, id, err, _dir) =
+    let (mut till, id, err, _dir) =
         fiscal_fault(&fake, "xprinter-xp-58iih", Behaviour::StopReadingAfter(250));
     match &err {
         FlowError::Print(PrintError::Unconfirmed(r)) => {
@@ -567,7 +583,7 @@ fn a_printer_without_a_job_barrier_that_stops_reading_is_not_taken_for_done() {
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        till.payment(id).unwrap().state.name(),
+        till.payments().payment(id).unwrap().state.name(),
         StateName::FiscalPrinting
     );
 }
@@ -580,7 +596,10 @@ fn a_printer_without_a_job_barrier_vouches_by_its_status_when_all_is_well() {
     let mut till = Till::open(&config(dir.path(), "ru", &serial(&fake, profile))).unwrap();
     let q = quote(&till, "MTS", "9031234567", "300");
     let id = signed(&mut till, &q);
-    let step = till.take_cash(id, Money::parse("300").unwrap()).unwrap();
+    let step = till
+        .payments()
+        .take_cash(id, Money::parse("300").unwrap())
+        .unwrap();
     assert_eq!(step.payment.state.name(), StateName::Fiscalized);
     assert_eq!(
         step.printed.unwrap().confirmation,
@@ -607,7 +626,10 @@ fn a_printer_that_confirms_nothing_leaves_the_receipt_to_the_cashier() {
     .unwrap();
     let q = quote(&till, "MTS", "9031234567", "300");
     let id = signed(&mut till, &q);
-    let step = till.take_cash(id, Money::parse("300").unwrap()).unwrap();
+    let step = till
+        .payments()
+        .take_cash(id, Money::parse("300").unwrap())
+        .unwrap();
     assert_eq!(
         step.printed.as_ref().unwrap().confirmation,
         paydesk::printing::Confirmation::Nothing
@@ -623,7 +645,7 @@ fn a_printer_that_confirms_nothing_leaves_the_receipt_to_the_cashier() {
     assert!(std::fs::read(&lp).unwrap().ends_with(&sent));
     recovery::answer(&mut till, &p, Answer::Yes).unwrap();
     assert_eq!(
-        till.payment(id).unwrap().state.name(),
+        till.payments().payment(id).unwrap().state.name(),
         StateName::Fiscalized
     );
     let events = till.journal().events(id).unwrap();

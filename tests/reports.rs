@@ -223,7 +223,7 @@ fn csv_and_xlsx_read_back_equal_the_rows() {
     let tz = chrono_tz::Europe::Moscow;
 
     // CSV, parsed by a real CSV reader.
-    let text = paydesk::report::csv(&rows, Lang::Ru, tz);
+    let text = paydesk::app::export::csv(&rows, Lang::Ru, tz);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(text.as_bytes());
@@ -252,7 +252,7 @@ fn csv_and_xlsx_read_back_equal_the_rows() {
     // XLSX, read back with calamine: numbers are numbers, dates are dates.
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let path = dir.path().join("payments.xlsx");
-    paydesk::report::xlsx(&rows, Lang::Ru, tz, &path).unwrap();
+    paydesk::app::export::xlsx(&rows, Lang::Ru, tz, &path).unwrap();
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     let sheet = book.worksheet_range("Платежи").unwrap();
     assert_eq!(sheet.height(), rows.len() + 2);
@@ -445,7 +445,7 @@ fn the_monthly_settlement_sums_each_principal_and_lists_what_the_hub_has_not_con
             unconfirmed.len() as u64,
             lines.iter().map(|l| l.unconfirmed).sum::<u64>()
         );
-        months.push(paydesk::report::SettlementMonth {
+        months.push(paydesk::app::export::SettlementMonth {
             month: month.into(),
             lines,
             unconfirmed,
@@ -453,7 +453,7 @@ fn the_monthly_settlement_sums_each_principal_and_lists_what_the_hub_has_not_con
     }
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let path = dir.path().join("settlement.xlsx");
-    paydesk::report::settlement_xlsx(&months, Lang::Ru, tz, &path).unwrap();
+    paydesk::app::export::settlement_xlsx(&months, Lang::Ru, tz, &path).unwrap();
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     assert_eq!(
         book.sheet_names(),

@@ -55,18 +55,20 @@ fn take_payments(dir: &std::path::Path, n: usize, accounts: &[&str]) -> std::pat
     let mut till = Till::open(&config).unwrap();
     for i in 0..n {
         let q = entry::validate(
-            till.catalogue(),
+            till.rules().catalogue(),
             &PaymentInput {
                 operator_code: Some("MTS".into()),
                 account: accounts[i % accounts.len()].into(),
                 amount: format!("{}", 10 + i),
             },
-            till.max_payment(),
+            till.rules().max_payment(),
         )
         .unwrap();
-        let id = till.print_pre_receipt(&q).unwrap().payment.id();
-        till.customer_signed(id).unwrap();
-        till.take_cash(id, Money::parse("20000").unwrap()).unwrap();
+        let id = till.payments().print_pre_receipt(&q).unwrap().payment.id();
+        till.payments().customer_signed(id).unwrap();
+        till.payments()
+            .take_cash(id, Money::parse("20000").unwrap())
+            .unwrap();
     }
     config.journal_path
 }
@@ -323,16 +325,16 @@ fn without_a_hub_answer_the_check_lets_the_payment_go_on_and_says_so() {
         Duration::from_millis(300),
     )));
     let q = entry::validate(
-        till.catalogue(),
+        till.rules().catalogue(),
         &PaymentInput {
             operator_code: Some("MTS".into()),
             account: "9031234567".into(),
             amount: "100".into(),
         },
-        till.max_payment(),
+        till.rules().max_payment(),
     )
     .unwrap();
-    let outcome = till.check(&q).unwrap();
+    let outcome = till.payments().check(&q).unwrap();
     assert!(
         matches!(outcome, paydesk::app::till::CheckOutcome::Offline { .. }),
         "{outcome:?}"
@@ -343,6 +345,6 @@ fn without_a_hub_answer_the_check_lets_the_payment_go_on_and_says_so() {
             "The payment system did not answer: the account was checked against the saved operator list only."
         )
     );
-    let step = till.print_pre_receipt(&q).unwrap();
+    let step = till.payments().print_pre_receipt(&q).unwrap();
     assert_eq!(step.payment.state.name(), StateName::PreReceiptPrinted);
 }

@@ -199,18 +199,20 @@ impl Rig {
 
 fn pay(till: &mut Till, i: usize) {
     let q = entry::validate(
-        till.catalogue(),
+        till.rules().catalogue(),
         &PaymentInput {
             operator_code: Some("MTS".into()),
             account: "9031234567".into(),
             amount: format!("{}", 10 + i % 1000),
         },
-        till.max_payment(),
+        till.rules().max_payment(),
     )
     .unwrap();
-    let id = till.print_pre_receipt(&q).unwrap().payment.id();
-    till.customer_signed(id).unwrap();
-    till.take_cash(id, Money::parse("20000").unwrap()).unwrap();
+    let id = till.payments().print_pre_receipt(&q).unwrap().payment.id();
+    till.payments().customer_signed(id).unwrap();
+    till.payments()
+        .take_cash(id, Money::parse("20000").unwrap())
+        .unwrap();
 }
 
 fn is_stopped(pid: u32) -> bool {

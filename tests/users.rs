@@ -45,7 +45,8 @@ fn name(s: &str) -> UserName {
 fn staffed(dir: &std::path::Path) -> Till {
     let config = config_in(dir, Lang::En);
     let mut till = Till::open(&config).unwrap();
-    till.add_user(&name("Ada"), Role::Admin, &pin("1111"))
+    till.users()
+        .add(&name("Ada"), Role::Admin, &pin("1111"))
         .unwrap();
     let mut till = Till::open(&config).unwrap();
     assert_eq!(
@@ -53,27 +54,27 @@ fn staffed(dir: &std::path::Path) -> Till {
         &Session::LoggedOut,
         "users exist: nobody is logged in"
     );
-    till.login("Ada", &pin("1111")).unwrap();
+    till.users().login("Ada", &pin("1111")).unwrap();
     for (n, role, p) in [
         ("Olga", Role::Cashier, "2222"),
         ("Max", Role::ShiftManager, "3333"),
         ("Sam", Role::Support, "4444"),
     ] {
-        till.add_user(&name(n), role, &pin(p)).unwrap();
+        till.users().add(&name(n), role, &pin(p)).unwrap();
     }
-    till.logout();
+    till.users().logout();
     till
 }
 
 fn quote(till: &Till) -> paydesk::domain::entry::Quote {
     validate(
-        till.catalogue(),
+        till.rules().catalogue(),
         &PaymentInput {
             operator_code: Some("MTS".into()),
             account: "9031234567".into(),
             amount: "100".into(),
         },
-        till.max_payment(),
+        till.rules().max_payment(),
     )
     .unwrap()
 }
@@ -85,36 +86,41 @@ fn services() -> Vec<(&'static str, Action, Service)> {
     vec![
         ("print_pre_receipt", Action::TakePayments, |t| {
             let q = quote(t);
-            t.print_pre_receipt(&q).map(|_| ())
+            t.payments().print_pre_receipt(&q).map(|_| ())
         }),
         ("open_shift", Action::ManageShift, |t| {
-            t.open_shift(Money::from_minor(10_000).unwrap()).map(|_| ())
+            t.shifts()
+                .open(Money::from_minor(10_000).unwrap())
+                .map(|_| ())
         }),
         ("x_report", Action::ManageShift, |t| {
-            t.x_report().map(|_| ())
+            t.shifts().x_report().map(|_| ())
         }),
         ("close_shift", Action::ManageShift, |t| {
-            t.close_shift(Money::default()).map(|_| ())
+            t.shifts().close(Money::default()).map(|_| ())
         }),
         ("payments_report", Action::ViewReports, |t| {
-            t.payments_report(&day()).map(|_| ())
+            t.reports().payments(&day()).map(|_| ())
         }),
         ("print_report", Action::ViewReports, |t| {
-            t.print_report(&day()).map(|_| ())
+            t.reports().print(&day()).map(|_| ())
         }),
         ("set_printer", Action::ChangeSettings, |t| {
-            let c = t.printer_config().clone();
-            t.set_printer(c)
+            let c = t.printer().config().clone();
+            t.printer().set(c)
         }),
         ("print_test_page", Action::ChangeSettings, |t| {
-            t.print_test_page().map(|_| ())
+            t.printer().print_test_page().map(|_| ())
         }),
         ("add_user", Action::ManageUsers, |t| {
-            t.add_user(&name("Newbie"), Role::Cashier, &pin("9999"))
+            t.users()
+                .add(&name("Newbie"), Role::Cashier, &pin("9999"))
                 .map(|_| ())
         }),
         ("change_user", Action::ManageUsers, |t| {
-            t.change_user(&name("Sam"), UserChange::Unlock).map(|_| ())
+            t.users()
+                .change(&name("Sam"), UserChange::Unlock)
+                .map(|_| ())
         }),
     ]
 }
@@ -132,7 +138,7 @@ fn each_guarded_service_refuses_a_role_without_the_right_with_a_typed_error() {
             // not decide another's outcome.
             let dir = tempfile::tempdir().unwrap();
             let mut till = staffed(dir.path());
-            till.login(user, &pin(p)).unwrap();
+            till.users().login(user, &pin(p)).unwrap();
             let result = call(&mut till);
             if role.may(action) {
                 assert!(
@@ -170,17 +176,19 @@ fn a_logged_out_till_does_nothing_and_a_cashier_cannot_escalate() {
     }
     // The first-admin path is closed once there is an admin.
     assert!(matches!(
-        till.create_first_admin(&name("Mallory"), &pin("0000")),
+        till.users()
+            .create_first_admin(&name("Mallory"), &pin("0000")),
         Err(FlowError::Journal(
             paydesk::journal::JournalError::FirstUserExists
         ))
     ));
-    till.login("Olga", &pin("2222")).unwrap();
+    till.users().login("Olga", &pin("2222")).unwrap();
     assert!(
-        till.add_user(&name("Olga2"), Role::Admin, &pin("5555"))
+        till.users()
+            .add(&name("Olga2"), Role::Admin, &pin("5555"))
             .is_err()
     );
-    assert_eq!(till.users().unwrap().len(), 4);
+    assert_eq!(till.users().list().unwrap().len(), 4);
 }
 
 #[test]
@@ -189,20 +197,20 @@ fn five_wrong_pins_lock_the_user_for_five_minutes_even_across_restarts() {
     let config = config_in(dir.path(), Lang::En);
     let mut till = staffed(dir.path());
     for left in (1..=4).rev() {
-        match till.login("Olga", &pin("0000")) {
+        match till.users().login("Olga", &pin("0000")) {
             Err(FlowError::Login(LoginError::WrongPin { left: l, .. })) => assert_eq!(l, left),
             other => panic!("{other:?}"),
         }
     }
     let locked_at = Utc::now();
     assert!(matches!(
-        till.login("Olga", &pin("0000")),
+        till.users().login("Olga", &pin("0000")),
         Err(FlowError::Login(LoginError::Locked { .. }))
     ));
     // Locked: even the right PIN is refused, after a restart too.
     drop(till);
     let mut till = Till::open(&config).unwrap();
-    match till.login("Olga", &pin("2222")) {
+    match till.users().login("Olga", &pin("2222")) {
         Err(FlowError::Login(LoginError::Locked { until, .. })) => {
             let d = until - locked_at;
             assert!(
@@ -213,7 +221,7 @@ fn five_wrong_pins_lock_the_user_for_five_minutes_even_across_restarts() {
         other => panic!("{other:?}"),
     }
     // Other users are not affected.
-    till.login("Max", &pin("3333")).unwrap();
+    till.users().login("Max", &pin("3333")).unwrap();
     // Five minutes later the right PIN works (the journal's clock is given).
     let mut journal = journal_at(&config);
     assert!(matches!(
@@ -226,26 +234,31 @@ fn five_wrong_pins_lock_the_user_for_five_minutes_even_across_restarts() {
     assert_eq!((u.wrong_pins, u.locked_until), (0, None));
     // An admin can unlock at once; a deactivated user cannot log in at all.
     for _ in 0..5 {
-        let _ = till.login("Sam", &pin("0000"));
+        let _ = till.users().login("Sam", &pin("0000"));
     }
-    till.login("Ada", &pin("1111")).unwrap();
-    till.change_user(&name("Sam"), UserChange::Unlock).unwrap();
-    till.change_user(&name("Sam"), UserChange::Active(false))
+    till.users().login("Ada", &pin("1111")).unwrap();
+    till.users()
+        .change(&name("Sam"), UserChange::Unlock)
+        .unwrap();
+    till.users()
+        .change(&name("Sam"), UserChange::Active(false))
         .unwrap();
     assert!(matches!(
-        till.change_user(&name("Ada"), UserChange::Active(false)),
+        till.users().change(&name("Ada"), UserChange::Active(false)),
         Err(FlowError::OwnAccount(_))
     ));
     assert!(matches!(
-        till.login("Sam", &pin("4444")),
+        till.users().login("Sam", &pin("4444")),
         Err(FlowError::Login(LoginError::Inactive(_)))
     ));
-    till.login("Ada", &pin("1111")).unwrap();
-    till.change_user(&name("Sam"), UserChange::Active(true))
+    till.users().login("Ada", &pin("1111")).unwrap();
+    till.users()
+        .change(&name("Sam"), UserChange::Active(true))
         .unwrap();
-    till.change_user(&name("Sam"), UserChange::Pin(pin("8642")))
+    till.users()
+        .change(&name("Sam"), UserChange::Pin(pin("8642")))
         .unwrap();
-    till.login("Sam", &pin("8642")).unwrap();
+    till.users().login("Sam", &pin("8642")).unwrap();
 }
 
 #[test]
@@ -253,19 +266,22 @@ fn pins_never_reach_the_journal_and_every_event_names_who_did_it() {
     let dir = tempfile::tempdir().unwrap();
     let config = config_in(dir.path(), Lang::En);
     let mut till = staffed(dir.path());
-    till.login("Max", &pin("3333")).unwrap();
-    till.open_shift(Money::from_minor(50_000).unwrap()).unwrap();
-    till.login("Olga", &pin("2222")).unwrap();
-    let q = quote(&till);
-    let id = till.print_pre_receipt(&q).unwrap().payment.id();
-    till.customer_signed(id).unwrap();
-    till.take_cash(id, q.total).unwrap();
-    let _ = till.login("Olga", &pin("7777")); // one wrong PIN, journaled as such
-    till.login("Ada", &pin("1111")).unwrap();
-    till.add_user(&name("Lena"), Role::Cashier, &pin("73915264"))
+    till.users().login("Max", &pin("3333")).unwrap();
+    till.shifts()
+        .open(Money::from_minor(50_000).unwrap())
         .unwrap();
-    let _ = till.login("Lena", &pin("86420975"));
-    till.login("Lena", &pin("73915264")).unwrap();
+    till.users().login("Olga", &pin("2222")).unwrap();
+    let q = quote(&till);
+    let id = till.payments().print_pre_receipt(&q).unwrap().payment.id();
+    till.payments().customer_signed(id).unwrap();
+    till.payments().take_cash(id, q.total).unwrap();
+    let _ = till.users().login("Olga", &pin("7777")); // one wrong PIN, journaled as such
+    till.users().login("Ada", &pin("1111")).unwrap();
+    till.users()
+        .add(&name("Lena"), Role::Cashier, &pin("73915264"))
+        .unwrap();
+    let _ = till.users().login("Lena", &pin("86420975"));
+    till.users().login("Lena", &pin("73915264")).unwrap();
     drop(till);
 
     let journal = journal_at(&config);
@@ -324,8 +340,10 @@ fn the_terminal_events_chain_catches_an_edited_login() {
     let dir = tempfile::tempdir().unwrap();
     let config = config_in(dir.path(), Lang::En);
     let mut till = staffed(dir.path());
-    till.login("Max", &pin("3333")).unwrap();
-    till.open_shift(Money::from_minor(10_000).unwrap()).unwrap();
+    till.users().login("Max", &pin("3333")).unwrap();
+    till.shifts()
+        .open(Money::from_minor(10_000).unwrap())
+        .unwrap();
     drop(till);
     assert!(journal_at(&config).verify().unwrap().is_ok());
     let db = rusqlite::Connection::open(&config.journal_path).unwrap();

@@ -1,8 +1,7 @@
-//! Corrections and support at the till: asking for one of the four corrections (with
-//! the original receipt, a reason, the right account for a move, a manager's PIN for
-//! a cancel or a refund), paying a refund out with its receipt, and the support
-//! view's services — the troubled payments, a payment's timeline, retry now, check
-//! its status now.
+//! Corrections at the till: asking for one of the four corrections (with the
+//! original receipt, a reason, the right account for a move, a manager's PIN for a
+//! cancel or a refund), paying a refund out with its receipt, and recording a receipt
+//! the journal does not know.
 //!
 //! The rules are in [`crate::domain::correction`]; the journal checks them again in
 //! the transaction that writes the request; the sync worker hands requests to the hub
@@ -12,16 +11,18 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use crate::domain::correction::{self, CorrectionKind, ReceiptError, Refusal};
-use crate::domain::operator::AccountError;
+use crate::domain::operator::{AccountError, Catalogue};
 use crate::domain::payment::PaymentId;
 use crate::domain::receipt::{self, RefundFacts};
 use crate::domain::user::{self, Action, PermissionError, Pin, User};
 use crate::journal::corrections::{Correction, NewCorrection, Refund};
 use crate::journal::support::SupportRow;
-use crate::journal::{JournalError, StoredEvent};
+use crate::journal::{Journal, JournalError, StoredEvent};
 use crate::printing::PrintedDocument;
 
-use super::till::{FlowError, Printing, Till};
+use super::access::Access;
+use super::printer::{PrinterDesk, Printing};
+use super::till::{FlowError, Terminal};
 
 /// A correction as the till's user asks for it.
 #[derive(Clone, Debug)]
@@ -90,7 +91,7 @@ pub struct CorrectionDone {
     /// the support view).
     pub printed: Option<PrintedDocument>,
     /// Why the refund receipt did not print.
-    pub print_error: Option<String>,
+    pub print_error: Option<FlowError>,
 }
 
 /// A payment the customer has a receipt for but the journal does not know, as typed
@@ -128,15 +129,40 @@ pub enum MissingPaymentError {
     NoScan(std::path::PathBuf),
 }
 
-impl Till {
+/// The corrections service: requests, refunds, receipts the journal does not know.
+pub struct Corrections<'t> {
+    journal: &'t mut Journal,
+    access: &'t Access,
+    terminal: &'t Terminal,
+    printer: &'t mut PrinterDesk,
+    catalogue: &'t Catalogue,
+}
+
+impl<'t> Corrections<'t> {
+    pub(super) fn new(
+        journal: &'t mut Journal,
+        access: &'t Access,
+        terminal: &'t Terminal,
+        printer: &'t mut PrinterDesk,
+        catalogue: &'t Catalogue,
+    ) -> Corrections<'t> {
+        Corrections {
+            journal,
+            access,
+            terminal,
+            printer,
+            catalogue,
+        }
+    }
+
     /// Records that a customer brought a receipt this journal does not know (a
     /// terminal event with the details and the scan's path) and returns the e-mail
     /// text for the central office.
     pub fn report_missing_payment(&mut self, m: &MissingPayment) -> Result<String, FlowError> {
-        self.require_correction_rights()?;
+        self.access.require_correction_rights()?;
         let when = crate::domain::period::parse_when(
             &m.when,
-            self.docs.tz,
+            self.terminal.docs().tz,
             crate::domain::period::DayEdge::Start,
         )
         .ok_or(MissingPaymentError::When)?;
@@ -156,7 +182,7 @@ impl Till {
         {
             return Err(MissingPaymentError::NoScan(scan.clone()).into());
         }
-        let actor = self.actor();
+        let actor = self.access.actor();
         self.journal.record_terminal_event(
             &format!("receipt:{}", m.receipt.trim()),
             "missing_payment_reported",
@@ -170,13 +196,13 @@ impl Till {
             }),
             &actor,
         )?;
-        let lang = self.docs.lang;
-        let mut text = crate::report::support::central_office_email(
+        let lang = self.terminal.docs().lang;
+        let mut text = crate::domain::correction::central_office_email(
             lang,
-            self.docs.tz,
-            &self.docs.currency,
-            &self.docs.shop,
-            &self.terminal_id,
+            self.terminal.docs().tz,
+            &self.terminal.docs().currency,
+            &self.terminal.docs().shop,
+            self.terminal.id(),
             when,
             m.account.trim(),
             m.operator.trim(),
@@ -192,15 +218,6 @@ impl Till {
             text.push('\n');
         }
         Ok(text)
-    }
-
-    /// Who may start a correction: whoever takes payments (at the counter) or does
-    /// support.
-    fn require_correction_rights(&self) -> Result<(), FlowError> {
-        match self.require(Action::TakePayments) {
-            Ok(()) => Ok(()),
-            Err(_) => self.require(Action::Support),
-        }
     }
 
     /// Whether `kind` is allowed for the payment now (for the form's buttons).
@@ -220,9 +237,9 @@ impl Till {
         &mut self,
         input: &CorrectionInput,
     ) -> Result<CorrectionDone, FlowError> {
-        self.require_correction_rights()?;
+        self.access.require_correction_rights()?;
         let payment = self.journal.payment(input.payment)?;
-        let receipt_no = correction::check_receipt(&payment, &self.terminal_id, &input.receipt)
+        let receipt_no = correction::check_receipt(&payment, self.terminal.id(), &input.receipt)
             .map_err(CorrectionError::from)?;
         let reason = input.reason.trim();
         if reason.is_empty() {
@@ -235,7 +252,7 @@ impl Till {
                     return Err(CorrectionError::NewAccount(None).into());
                 }
                 let op = self
-                    .catalogue()
+                    .catalogue
                     .get(payment.details.operator.code.as_str())
                     .ok_or(CorrectionError::NewAccount(None))?;
                 let account = op
@@ -274,7 +291,7 @@ impl Till {
             approved_by,
             fiscal_receipt_no: receipt_no,
         };
-        let actor = self.actor();
+        let actor = self.access.actor();
         let refund = self
             .journal
             .request_correction(&new, &actor, Utc::now())
@@ -291,7 +308,7 @@ impl Till {
         let (printed, print_error) = match &refund {
             Some(r) => match self.print_refund_receipt(r) {
                 Ok(p) => (Some(p), None),
-                Err(e) => (None, Some(e.to_string())),
+                Err(e) => (None, Some(e)),
             },
             None => (None, None),
         };
@@ -307,7 +324,7 @@ impl Till {
     /// refund is read again from the journal: whether this is the first print (the
     /// drawer opens) or a copy is what the journal says, not the caller's copy.
     pub fn print_refund_receipt(&mut self, refund: &Refund) -> Result<PrintedDocument, FlowError> {
-        self.require_correction_rights()?;
+        self.access.require_correction_rights()?;
         let refund = &self
             .journal
             .refund_of(refund.payment_id)?
@@ -318,87 +335,25 @@ impl Till {
             amount: refund.amount,
             shift_no: refund.shift_no,
             approved_by: refund.approved_by.clone(),
-            cashier: self.actor(),
+            cashier: self.access.actor(),
         };
-        let mut doc = receipt::refund_receipt(&self.docs, &payment, &facts, Utc::now())?;
+        let mut doc = receipt::refund_receipt(self.terminal.docs(), &payment, &facts, Utc::now())?;
         // The cash goes out with the first refund receipt: the drawer opens then, as
         // for a sale; a copy leaves it shut.
         let printing = if refund.printed {
-            doc.mark_copy(self.docs.lang);
+            doc.mark_copy(self.terminal.docs().lang);
             Printing::Copy
         } else {
             Printing::First
         };
         self.printer.check_ready()?;
-        let printed = self.print(&doc, self.drawer_for(printing))?;
-        let actor = self.actor();
+        let printed = self.printer.print(
+            &doc,
+            self.printer
+                .drawer_for(printing, self.terminal.docs().training),
+        )?;
+        let actor = self.access.actor();
         self.journal.mark_refund_printed(refund, &actor)?;
         Ok(printed)
-    }
-
-    /// The payments that did not go through (support).
-    pub fn troubled_payments(&self) -> Result<Vec<SupportRow>, FlowError> {
-        self.require(Action::Support)?;
-        Ok(self.journal.troubled_payments(500)?)
-    }
-
-    /// Finds payments by receipt number, account (or part) or id.
-    pub fn find_payments(&self, query: &str) -> Result<Vec<SupportRow>, FlowError> {
-        self.require_correction_rights()?;
-        Ok(self.journal.find_payments(&self.terminal_id, query, 200)?)
-    }
-
-    /// Everything the journal knows about one payment: its row, every event in order,
-    /// its correction requests and refund.
-    pub fn payment_story(&self, id: PaymentId) -> Result<PaymentStory, FlowError> {
-        self.require_correction_rights()?;
-        Ok(PaymentStory {
-            row: self.journal.support_row(id)?,
-            events: self.journal.events(id)?,
-            corrections: self.journal.corrections_of(id)?,
-            refund: self.journal.refund_of(id)?,
-        })
-    }
-
-    /// Correction requests in these states (all when empty).
-    pub fn correction_requests(
-        &self,
-        states: &[correction::CorrectionState],
-    ) -> Result<Vec<Correction>, FlowError> {
-        self.require(Action::Support)?;
-        Ok(self.journal.corrections(states)?)
-    }
-
-    /// Sends a queued payment (and its drafted correction) at the next sync round.
-    pub fn retry_now(&mut self, id: PaymentId) -> Result<bool, FlowError> {
-        self.require(Action::Support)?;
-        Ok(self.journal.retry_now(id, Utc::now())?)
-    }
-
-    /// Asks the hub for the payment's status now and journals the answer. Returns the
-    /// row after it; `Err` in words when the hub cannot be asked.
-    pub fn check_status_now(
-        &mut self,
-        id: PaymentId,
-    ) -> Result<Result<SupportRow, String>, FlowError> {
-        self.require(Action::Support)?;
-        let Some(hub) = self.hub.clone() else {
-            return Ok(Err("no payment system is configured".into()));
-        };
-        match hub.statuses(&[id.uuid()]) {
-            Ok(answer) => {
-                let actor = self.actor();
-                self.journal.record_status_answer(
-                    &[id],
-                    &answer.answers(),
-                    &answer.unknown,
-                    &actor,
-                    Utc::now(),
-                    self.stuck_after,
-                )?;
-                Ok(Ok(self.journal.support_row(id)?))
-            }
-            Err(e) => Ok(Err(e.to_string())),
-        }
     }
 }

@@ -8,7 +8,7 @@ use crate::domain::payment::PaymentId;
 use crate::logging::scrub;
 
 use super::corrections::PaymentStory;
-use super::till::{FlowError, Till};
+use super::till::{FlowError, Terminal};
 
 /// How many of the newest log lines go with the lines that name the payment.
 const RECENT_LINES: usize = 200;
@@ -99,65 +99,62 @@ fn log_lines(log: &Path, id: PaymentId) -> String {
     )
 }
 
-impl Till {
-    /// Writes the payment's diagnostics folder under `out_dir` and returns its path.
-    pub fn export_diagnostics(
-        &self,
-        id: PaymentId,
-        out_dir: &Path,
-    ) -> Result<PathBuf, ExportError> {
-        self.require(crate::domain::user::Action::Support)?;
-        let story = self.payment_story(id)?;
-        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-        let dir = out_dir.join(format!(
-            "diagnostics-{}-{}-{stamp}",
-            story
-                .row
-                .fiscal_receipt_no
-                .map(|n| format!("receipt{n}"))
-                .unwrap_or_else(|| "no-receipt".into()),
-            id.short()
-        ));
-        let write = |name: &str, text: String| {
-            let path = dir.join(name);
-            crate::files::create_dir_private(&dir)
-                .and_then(|()| {
-                    crate::files::write_private(&path, scrub(&text, &self.secrets).as_bytes())
-                })
-                .map_err(|source| ExportError::Write { path, source })
-        };
-        write(
-            "payment.json",
-            serde_json::to_string_pretty(&story_json(&story)).unwrap_or_default(),
-        )?;
-        let events: Vec<String> = story
-            .events
-            .iter()
-            .map(|e| {
-                serde_json::json!({
-                    "seq": e.seq,
-                    "at": e.at,
-                    "kind": e.kind,
-                    "actor": e.actor,
-                    "data": serde_json::from_str::<serde_json::Value>(&e.data)
-                        .unwrap_or(serde_json::Value::String(e.data.clone())),
-                })
-                .to_string()
+/// Writes a payment's diagnostics folder under `out_dir` and returns its path.
+pub(super) fn export(
+    story: &PaymentStory,
+    terminal: &Terminal,
+    out_dir: &Path,
+) -> Result<PathBuf, ExportError> {
+    let id = story.row.id;
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let dir = out_dir.join(format!(
+        "diagnostics-{}-{}-{stamp}",
+        story
+            .row
+            .fiscal_receipt_no
+            .map(|n| format!("receipt{n}"))
+            .unwrap_or_else(|| "no-receipt".into()),
+        id.short()
+    ));
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        crate::files::create_dir_private(&dir)
+            .and_then(|()| {
+                crate::files::write_private(&path, scrub(&text, terminal.secrets()).as_bytes())
             })
-            .collect();
-        write("events.jsonl", events.join("\n") + "\n")?;
-        write("log.txt", log_lines(&self.log_file, id))?;
-        write(
-            "README.txt",
-            format!(
-                "paydesk diagnostics for payment {id}, terminal {}.\n\
+            .map_err(|source| ExportError::Write { path, source })
+    };
+    write(
+        "payment.json",
+        serde_json::to_string_pretty(&story_json(story)).unwrap_or_default(),
+    )?;
+    let events: Vec<String> = story
+        .events
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "seq": e.seq,
+                "at": e.at,
+                "kind": e.kind,
+                "actor": e.actor,
+                "data": serde_json::from_str::<serde_json::Value>(&e.data)
+                    .unwrap_or(serde_json::Value::String(e.data.clone())),
+            })
+            .to_string()
+        })
+        .collect();
+    write("events.jsonl", events.join("\n") + "\n")?;
+    write("log.txt", log_lines(terminal.log_file(), id))?;
+    write(
+        "README.txt",
+        format!(
+            "paydesk diagnostics for payment {id}, terminal {}.\n\
                  payment.json  the payment, its delivery, correction requests and refund\n\
                  events.jsonl  every journal event of the payment, in order, with who did it\n\
                  log.txt       the log lines naming the payment, then the newest lines\n\
                  Tokens and PIN hashes are removed.\n",
-                self.terminal_id
-            ),
-        )?;
-        Ok(dir)
-    }
+            terminal.id()
+        ),
+    )?;
+    Ok(dir)
 }

@@ -16,7 +16,10 @@ use crate::printing::status::{Problem, StatusReport};
 use crate::printing::transport::TransportError;
 
 use super::config::ConfigError;
+use super::diagnostics;
+use super::support::StatusCheck;
 use super::till::{CheckOutcome, FlowError, OpenError};
+use super::worker::{ReportFileError, SupportDone, SupportError};
 use crate::hub::protocol::CheckCode;
 
 /// A journal problem in words.
@@ -726,6 +729,69 @@ pub fn check(lang: Lang, outcome: &CheckOutcome, operator: &str, account: &str) 
         }
         CheckOutcome::Offline { .. } => Some(lang.t(T::CheckOffline).to_string()),
         CheckOutcome::NotConfigured => None,
+    }
+}
+
+/// What a support step did, in words.
+pub fn support_done(lang: Lang, done: &SupportDone, currency: &Currency) -> String {
+    match done {
+        SupportDone::RetryQueued => lang.t(T::SupportRetryQueued).to_string(),
+        SupportDone::NothingToRetry => lang.t(T::SupportNothingToRetry).to_string(),
+        SupportDone::StatusChecked(StatusCheck::Answered(row)) => lang.fill(
+            T::SupportStatusNow,
+            &[("status", &row.hub_status.as_deref().unwrap_or("-"))],
+        ),
+        SupportDone::StatusChecked(StatusCheck::NoHub) => {
+            lang.fill(T::SupportStatusFailed, &[("detail", &lang.t(T::SyncNoHub))])
+        }
+        SupportDone::StatusChecked(StatusCheck::Failed(e)) => {
+            lang.fill(T::SupportStatusFailed, &[("detail", e)])
+        }
+        SupportDone::CorrectionSent {
+            kind,
+            refund,
+            print_error,
+        } => {
+            let mut note = lang.fill(
+                T::SupportCorrectionSent,
+                &[("kind", &self::kind(lang, *kind))],
+            );
+            if let Some((n, amount)) = refund {
+                note.push(' ');
+                note.push_str(&lang.fill(
+                    T::SupportRefundPaid,
+                    &[("n", n), ("amount", &lang.money_with(*amount, currency))],
+                ));
+            }
+            if let Some(e) = print_error {
+                note.push(' ');
+                note.push_str(
+                    &lang.fill(T::SupportRefundNotPrinted, &[("detail", &flow(lang, e))]),
+                );
+            }
+            note
+        }
+        SupportDone::RefundReprinted => lang.t(T::SupportRefundReprinted).to_string(),
+        SupportDone::Exported(path) => lang.fill(T::SupportExported, &[("path", &path.display())]),
+    }
+}
+
+/// Why a support step did not happen, in words.
+pub fn support_error(lang: Lang, e: &SupportError) -> String {
+    match e {
+        SupportError::Flow(e) | SupportError::Diagnostics(diagnostics::ExportError::Flow(e)) => {
+            flow(lang, e)
+        }
+        SupportError::NoRefund => lang.t(T::SupportNoRefund).to_string(),
+        SupportError::Diagnostics(e) => e.to_string(),
+    }
+}
+
+/// Why the report's file was not written, in words.
+pub fn report_file(lang: Lang, e: &ReportFileError) -> String {
+    match e {
+        ReportFileError::Flow(e) => flow(lang, e),
+        ReportFileError::Export(e) => e.to_string(),
     }
 }
 

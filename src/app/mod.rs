@@ -1,14 +1,22 @@
-//! App services: the cashier's flow, recovery, configuration and the worker thread
-//! the UI talks to. The UI and the CLI both go through here; neither touches SQL or
-//! ESC/POS.
+//! App services over the layers below: the till and its services (payments, shifts,
+//! users and access, printer, reports, corrections, support), recovery, the sync
+//! worker, configuration, exports, and the worker thread the UI talks to. The UI and
+//! the CLI both go through here; neither touches SQL or ESC/POS. Results are typed
+//! here and worded at the edges through [`messages`].
 
 pub mod access;
 pub mod config;
 pub mod corrections;
 pub mod diagnostics;
+pub mod export;
 pub mod hub_link;
 pub mod messages;
+pub mod payments;
+pub mod printer;
 pub mod recovery;
+pub mod reports;
+pub mod shifts;
+pub mod support;
 pub mod sync;
 pub mod till;
 pub mod worker;

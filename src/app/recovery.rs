@@ -124,7 +124,8 @@ impl Question {
 /// Carries out an answer about a payment. The payment is re-read from the journal so
 /// an answer to a stale question is refused rather than applied twice.
 pub fn answer(till: &mut Till, p: &Payment, a: Answer) -> Result<Outcome, FlowError> {
-    let current = till.payment(p.id())?;
+    let mut payments = till.payments();
+    let current = payments.payment(p.id())?;
     let id = p.id();
     let asked = question(p);
     if question(&current) != asked {
@@ -135,23 +136,29 @@ pub fn answer(till: &mut Till, p: &Payment, a: Answer) -> Result<Outcome, FlowEr
     }
     let step = match (asked, a) {
         (Some(Question::PreReceiptPrinted { .. }), Answer::Yes) => {
-            till.confirm_pre_receipt_printed(id)?
+            payments.confirm_pre_receipt_printed(id)?
         }
-        (Some(Question::PreReceiptPrinted { .. }), Answer::No) => till.reprint_pre_receipt(id)?,
+        (Some(Question::PreReceiptPrinted { .. }), Answer::No) => {
+            payments.reprint_pre_receipt(id)?
+        }
         (Some(Question::Signed { .. }), Answer::Yes) => {
-            let step = till.customer_signed(id)?;
+            let step = payments.customer_signed(id)?;
             return Ok(Outcome::ResumeAtCash(step.payment));
         }
         (Some(Question::Signed { .. }), Answer::No) => {
-            till.void(id, VoidReason::CustomerRefused)?
+            payments.void(id, VoidReason::CustomerRefused)?
         }
         (Some(Question::CashTaken { .. }), Answer::Yes) => {
             return Ok(Outcome::ResumeAtCash(current));
         }
-        (Some(Question::CashTaken { .. }), Answer::No) => till.void(id, VoidReason::Cancelled)?,
-        (Some(Question::PrintFiscal { .. }), _) => till.print_fiscal(id)?,
-        (Some(Question::FiscalPrinted { .. }), Answer::Yes) => till.confirm_fiscal_printed(id)?,
-        (Some(Question::FiscalPrinted { .. }), Answer::No) => till.reprint_fiscal(id)?,
+        (Some(Question::CashTaken { .. }), Answer::No) => {
+            payments.void(id, VoidReason::Cancelled)?
+        }
+        (Some(Question::PrintFiscal { .. }), _) => payments.print_fiscal(id)?,
+        (Some(Question::FiscalPrinted { .. }), Answer::Yes) => {
+            payments.confirm_fiscal_printed(id)?
+        }
+        (Some(Question::FiscalPrinted { .. }), Answer::No) => payments.reprint_fiscal(id)?,
         (None, _) => {
             return Err(FlowError::WrongState {
                 id,

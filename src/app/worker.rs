@@ -1,41 +1,68 @@
 //! The till on its own thread: the UI sends [`Request`]s and drains [`Reply`]s, so
 //! journal fsyncs and printing never block a frame.
+//!
+//! Requests and replies are nested per service, so every match is complete. Replies
+//! carry typed results; the screens word them through [`super::messages`].
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// How often an idle till asks the printer for its status.
-const STATUS_POLL: Duration = Duration::from_secs(5);
-use std::thread::JoinHandle;
-
-use super::corrections::{CorrectionInput, MissingPayment, PaymentStory};
+use crate::domain::correction::CorrectionKind;
 use crate::domain::entry::Quote;
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
 use crate::domain::payment::{Payment, PaymentId, VoidReason};
+use crate::domain::report::{PaymentsFilter, ReportRow, ShiftReport};
 use crate::domain::user::{Pin, Role, User, UserName};
+use crate::hub::client::HubClient;
 use crate::i18n::Lang;
 use crate::journal::corrections::Correction;
 use crate::journal::support::SupportRow;
 use crate::journal::users::UserChange;
-
-use super::config::{Config, PrinterConfig};
-use super::messages;
-use super::recovery::{self, Answer, Outcome};
-use super::till::{CheckOutcome, FlowError, OpenError, Step, Till};
-use crate::hub::client::HubClient;
-use crate::journal::report::{PaymentsFilter, ReportRow};
+use crate::printing::PrintError;
 use crate::printing::decode::Printout;
 use crate::printing::serial::{self, FoundPort};
 use crate::printing::status::StatusReport;
 use crate::printing::usb::{self, FoundUsb};
 
-/// What the UI asks the till to do.
+use super::config::{Config, PrinterConfig};
+use super::corrections::{CorrectionInput, MissingPayment, PaymentStory};
+use super::diagnostics;
+use super::export::{self, ExportError};
+use super::messages;
+use super::recovery::{self, Answer, Outcome};
+use super::support::StatusCheck;
+use super::till::{CheckOutcome, FlowError, OpenError, Step, Till};
+
+/// How often an idle till asks the printer for its status.
+const STATUS_POLL: Duration = Duration::from_secs(5);
+
+/// What the UI asks the till to do, by service.
 #[derive(Clone, Debug)]
 pub enum Request {
-    /// Journal the payment and print its pre-receipt.
-    PrintPreReceipt(Quote),
+    /// A step of the cashier's flow.
+    Payment(PaymentRequest),
+    /// Open, X, close.
+    Shift(ShiftRequest),
+    /// The payments report.
+    Report(ReportRequest),
+    /// Users and logins.
+    User(UserRequest),
+    /// The receipt printer.
+    Printer(PrinterRequest),
+    /// The support view.
+    Support(SupportRequest),
+    /// Print documents in this language from now on (no reply).
+    SetLanguage(Lang),
+}
+
+/// A step of the cashier's flow.
+#[derive(Clone, Debug)]
+pub enum PaymentRequest {
+    /// Ask the operator, journal the payment and print its pre-receipt.
+    PrintPreReceipt(Box<Quote>),
     /// The customer signed.
     CustomerSigned(PaymentId),
     /// Void before money was taken.
@@ -43,29 +70,34 @@ pub enum Request {
     /// Cash taken: print the fiscal receipt.
     TakeCash(PaymentId, Money),
     /// Answer a recovery question about a payment (as the UI last saw it).
-    Answer(Payment, Answer),
-    /// Print documents in this language from now on (no reply).
-    SetLanguage(Lang),
-    /// Ask the printer for its status.
-    PrinterStatus,
-    /// Print the test page.
-    PrintTestPage,
-    /// Use another printer from now on.
-    SetPrinter(PrinterConfig),
-    /// List the serial ports and USB devices of this machine.
-    ScanDevices,
-    /// Run the payments report.
-    Report(PaymentsFilter),
-    /// Write the payments report to a file.
-    ExportReport(PaymentsFilter, ExportFormat, PathBuf),
-    /// Print the payments report on the receipt printer.
-    PrintReport(PaymentsFilter),
+    Answer(Box<Payment>, Answer),
+}
+
+/// A shift step.
+#[derive(Clone, Debug)]
+pub enum ShiftRequest {
     /// Open a shift with this cash in the drawer.
-    OpenShift(Money),
+    Open(Money),
     /// Print the open shift's X report.
     XReport,
     /// Close the open shift with the cash counted; print the Z report.
-    CloseShift(Money),
+    Close(Money),
+}
+
+/// The payments report.
+#[derive(Clone, Debug)]
+pub enum ReportRequest {
+    /// Its rows.
+    Rows(PaymentsFilter),
+    /// Write it to a file.
+    Export(PaymentsFilter, ExportFormat, PathBuf),
+    /// Print it on the receipt printer.
+    Print(PaymentsFilter),
+}
+
+/// Users and logins.
+#[derive(Clone, Debug)]
+pub enum UserRequest {
     /// Create the first user, an admin, and log them in (first run only).
     CreateFirstAdmin(UserName, Pin),
     /// Log in with a PIN (the previous user is logged out).
@@ -73,17 +105,35 @@ pub enum Request {
     /// Log the current user out (switch user).
     Logout,
     /// List the users (login screen, users settings).
-    ListUsers,
+    List,
     /// Add a user (admins).
-    AddUser(UserName, Role, Pin),
+    Add(UserName, Role, Pin),
     /// Change a user (admins).
-    ChangeUser(UserName, UserChange),
+    Change(UserName, UserChange),
+}
+
+/// The receipt printer.
+#[derive(Clone, Debug)]
+pub enum PrinterRequest {
+    /// Ask the printer for its status.
+    Status,
+    /// Print the test page.
+    TestPage,
+    /// Use another printer from now on.
+    Set(Box<PrinterConfig>),
+    /// List the serial ports and USB devices of this machine.
+    ScanDevices,
+}
+
+/// The support view.
+#[derive(Clone, Debug)]
+pub enum SupportRequest {
     /// The troubled payments and the open correction requests.
-    SupportList,
+    List,
     /// Payments by receipt number, account part or id.
-    SupportFind(String),
+    Find(String),
     /// One payment's timeline.
-    SupportStory(PaymentId),
+    Story(PaymentId),
     /// Send a queued payment (and its drafted correction) at the next sync round.
     RetryNow(PaymentId),
     /// Ask the hub for a payment's status now.
@@ -96,6 +146,30 @@ pub enum Request {
     ExportDiagnostics(PaymentId, PathBuf),
     /// Record a receipt the journal does not know; answer the e-mail text.
     ReportMissing(Box<MissingPayment>),
+}
+
+/// What a support step did, to be said next to the payment's timeline.
+#[derive(Debug)]
+pub enum SupportDone {
+    /// The payment is due at the next sync round.
+    RetryQueued,
+    /// Nothing of the payment was waiting to be sent.
+    NothingToRetry,
+    /// The hub's status was asked now.
+    StatusChecked(StatusCheck),
+    /// A correction request was journaled.
+    CorrectionSent {
+        /// Which correction.
+        kind: CorrectionKind,
+        /// The refund paid (its number and amount), for a refund.
+        refund: Option<(u64, Money)>,
+        /// Why the refund receipt did not print.
+        print_error: Option<FlowError>,
+    },
+    /// The refund receipt printed again.
+    RefundReprinted,
+    /// The diagnostics folder was written here.
+    Exported(PathBuf),
 }
 
 /// What the till answers to the support view.
@@ -112,15 +186,29 @@ pub enum SupportReply {
     Found(Vec<SupportRow>),
     /// A missing payment was recorded: the central office's e-mail text.
     Missing(String),
-    /// A payment's timeline, with what was done (in words) and the paper printed.
+    /// A payment's timeline, with what was done and the paper printed.
     Story {
         /// The payment's story.
         story: Box<PaymentStory>,
-        /// What happened, in words (none when only opened).
-        note: Option<String>,
+        /// What was done (none when only opened).
+        done: Option<Box<SupportDone>>,
         /// A refund receipt printed.
         printout: Option<Printout>,
     },
+}
+
+/// Why a support step did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum SupportError {
+    /// The till refused (permission, journal, printer, rules).
+    #[error(transparent)]
+    Flow(#[from] FlowError),
+    /// The payment has no refund to print.
+    #[error("the payment has no refund")]
+    NoRefund,
+    /// The diagnostics folder could not be written.
+    #[error(transparent)]
+    Diagnostics(#[from] diagnostics::ExportError),
 }
 
 /// What the till answers about users and logins.
@@ -138,7 +226,7 @@ pub enum ShiftReply {
     /// The shift opened (its number).
     Opened(u64),
     /// An X or Z report and its paper (none if the Z report did not print).
-    Report(Box<crate::journal::shift::ShiftReport>, Option<Printout>),
+    Report(Box<ShiftReport>, Option<Printout>),
 }
 
 /// Report file formats.
@@ -150,24 +238,67 @@ pub enum ExportFormat {
     Xlsx,
 }
 
+/// Why the report was not written to its file.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportFileError {
+    /// The till refused (permission, journal).
+    #[error(transparent)]
+    Flow(#[from] FlowError),
+    /// The file could not be written.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+}
+
+/// What the till answers about the payments report.
+#[derive(Debug)]
+pub enum ReportReply {
+    /// Its rows.
+    Rows(Result<Vec<ReportRow>, FlowError>),
+    /// Where the file was written.
+    Exported(Result<PathBuf, ReportFileError>),
+    /// The report as printed (the paper).
+    Printed(Result<Printout, FlowError>),
+}
+
 /// What the till answers about the printer (settings screen and status bar).
 #[derive(Debug)]
 pub enum PrinterReply {
-    /// The printer's status: `Ok(None)` when it cannot tell, `Err` in words.
-    Status(Result<Option<StatusReport>, String>),
+    /// The printer's status: `Ok(None)` when it cannot tell.
+    Status(Result<Option<StatusReport>, PrintError>),
     /// The status changed while the till was idle (nobody asked).
-    StatusChanged(Result<Option<StatusReport>, String>),
-    /// The test page printed (its decoded paper) or why not, in words.
-    TestPage(Result<Printout, String>),
+    StatusChanged(Result<Option<StatusReport>, PrintError>),
+    /// The test page printed (its decoded paper).
+    TestPage(Result<Printout, FlowError>),
     /// The printer in use now ("Epson TM-T20III (80 mm) · /dev/ttyUSB0 …"), or why
     /// the new settings could not be used (the old printer stays).
-    Changed(Result<String, String>),
+    Changed(Result<String, FlowError>),
     /// Devices found on this machine.
     Devices {
         /// Serial ports.
         ports: Vec<FoundPort>,
         /// USB devices.
         usb: Vec<FoundUsb>,
+    },
+}
+
+/// What the till answers about a step of the cashier's flow.
+#[derive(Debug)]
+pub enum PaymentReply {
+    /// A step happened.
+    Done {
+        /// The payment and the printed document.
+        step: Box<Step>,
+        /// Recovery sent this payment back to the cash step.
+        resume_at_cash: bool,
+        /// What the operator said before the pre-receipt (for that step only).
+        check: Option<CheckOutcome>,
+    },
+    /// A step failed; `standing` is the payment as the journal has it now.
+    Failed {
+        /// Why.
+        error: Box<FlowError>,
+        /// The payment as journaled now, read back after the failure.
+        standing: messages::Standing,
     },
 }
 
@@ -202,317 +333,192 @@ pub enum Reply {
     },
     /// The till cannot start; nothing can be taken.
     OpenFailed(OpenError),
-    /// A step happened.
-    Done {
-        /// The payment and the printed document.
-        step: Box<Step>,
-        /// Recovery sent this payment back to the cash step.
-        resume_at_cash: bool,
-        /// What the operator said before the pre-receipt (for that step only).
-        check: Option<CheckOutcome>,
-        /// Unfinished payments and shift after the step.
-        snapshot: Snapshot,
-    },
+    /// A step of the cashier's flow, with the terminal's snapshot after it.
+    Payment(PaymentReply, Snapshot),
+    /// A shift step, with the snapshot after it.
+    Shift(Result<ShiftReply, FlowError>, Snapshot),
+    /// The payments report.
+    Report(ReportReply),
+    /// A login or user step, with the snapshot after it.
+    User(Result<UserReply, FlowError>, Snapshot),
     /// An answer about the printer.
     Printer(PrinterReply),
-    /// The payments report's rows, or why not (in words).
-    Report(Result<Vec<ReportRow>, String>),
-    /// Where the report was written, or why not (in words).
-    Exported(Result<PathBuf, String>),
-    /// The report as printed (the paper), or why not (in words).
-    ReportPrinted(Result<Printout, String>),
-    /// A shift step, or why not (in words); with the terminal's snapshot after it.
-    Shift(Result<ShiftReply, String>, Snapshot),
-    /// A login or user step, or why not (in words); with the snapshot after it.
-    User(Result<UserReply, String>, Snapshot),
-    /// A support step, or why not (in words).
-    Support(Result<SupportReply, String>),
-    /// A step failed; `standing` is the payment as the journal has it now.
-    Failed {
-        /// Why.
-        error: Box<FlowError>,
-        /// The payment as journaled now, read back after the failure.
-        standing: messages::Standing,
-        /// Unfinished payments and shift.
-        snapshot: Snapshot,
-    },
+    /// A support step.
+    Support(Result<SupportReply, SupportError>),
 }
 
-/// A running till thread.
-pub struct TillWorker {
-    requests: Option<Sender<Request>>,
-    replies: Receiver<Reply>,
-    thread: Option<JoinHandle<()>>,
-}
-
-fn snapshot(till: &Till) -> Snapshot {
+fn snapshot(till: &mut Till) -> Snapshot {
     Snapshot {
-        unfinished: till.unfinished().unwrap_or_default(),
-        shift: till.shift().ok().flatten().map(|s| s.number),
-        user: till.user().cloned(),
+        unfinished: till.payments().unfinished().unwrap_or_default(),
+        shift: till.shifts().current().ok().flatten().map(|s| s.number),
+        user: till.users().current().cloned(),
     }
 }
 
-fn printer_request(till: &mut Till, request: Request, lang: Lang) -> Reply {
-    Reply::Printer(match request {
-        Request::PrinterStatus => PrinterReply::Status(
-            till.printer_status()
-                .map_err(|e| messages::printer(lang, &e)),
-        ),
-        Request::PrintTestPage => PrinterReply::TestPage(
-            till.print_test_page()
-                .map(|p| p.printout)
-                .map_err(|e| messages::flow(lang, &e)),
-        ),
-        Request::SetPrinter(config) => PrinterReply::Changed(
-            till.set_printer(config)
-                .map(|()| till.printer_description())
-                .map_err(|e| messages::flow(lang, &e)),
-        ),
-        Request::ScanDevices => PrinterReply::Devices {
+fn printer_request(till: &mut Till, request: PrinterRequest) -> PrinterReply {
+    let mut printer = till.printer();
+    match request {
+        PrinterRequest::Status => PrinterReply::Status(printer.status()),
+        PrinterRequest::TestPage => {
+            PrinterReply::TestPage(printer.print_test_page().map(|p| p.printout))
+        }
+        PrinterRequest::Set(config) => {
+            PrinterReply::Changed(printer.set(*config).map(|()| printer.description()))
+        }
+        PrinterRequest::ScanDevices => PrinterReply::Devices {
             ports: serial::list_ports(),
             usb: usb::list_devices(),
         },
-        _ => unreachable!("only printer requests"),
-    })
-}
-
-fn user_request(till: &mut Till, request: Request, lang: Lang) -> Reply {
-    let users = |till: &Till| {
-        till.users()
-            .map(UserReply::Users)
-            .map_err(|e| messages::journal(lang, &e))
-    };
-    let r = match request {
-        Request::CreateFirstAdmin(name, pin) => till
-            .create_first_admin(&name, &pin)
-            .map(UserReply::LoggedIn)
-            .map_err(|e| messages::flow(lang, &e)),
-        Request::Login(name, pin) => till
-            .login(&name, &pin)
-            .map(UserReply::LoggedIn)
-            .map_err(|e| messages::flow(lang, &e)),
-        Request::Logout => {
-            till.logout();
-            users(till)
-        }
-        Request::ListUsers => users(till),
-        Request::AddUser(name, role, pin) => till
-            .add_user(&name, role, &pin)
-            .map_err(|e| messages::flow(lang, &e))
-            .and_then(|_| users(till)),
-        Request::ChangeUser(name, change) => till
-            .change_user(&name, change)
-            .map_err(|e| messages::flow(lang, &e))
-            .and_then(|_| users(till)),
-        _ => unreachable!("only user requests"),
-    };
-    Reply::User(r, snapshot(till))
-}
-
-fn support_request(till: &mut Till, request: Request, lang: Lang) -> Result<SupportReply, String> {
-    use crate::i18n::T;
-    let flow = |e: FlowError| messages::flow(lang, &e);
-    let story = |till: &Till, id, note: Option<String>, printout: Option<Printout>| {
-        till.payment_story(id)
-            .map(|s| SupportReply::Story {
-                story: Box::new(s),
-                note,
-                printout,
-            })
-            .map_err(flow)
-    };
-    match request {
-        Request::SupportList => {
-            let rows = till.troubled_payments().map_err(flow)?;
-            let corrections = till.correction_requests(&[]).map_err(flow)?;
-            Ok(SupportReply::List { rows, corrections })
-        }
-        Request::SupportFind(q) => till
-            .find_payments(&q)
-            .map(SupportReply::Found)
-            .map_err(flow),
-        Request::SupportStory(id) => story(till, id, None, None),
-        Request::RetryNow(id) => {
-            let queued = till.retry_now(id).map_err(flow)?;
-            let note = lang.t(if queued {
-                T::SupportRetryQueued
-            } else {
-                T::SupportNothingToRetry
-            });
-            story(till, id, Some(note.to_string()), None)
-        }
-        Request::CheckStatusNow(id) => {
-            let note = match till.check_status_now(id).map_err(flow)? {
-                Ok(row) => lang.fill(
-                    T::SupportStatusNow,
-                    &[("status", &row.hub_status.unwrap_or_else(|| "-".into()))],
-                ),
-                Err(e) => lang.fill(T::SupportStatusFailed, &[("detail", &e)]),
-            };
-            story(till, id, Some(note), None)
-        }
-        Request::RequestCorrection(input) => {
-            let done = till.request_correction(&input).map_err(flow)?;
-            let mut note = lang.fill(
-                T::SupportCorrectionSent,
-                &[("kind", &messages::kind(lang, input.kind))],
-            );
-            if let Some(r) = &done.refund {
-                note.push(' ');
-                note.push_str(&lang.fill(
-                    T::SupportRefundPaid,
-                    &[
-                        ("n", &r.refund_no),
-                        ("amount", &lang.money_with(r.amount, &till.docs.currency)),
-                    ],
-                ));
-            }
-            if let Some(e) = &done.print_error {
-                note.push(' ');
-                note.push_str(&lang.fill(T::SupportRefundNotPrinted, &[("detail", e)]));
-            }
-            story(
-                till,
-                input.payment,
-                Some(note),
-                done.printed.map(|p| p.printout),
-            )
-        }
-        Request::PrintRefundReceipt(id) => {
-            let refund = till
-                .payment_story(id)
-                .map_err(flow)?
-                .refund
-                .ok_or_else(|| lang.t(T::SupportNoRefund).to_string())?;
-            let printed = till.print_refund_receipt(&refund).map_err(flow)?;
-            story(
-                till,
-                id,
-                Some(lang.t(T::SupportRefundReprinted).to_string()),
-                Some(printed.printout),
-            )
-        }
-        Request::ExportDiagnostics(id, dir) => {
-            let note = match till.export_diagnostics(id, &dir) {
-                Ok(path) => lang.fill(T::SupportExported, &[("path", &path.display())]),
-                Err(super::diagnostics::ExportError::Flow(e)) => return Err(flow(e)),
-                Err(e) => return Err(e.to_string()),
-            };
-            story(till, id, Some(note), None)
-        }
-        Request::ReportMissing(m) => till
-            .report_missing_payment(&m)
-            .map(SupportReply::Missing)
-            .map_err(flow),
-        _ => unreachable!("only support requests"),
     }
 }
 
-fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
-    let id = match &request {
-        Request::SetLanguage(l) => {
-            till.set_language(*l);
-            *lang = *l;
-            return None;
+fn user_request(till: &mut Till, request: UserRequest) -> Result<UserReply, FlowError> {
+    let mut users = till.users();
+    match request {
+        UserRequest::CreateFirstAdmin(name, pin) => {
+            return users
+                .create_first_admin(&name, &pin)
+                .map(UserReply::LoggedIn);
         }
-        Request::PrinterStatus
-        | Request::PrintTestPage
-        | Request::SetPrinter(_)
-        | Request::ScanDevices => return Some(printer_request(till, request, *lang)),
-        Request::Report(f) => {
-            return Some(Reply::Report(
-                till.payments_report(f)
-                    .map_err(|e| messages::flow(*lang, &e)),
-            ));
+        UserRequest::Login(name, pin) => return users.login(&name, &pin).map(UserReply::LoggedIn),
+        UserRequest::Logout => users.logout(),
+        UserRequest::List => {}
+        UserRequest::Add(name, role, pin) => {
+            users.add(&name, role, &pin)?;
         }
-        Request::CreateFirstAdmin(..)
-        | Request::Login(..)
-        | Request::Logout
-        | Request::ListUsers
-        | Request::AddUser(..)
-        | Request::ChangeUser(..) => return Some(user_request(till, request, *lang)),
-        Request::SupportList
-        | Request::SupportFind(_)
-        | Request::SupportStory(_)
-        | Request::RetryNow(_)
-        | Request::CheckStatusNow(_)
-        | Request::RequestCorrection(_)
-        | Request::PrintRefundReceipt(_)
-        | Request::ExportDiagnostics(..)
-        | Request::ReportMissing(_) => {
-            return Some(Reply::Support(support_request(till, request, *lang)));
+        UserRequest::Change(name, change) => {
+            users.change(&name, change)?;
         }
-        Request::OpenShift(cash) => {
-            let r = till.open_shift(*cash).map(ShiftReply::Opened);
-            return Some(Reply::Shift(
-                r.map_err(|e| messages::flow(*lang, &e)),
-                snapshot(till),
-            ));
-        }
-        Request::XReport => {
-            let r = till
-                .x_report()
-                .map(|(r, p)| ShiftReply::Report(Box::new(r), Some(p.printout)));
-            return Some(Reply::Shift(
-                r.map_err(|e| messages::flow(*lang, &e)),
-                snapshot(till),
-            ));
-        }
-        Request::CloseShift(counted) => {
-            let r = till
-                .close_shift(*counted)
-                .map(|(r, p)| ShiftReply::Report(Box::new(r), p.map(|p| p.printout)));
-            return Some(Reply::Shift(
-                r.map_err(|e| messages::flow(*lang, &e)),
-                snapshot(till),
-            ));
-        }
-        Request::PrintReport(f) => {
-            return Some(Reply::ReportPrinted(
-                till.print_report(f)
-                    .map(|p| p.printout)
-                    .map_err(|e| messages::flow(*lang, &e)),
-            ));
-        }
-        Request::ExportReport(f, format, path) => {
-            let written = till
-                .payments_report(f)
-                .map_err(|e| messages::flow(*lang, &e))
+    }
+    Ok(UserReply::Users(users.list()?))
+}
+
+fn shift_request(till: &mut Till, request: ShiftRequest) -> Result<ShiftReply, FlowError> {
+    let mut shifts = till.shifts();
+    match request {
+        ShiftRequest::Open(cash) => shifts.open(cash).map(ShiftReply::Opened),
+        ShiftRequest::XReport => shifts
+            .x_report()
+            .map(|(r, p)| ShiftReply::Report(Box::new(r), Some(p.printout))),
+        ShiftRequest::Close(counted) => shifts
+            .close(counted)
+            .map(|(r, p)| ShiftReply::Report(Box::new(r), p.map(|p| p.printout))),
+    }
+}
+
+fn report_request(till: &mut Till, request: ReportRequest, lang: Lang) -> ReportReply {
+    let tz = till.terminal().docs().tz;
+    let mut reports = till.reports();
+    match request {
+        ReportRequest::Rows(f) => ReportReply::Rows(reports.payments(&f)),
+        ReportRequest::Print(f) => ReportReply::Printed(reports.print(&f).map(|p| p.printout)),
+        ReportRequest::Export(f, format, path) => ReportReply::Exported(
+            reports
+                .payments(&f)
+                .map_err(ReportFileError::from)
                 .and_then(|rows| {
-                    if let Some(dir) = path.parent() {
-                        crate::files::create_dir_private(dir)
-                            .map_err(|e| format!("{}: {e}", dir.display()))?;
-                    }
                     match format {
-                        ExportFormat::Csv => crate::files::write_private(
-                            path,
-                            crate::report::csv(&rows, *lang, till.time_zone()).as_bytes(),
-                        )
-                        .map_err(|e| format!("{}: {e}", path.display())),
-                        ExportFormat::Xlsx => {
-                            crate::report::xlsx(&rows, *lang, till.time_zone(), path)
-                                .map_err(|e| e.to_string())
-                        }
-                    }
-                })
-                .map(|()| path.clone());
-            return Some(Reply::Exported(written));
+                        ExportFormat::Csv => export::write_csv(&rows, lang, tz, &path),
+                        ExportFormat::Xlsx => export::xlsx(&rows, lang, tz, &path),
+                    }?;
+                    Ok(path)
+                }),
+        ),
+    }
+}
+
+fn support_request(till: &mut Till, request: SupportRequest) -> Result<SupportReply, SupportError> {
+    let story = |till: &mut Till, id, done: Option<SupportDone>, printout: Option<Printout>| {
+        Ok(SupportReply::Story {
+            story: Box::new(till.support().payment_story(id)?),
+            done: done.map(Box::new),
+            printout,
+        })
+    };
+    match request {
+        SupportRequest::List => {
+            let support = till.support();
+            let rows = support.troubled_payments()?;
+            let corrections = support.correction_requests(&[])?;
+            Ok(SupportReply::List { rows, corrections })
         }
-        Request::PrintPreReceipt(_) => None,
-        Request::CustomerSigned(id) | Request::Void(id, _) | Request::TakeCash(id, _) => Some(*id),
-        Request::Answer(p, _) => Some(p.id()),
+        SupportRequest::Find(q) => Ok(SupportReply::Found(till.support().find_payments(&q)?)),
+        SupportRequest::Story(id) => story(till, id, None, None),
+        SupportRequest::RetryNow(id) => {
+            let done = if till.support().retry_now(id)? {
+                SupportDone::RetryQueued
+            } else {
+                SupportDone::NothingToRetry
+            };
+            story(till, id, Some(done), None)
+        }
+        SupportRequest::CheckStatusNow(id) => {
+            let check = till.support().check_status_now(id)?;
+            story(till, id, Some(SupportDone::StatusChecked(check)), None)
+        }
+        SupportRequest::RequestCorrection(input) => {
+            let done = till.corrections().request_correction(&input)?;
+            let sent = SupportDone::CorrectionSent {
+                kind: input.kind,
+                refund: done.refund.as_ref().map(|r| (r.refund_no, r.amount)),
+                print_error: done.print_error,
+            };
+            story(
+                till,
+                input.payment,
+                Some(sent),
+                done.printed.map(|p| p.printout),
+            )
+        }
+        SupportRequest::PrintRefundReceipt(id) => {
+            let refund = till
+                .support()
+                .payment_story(id)?
+                .refund
+                .ok_or(SupportError::NoRefund)?;
+            let printed = till.corrections().print_refund_receipt(&refund)?;
+            story(
+                till,
+                id,
+                Some(SupportDone::RefundReprinted),
+                Some(printed.printout),
+            )
+        }
+        SupportRequest::ExportDiagnostics(id, dir) => {
+            let path = till.support().export_diagnostics(id, &dir)?;
+            story(till, id, Some(SupportDone::Exported(path)), None)
+        }
+        SupportRequest::ReportMissing(m) => Ok(SupportReply::Missing(
+            till.corrections().report_missing_payment(&m)?,
+        )),
+    }
+}
+
+fn payment_request(till: &mut Till, request: PaymentRequest) -> PaymentReply {
+    let id = match &request {
+        PaymentRequest::PrintPreReceipt(_) => None,
+        PaymentRequest::CustomerSigned(id)
+        | PaymentRequest::Void(id, _)
+        | PaymentRequest::TakeCash(id, _) => Some(*id),
+        PaymentRequest::Answer(p, _) => Some(p.id()),
     };
     let mut check = None;
     let result: Result<(Step, bool), FlowError> = match request {
-        Request::PrintPreReceipt(q) => till.check(&q).and_then(|c| {
-            check = Some(c);
-            till.print_pre_receipt(&q).map(|s| (s, false))
-        }),
-        Request::CustomerSigned(id) => till.customer_signed(id).map(|s| (s, false)),
-        Request::Void(id, reason) => till.void(id, reason).map(|s| (s, false)),
-        Request::TakeCash(id, tendered) => till.take_cash(id, tendered).map(|s| (s, false)),
-        Request::Answer(p, a) => recovery::answer(till, &p, a).map(|o| match o {
+        PaymentRequest::PrintPreReceipt(q) => {
+            let mut payments = till.payments();
+            payments.check(&q).and_then(|c| {
+                check = Some(c);
+                payments.print_pre_receipt(&q).map(|s| (s, false))
+            })
+        }
+        PaymentRequest::CustomerSigned(id) => {
+            till.payments().customer_signed(id).map(|s| (s, false))
+        }
+        PaymentRequest::Void(id, reason) => till.payments().void(id, reason).map(|s| (s, false)),
+        PaymentRequest::TakeCash(id, tendered) => {
+            till.payments().take_cash(id, tendered).map(|s| (s, false))
+        }
+        PaymentRequest::Answer(p, a) => recovery::answer(till, &p, a).map(|o| match o {
             Outcome::Moved(step) => (step, false),
             Outcome::ResumeAtCash(payment) => (
                 Step {
@@ -522,33 +528,66 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
                 true,
             ),
         }),
-        // Every other request returned its reply in the match above.
-        _ => unreachable!("handled above"),
     };
-    Some(match result {
-        Ok((step, resume_at_cash)) => Reply::Done {
+    match result {
+        Ok((step, resume_at_cash)) => PaymentReply::Done {
             step: Box::new(step),
             resume_at_cash,
             check,
-            snapshot: snapshot(till),
         },
         Err(error) => {
             // Read back where the payment stands. A new payment that failed after its
             // first write is the only unfinished one (none may wait when one starts).
+            let payments = till.payments();
             let reread = match id {
-                Some(id) => Some(till.payment(id)),
-                None => match till.unfinished() {
+                Some(id) => Some(payments.payment(id)),
+                None => match payments.unfinished() {
                     Ok(u) => u.last().cloned().map(Ok),
                     Err(e) => Some(Err(e)),
                 },
             };
-            Reply::Failed {
+            PaymentReply::Failed {
                 error: Box::new(error),
                 standing: messages::Standing::from_reread(reread),
-                snapshot: snapshot(till),
             }
         }
+    }
+}
+
+/// Serves one request; `None` for the requests that need no answer.
+fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
+    Some(match request {
+        Request::SetLanguage(l) => {
+            till.set_language(l);
+            *lang = l;
+            return None;
+        }
+        Request::Payment(r) => {
+            let reply = payment_request(till, r);
+            if let PaymentReply::Failed { error, .. } = &reply {
+                tracing::warn!("step failed: {error}");
+            }
+            Reply::Payment(reply, snapshot(till))
+        }
+        Request::Shift(r) => {
+            let reply = shift_request(till, r);
+            Reply::Shift(reply, snapshot(till))
+        }
+        Request::Report(r) => Reply::Report(report_request(till, r, *lang)),
+        Request::User(r) => {
+            let reply = user_request(till, r);
+            Reply::User(reply, snapshot(till))
+        }
+        Request::Printer(r) => Reply::Printer(printer_request(till, r)),
+        Request::Support(r) => Reply::Support(support_request(till, r)),
     })
+}
+
+/// A running till thread.
+pub struct TillWorker {
+    requests: Option<Sender<Request>>,
+    replies: Receiver<Reply>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl TillWorker {
@@ -574,7 +613,7 @@ impl TillWorker {
                         t.set_hub(hub);
                         // A person always logs in at the terminal (the first-run
                         // screen creates the admin when there is nobody yet).
-                        t.logout();
+                        t.users().logout();
                         t
                     }
                     Err(e) => {
@@ -584,12 +623,12 @@ impl TillWorker {
                     }
                 };
                 send(Reply::Ready {
-                    catalogue: till.catalogue().clone(),
-                    max_payment: till.max_payment(),
+                    catalogue: till.rules().catalogue().clone(),
+                    max_payment: till.rules().max_payment(),
                     journal_path: till.journal().path().to_path_buf(),
-                    printer: till.printer_description(),
-                    snapshot: snapshot(&till),
-                    users: till.users().unwrap_or_default(),
+                    printer: till.printer().description(),
+                    snapshot: snapshot(&mut till),
+                    users: till.users().list().unwrap_or_default(),
                 });
                 let mut lang = config.lang;
                 let mut last_status: Option<String> = None;
@@ -600,10 +639,9 @@ impl TillWorker {
                         Err(RecvTimeoutError::Timeout) => {
                             // Idle: watch the printer so the status bar says "out of
                             // paper" before the cashier starts a payment.
-                            if till.has_printer_status() {
-                                let status = till
-                                    .printer_status()
-                                    .map_err(|e| messages::printer(lang, &e));
+                            let mut printer = till.printer();
+                            if printer.has_status() {
+                                let status = printer.status();
                                 let key = format!("{status:?}");
                                 if last_status.as_ref() != Some(&key) {
                                     last_status = Some(key);
@@ -614,13 +652,9 @@ impl TillWorker {
                         }
                     };
                     tracing::debug!(?request, "till request");
-                    let Some(reply) = handle(&mut till, request, &mut lang) else {
-                        continue;
-                    };
-                    if let Reply::Failed { error, .. } = &reply {
-                        tracing::warn!("step failed: {error}");
+                    if let Some(reply) = handle(&mut till, request, &mut lang) {
+                        send(reply);
                     }
-                    send(reply);
                 }
             })
             .expect("the till thread starts");

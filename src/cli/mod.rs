@@ -166,7 +166,7 @@ pub fn explain(lang: Lang, e: &FlowError) -> String {
 /// payment this step started, if any — the only unfinished one, since a new payment
 /// is refused while another waits).
 pub(crate) fn step_failed(
-    till: &Till,
+    till: &mut Till,
     config: &Config,
     e: &FlowError,
     id: Option<PaymentId>,
@@ -175,8 +175,8 @@ pub(crate) fn step_failed(
         return explain(config.lang, e);
     }
     let reread = match id {
-        Some(id) => Some(till.payment(id)),
-        None => match till.unfinished() {
+        Some(id) => Some(till.payments().payment(id)),
+        None => match till.payments().unfinished() {
             Ok(u) => u.last().cloned().map(Ok),
             Err(e) => Some(Err(e)),
         },
@@ -210,11 +210,11 @@ pub(crate) fn open_till(config: &mut Config, out: Option<&PathBuf>) -> Result<Ti
 }
 /// Writes the decoded documents this command printed to stdout, unless they went
 /// into `--out DIR` as files.
-pub(crate) fn print_paper(till: &Till, out: Option<&PathBuf>) {
+pub(crate) fn print_paper(till: &mut Till, out: Option<&PathBuf>) {
     if out.is_some() {
         return;
     }
-    let paper = till.paper();
+    let paper = till.printer().paper();
     let paper = paper.lock().expect("paper log");
     let mut stdout = std::io::stdout().lock();
     for (job, printout) in paper.iter() {

@@ -12,7 +12,7 @@ pub(super) fn run(mut config: Config) -> ExitCode {
         Err(code) => return code,
     };
     let lang = config.lang;
-    for op in &till.catalogue().operators {
+    for op in &till.rules().catalogue().operators {
         println!(
             "{:<10} {:<28} {}",
             op.code.as_str(),

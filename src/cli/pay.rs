@@ -87,13 +87,15 @@ pub(super) fn pay(mut config: Config, args: PayArgs, creds: Option<&Credentials>
         account: args.account.clone(),
         amount: args.amount.clone(),
     };
-    let quote = match entry::validate(till.catalogue(), &input, till.max_payment()) {
+    let quote = match entry::validate(till.rules().catalogue(), &input, till.rules().max_payment())
+    {
         Ok(q) => q,
         Err(errors) => {
-            let op = till.catalogue().get(&args.operator);
+            let op = till.rules().catalogue().get(&args.operator);
             let (o, a, m) = messages::entry(lang, &errors, op, &args.account, &config.currency);
             if o.is_some() {
                 let codes: Vec<&str> = till
+                    .rules()
                     .catalogue()
                     .operators
                     .iter()
@@ -114,19 +116,20 @@ pub(super) fn pay(mut config: Config, args: PayArgs, creds: Option<&Credentials>
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let tendered = match entry::parse_tendered(&args.tendered, quote.total, till.max_change()) {
-        Ok(t) => t,
-        Err(e) => {
-            return fail_input(format!(
-                "{}: {}",
-                lang.t(T::FieldTendered),
-                messages::tendered(lang, &e, &config.currency)
-            ));
-        }
-    };
+    let tendered =
+        match entry::parse_tendered(&args.tendered, quote.total, till.rules().max_change()) {
+            Ok(t) => t,
+            Err(e) => {
+                return fail_input(format!(
+                    "{}: {}",
+                    lang.t(T::FieldTendered),
+                    messages::tendered(lang, &e, &config.currency)
+                ));
+            }
+        };
     // A payment of this terminal left between two steps is answered first: taking
     // another one now is how a customer gets charged twice.
-    match till.unfinished() {
+    match till.payments().unfinished() {
         Ok(waiting) if !waiting.is_empty() => {
             return fail_input(messages::pending(lang, &waiting[0], &config.currency));
         }
@@ -134,29 +137,29 @@ pub(super) fn pay(mut config: Config, args: PayArgs, creds: Option<&Credentials>
         Err(e) => return fail(messages::journal(lang, &e)),
     }
 
-    let step = match till.print_pre_receipt(&quote) {
+    let step = match till.payments().print_pre_receipt(&quote) {
         Ok(s) => s,
         Err(e @ FlowError::Pending { .. }) => {
-            return fail_input(step_failed(&till, &config, &e, None));
+            return fail_input(step_failed(&mut till, &config, &e, None));
         }
-        Err(e) => return fail(step_failed(&till, &config, &e, None)),
+        Err(e) => return fail(step_failed(&mut till, &config, &e, None)),
     };
     let id = step.payment.id();
     let step = if args.customer_refused {
-        match till.void(id, VoidReason::CustomerRefused) {
+        match till.payments().void(id, VoidReason::CustomerRefused) {
             Ok(s) => s,
-            Err(e) => return fail(step_failed(&till, &config, &e, Some(id))),
+            Err(e) => return fail(step_failed(&mut till, &config, &e, Some(id))),
         }
     } else {
-        if let Err(e) = till.customer_signed(id) {
-            return fail(step_failed(&till, &config, &e, Some(id)));
+        if let Err(e) = till.payments().customer_signed(id) {
+            return fail(step_failed(&mut till, &config, &e, Some(id)));
         }
-        match till.take_cash(id, tendered) {
+        match till.payments().take_cash(id, tendered) {
             Ok(s) => s,
-            Err(e) => return fail(step_failed(&till, &config, &e, Some(id))),
+            Err(e) => return fail(step_failed(&mut till, &config, &e, Some(id))),
         }
     };
-    print_paper(&till, args.out.as_ref());
+    print_paper(&mut till, args.out.as_ref());
     if step.payment.state.name() == crate::domain::payment::StateName::FiscalPrinting {
         // The printer cannot confirm the receipt: not done until the cashier says so.
         let p = &step.payment;
@@ -188,10 +191,10 @@ pub(super) fn recovery(
         Err(code) => return code,
     };
     // The list names accounts and amounts: only for those who take payments.
-    if let Err(e) = till.require(Action::TakePayments) {
+    if let Err(e) = till.users().require(Action::TakePayments) {
         return fail(explain(lang, &e));
     }
-    let unfinished = match till.unfinished() {
+    let unfinished = match till.payments().unfinished() {
         Ok(u) => u,
         Err(e) => return fail(messages::journal(lang, &e)),
     };
@@ -209,7 +212,7 @@ pub(super) fn recovery(
         }
         return ExitCode::SUCCESS;
     };
-    let id = match till.resolve_payment_id(&id) {
+    let id = match till.payments().resolve_payment_id(&id) {
         Ok(id) => id,
         Err(e) => return fail_input(explain(lang, &e)),
     };
@@ -228,15 +231,17 @@ pub(super) fn recovery(
             Some(recovery::Question::Signed { .. } | recovery::Question::CashTaken { .. })
         );
     let tendered = match (&args.tendered, continues_to_cash) {
-        (Some(t), true) => match entry::parse_tendered(t, p.details.total, till.max_change()) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                return fail_input(format!(
-                    "--tendered: {}",
-                    messages::tendered(lang, &e, &config.currency)
-                ));
+        (Some(t), true) => {
+            match entry::parse_tendered(t, p.details.total, till.rules().max_change()) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    return fail_input(format!(
+                        "--tendered: {}",
+                        messages::tendered(lang, &e, &config.currency)
+                    ));
+                }
             }
-        },
+        }
         (None, true) => {
             return fail_input(lang.fill(
                 T::ErrRecoveryNeedsTendered,
@@ -250,21 +255,23 @@ pub(super) fn recovery(
     };
     let outcome = match recovery::answer(&mut till, p, a) {
         Ok(o) => o,
-        Err(e) => return fail(step_failed(&till, &config, &e, Some(id))),
+        Err(e) => return fail(step_failed(&mut till, &config, &e, Some(id))),
     };
     let step = match (outcome, tendered) {
         (Outcome::Moved(step), _) => step,
-        (Outcome::ResumeAtCash(p), Some(tendered)) => match till.take_cash(p.id(), tendered) {
-            Ok(step) => step,
-            Err(e) => return fail(step_failed(&till, &config, &e, Some(id))),
-        },
+        (Outcome::ResumeAtCash(p), Some(tendered)) => {
+            match till.payments().take_cash(p.id(), tendered) {
+                Ok(step) => step,
+                Err(e) => return fail(step_failed(&mut till, &config, &e, Some(id))),
+            }
+        }
         (Outcome::ResumeAtCash(p), None) => {
             // Unreachable by the check above; say where it stands rather than guess.
             println!("{} {}", p.id(), p.state.name());
             return ExitCode::SUCCESS;
         }
     };
-    print_paper(&till, args.out.as_ref());
+    print_paper(&mut till, args.out.as_ref());
     println!("{} {}", step.payment.id(), step.payment.state.name());
     match step.payment.state.fiscal() {
         Some(f) if step.payment.state.name() == crate::domain::payment::StateName::Fiscalized => {

@@ -98,7 +98,7 @@ fn settlement(config: &Config, journal: &Journal, args: &SettlementArgs) -> Exit
         let lines = journal.settlement(from, to);
         let unconfirmed = journal.unconfirmed(from, to);
         match (lines, unconfirmed) {
-            (Ok(lines), Ok(unconfirmed)) => months.push(crate::report::SettlementMonth {
+            (Ok(lines), Ok(unconfirmed)) => months.push(crate::app::export::SettlementMonth {
                 month: m.trim().to_string(),
                 lines,
                 unconfirmed,
@@ -109,7 +109,7 @@ fn settlement(config: &Config, journal: &Journal, args: &SettlementArgs) -> Exit
             }
         }
     }
-    match crate::report::settlement_xlsx(&months, lang, config.tz, &args.out) {
+    match crate::app::export::settlement_xlsx(&months, lang, config.tz, &args.out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("paydesk: {e}");
@@ -291,11 +291,11 @@ pub(super) fn run(
     let written = match args.format {
         Format::Xlsx => {
             let path = args.out.as_ref().expect("checked above");
-            crate::report::xlsx(&rows, lang, config.tz, path).map_err(|e| e.to_string())
+            crate::app::export::xlsx(&rows, lang, config.tz, path).map_err(|e| e.to_string())
         }
         Format::Csv | Format::Text => {
             let text = if args.format == Format::Csv {
-                crate::report::csv(&rows, lang, config.tz)
+                crate::app::export::csv(&rows, lang, config.tz)
             } else {
                 crate::report::text(&rows, lang, config.tz, &config.currency, 48)
             };

@@ -83,12 +83,13 @@ pub(super) fn run(
         Ok(t) => t,
         Err(code) => return code,
     };
-    let parse_id = |till: &Till, id: &str| {
-        till.resolve_payment_id(id)
+    let parse_id = |till: &mut Till, id: &str| {
+        till.payments()
+            .resolve_payment_id(id)
             .map_err(|e| fail_input(explain(lang, &e)))
     };
     match command {
-        SupportCommand::Status { query } => match till.find_payments(&query) {
+        SupportCommand::Status { query } => match till.support().find_payments(&query) {
             Ok(rows) if rows.is_empty() => {
                 eprintln!(
                     "paydesk: {}",
@@ -104,7 +105,7 @@ pub(super) fn run(
             }
             Err(e) => fail(explain(lang, &e)),
         },
-        SupportCommand::Stuck => match till.troubled_payments() {
+        SupportCommand::Stuck => match till.support().troubled_payments() {
             Ok(rows) => {
                 for r in &rows {
                     println!("{}", text::row_line(r, lang, tz, &currency));
@@ -122,11 +123,11 @@ pub(super) fn run(
             Err(e) => fail(explain(lang, &e)),
         },
         SupportCommand::Show { id } => {
-            let id = match parse_id(&till, &id) {
+            let id = match parse_id(&mut till, &id) {
                 Ok(i) => i,
                 Err(code) => return code,
             };
-            match till.payment_story(id) {
+            match till.support().payment_story(id) {
                 Ok(story) => {
                     println!("{}", text::row_line(&story.row, lang, tz, &currency));
                     for line in text::timeline(&story, lang, tz) {
@@ -153,7 +154,7 @@ pub(super) fn run(
                 receipt,
                 scan,
             };
-            match till.report_missing_payment(&m) {
+            match till.corrections().report_missing_payment(&m) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS
@@ -163,11 +164,11 @@ pub(super) fn run(
             }
         }
         SupportCommand::Export { id, out } => {
-            let id = match parse_id(&till, &id) {
+            let id = match parse_id(&mut till, &id) {
                 Ok(i) => i,
                 Err(code) => return code,
             };
-            match till.export_diagnostics(id, &out) {
+            match till.support().export_diagnostics(id, &out) {
                 Ok(dir) => {
                     println!(
                         "{}",
@@ -180,7 +181,7 @@ pub(super) fn run(
             }
         }
         SupportCommand::Email { id, kind } => {
-            let id = match parse_id(&till, &id) {
+            let id = match parse_id(&mut till, &id) {
                 Ok(i) => i,
                 Err(code) => return code,
             };
@@ -189,7 +190,7 @@ pub(super) fn run(
                     "--kind {kind}: reconduct, move-account, cancel or refund"
                 ));
             };
-            match till.payment_story(id) {
+            match till.support().payment_story(id) {
                 Ok(story) => {
                     let r = &story.row;
                     print!(

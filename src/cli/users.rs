@@ -63,8 +63,9 @@ pub(super) fn run(
     };
     match command {
         UserCommand::List => match till
+            .users()
             .require(Action::ManageUsers)
-            .and_then(|()| Ok(till.users()?))
+            .and_then(|()| Ok(till.users().list()?))
         {
             Ok(users) => {
                 for u in users {
@@ -101,7 +102,7 @@ pub(super) fn run(
                 Ok(p) => p,
                 Err(e) => return fail_input(messages::pin(lang, e)),
             };
-            match till.add_user(&name, role.into(), &pin) {
+            match till.users().add(&name, role.into(), &pin) {
                 Ok(u) => {
                     println!("{}", lang.fill(T::UserAdded, &[("name", &u.name)]));
                     ExitCode::SUCCESS

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::app::corrections::PaymentStory;
-use crate::domain::receipt::Shop;
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::support::{SupportRow, Trouble};
 
@@ -130,44 +129,4 @@ pub fn timeline(story: &PaymentStory, lang: Lang, tz: Tz) -> Vec<String> {
     lines
 }
 
-/// The e-mail the central office expects to make a correction by hand: date, account,
-/// operator, amount, receipt number, terminal, shop.
-#[allow(clippy::too_many_arguments)]
-pub fn central_office_email(
-    lang: Lang,
-    tz: Tz,
-    currency: &Currency,
-    shop: &Shop,
-    terminal: &str,
-    date: DateTime<Utc>,
-    account: &str,
-    operator: &str,
-    amount: crate::domain::money::Money,
-    receipt_no: Option<u64>,
-    what: &str,
-) -> String {
-    lang.fill(
-        T::CentralOfficeEmail,
-        &[
-            ("what", &what),
-            ("date", &local(date, tz)),
-            ("account", &account),
-            ("operator", &operator),
-            ("amount", &lang.money_with(amount, currency)),
-            (
-                "receipt",
-                &receipt_no.map(|n| n.to_string()).unwrap_or("-".into()),
-            ),
-            ("terminal", &terminal),
-            (
-                "shop",
-                &[shop.name.as_str(), &shop.tax_id, &shop.address]
-                    .iter()
-                    .filter(|p| !p.trim().is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-        ],
-    )
-}
+pub use crate::domain::correction::central_office_email;

@@ -21,8 +21,11 @@ use crate::app::config::{Config, PrinterConfig};
 use crate::app::hub_link::{self, HubLink, LinkError};
 use crate::app::messages;
 use crate::app::sync::{Role, SyncSettings, SyncStatus, SyncThread};
+use crate::app::till::FlowError;
 use crate::app::worker::{
-    PrinterReply, Reply, Request, ShiftReply, Snapshot, TillWorker, UserReply,
+    PaymentReply, PaymentRequest, PrinterReply, PrinterRequest, Reply, ReportReply, ReportRequest,
+    Request, ShiftReply, ShiftRequest, Snapshot, SupportRequest, TillWorker, UserReply,
+    UserRequest,
 };
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
@@ -295,14 +298,14 @@ impl PaydeskApp {
             Reply::Support(r) => self.support_reply(r),
             Reply::OpenFailed(e) => self.phase = Phase::Failed(messages::open(lang, &e)),
             Reply::Printer(r) => self.printer_reply(r),
-            Reply::Report(r) => {
+            Reply::Report(ReportReply::Rows(r)) => {
                 self.reports.busy = false;
                 match r {
                     Ok(rows) => {
                         self.reports.set_rows(rows);
                         self.reports.note = None;
                     }
-                    Err(e) => self.reports.note = Some((e, true)),
+                    Err(e) => self.reports.note = Some((messages::flow(lang, &e), true)),
                 }
             }
             Reply::Shift(r, snapshot) => {
@@ -333,10 +336,10 @@ impl PaydeskApp {
                             false,
                         )
                     }
-                    Err(e) => (e, true),
+                    Err(e) => (messages::flow(lang, &e), true),
                 });
             }
-            Reply::ReportPrinted(r) => {
+            Reply::Report(ReportReply::Printed(r)) => {
                 self.reports.busy = false;
                 match r {
                     Ok(printout) => {
@@ -345,25 +348,27 @@ impl PaydeskApp {
                             t.cashier.last_printout = Some(printout);
                         }
                     }
-                    Err(e) => self.reports.note = Some((e, true)),
+                    Err(e) => self.reports.note = Some((messages::flow(lang, &e), true)),
                 }
             }
-            Reply::Exported(r) => {
+            Reply::Report(ReportReply::Exported(r)) => {
                 self.reports.busy = false;
                 self.reports.note = Some(match r {
                     Ok(p) => (
                         lang.fill(T::ReportExported, &[("path", &p.display())]),
                         false,
                     ),
-                    Err(e) => (e, true),
+                    Err(e) => (messages::report_file(lang, &e), true),
                 });
             }
-            Reply::Done {
-                step,
-                resume_at_cash,
-                check,
+            Reply::Payment(
+                PaymentReply::Done {
+                    step,
+                    resume_at_cash,
+                    check,
+                },
                 snapshot,
-            } => {
+            ) => {
                 let Some(c) = self.step_finished(snapshot) else {
                     return;
                 };
@@ -410,11 +415,7 @@ impl PaydeskApp {
                     c.active = Some(step.payment);
                 }
             }
-            Reply::Failed {
-                error,
-                standing,
-                snapshot,
-            } => {
+            Reply::Payment(PaymentReply::Failed { error, standing }, snapshot) => {
                 let currency = self.config.currency.clone();
                 let Some(c) = self.step_finished(snapshot) else {
                     return;
@@ -437,7 +438,7 @@ impl PaydeskApp {
         }
     }
 
-    fn user_reply(&mut self, r: Result<UserReply, String>, snapshot: Snapshot) {
+    fn user_reply(&mut self, r: Result<UserReply, FlowError>, snapshot: Snapshot) {
         let Phase::Ready(t) = &mut self.phase else {
             return;
         };
@@ -460,7 +461,7 @@ impl PaydeskApp {
                 if self.tab == Tab::Cashier {
                     t.cashier.focus = Some(Field::Operator);
                 } else if let Ok(f) = self.reports.current_filter(self.lang, self.config.tz) {
-                    self.reports.busy = self.worker.send(Request::Report(f));
+                    self.reports.busy = self.worker.send(Request::Report(ReportRequest::Rows(f)));
                 }
                 if !t.users.iter().any(|u| u.id == user.id) {
                     t.users.push(user);
@@ -479,6 +480,7 @@ impl PaydeskApp {
                 }
             }
             Err(e) => {
+                let e = messages::flow(self.lang, &e);
                 if t.snapshot.user.is_none() {
                     self.login.error = Some(e);
                     self.login.pin.clear();
@@ -491,7 +493,10 @@ impl PaydeskApp {
         }
     }
 
-    fn support_reply(&mut self, r: Result<crate::app::worker::SupportReply, String>) {
+    fn support_reply(
+        &mut self,
+        r: Result<crate::app::worker::SupportReply, crate::app::worker::SupportError>,
+    ) {
         use crate::app::worker::SupportReply;
         let s = &mut self.support;
         s.busy = false;
@@ -520,9 +525,11 @@ impl PaydeskApp {
             }
             Ok(SupportReply::Story {
                 story,
-                note,
+                done,
                 printout,
             }) => {
+                let note =
+                    done.map(|d| messages::support_done(self.lang, &d, &self.config.currency));
                 // A correction went through: its form is done with.
                 if std::mem::take(&mut s.correcting) {
                     s.clear_form();
@@ -543,13 +550,13 @@ impl PaydeskApp {
                 s.note = note.map(|n| (n, false));
                 s.story = Some(story);
                 // The lists may have changed (a new request, a status).
-                if self.worker.send(Request::SupportList) {
+                if self.worker.send(Request::Support(SupportRequest::List)) {
                     self.support.busy = true;
                 }
             }
             Err(e) => {
                 s.correcting = false;
-                s.note = Some((e, true));
+                s.note = Some((messages::support_error(self.lang, &e), true));
                 s.manager_pin.clear();
             }
         }
@@ -557,20 +564,20 @@ impl PaydeskApp {
 
     fn support_action(&mut self, ctx: &egui::Context, action: support::Action) {
         let request = match action {
-            support::Action::Refresh => Request::SupportList,
-            support::Action::Find(q) => Request::SupportFind(q),
+            support::Action::Refresh => SupportRequest::List,
+            support::Action::Find(q) => SupportRequest::Find(q),
             support::Action::Open(id) => {
                 self.support.note = None;
-                Request::SupportStory(id)
+                SupportRequest::Story(id)
             }
-            support::Action::Retry(id) => Request::RetryNow(id),
-            support::Action::Check(id) => Request::CheckStatusNow(id),
+            support::Action::Retry(id) => SupportRequest::RetryNow(id),
+            support::Action::Check(id) => SupportRequest::CheckStatusNow(id),
             support::Action::Correct(input) => {
                 self.support.correcting = true;
-                Request::RequestCorrection(input)
+                SupportRequest::RequestCorrection(input)
             }
-            support::Action::Reprint(id) => Request::PrintRefundReceipt(id),
-            support::Action::Missing(m) => Request::ReportMissing(m),
+            support::Action::Reprint(id) => SupportRequest::PrintRefundReceipt(id),
+            support::Action::Missing(m) => SupportRequest::ReportMissing(m),
             support::Action::Export(id) => {
                 let dir = self
                     .config
@@ -578,7 +585,7 @@ impl PaydeskApp {
                     .parent()
                     .map(|d| d.join("diagnostics"))
                     .unwrap_or_else(|| PathBuf::from("diagnostics"));
-                Request::ExportDiagnostics(id, dir)
+                SupportRequest::ExportDiagnostics(id, dir)
             }
             support::Action::Copy(text) => {
                 ctx.copy_text(text);
@@ -586,7 +593,7 @@ impl PaydeskApp {
                 return;
             }
         };
-        self.support.busy = self.worker.send(request);
+        self.support.busy = self.worker.send(Request::Support(request));
     }
 
     fn printer_reply(&mut self, reply: PrinterReply) {
@@ -602,7 +609,7 @@ impl PaydeskApp {
                         messages::status(lang, report.as_ref()),
                         report.as_ref().is_some_and(|r| !r.is_ready()),
                     ),
-                    Err(e) => (e, true),
+                    Err(e) => (messages::printer(lang, &e), true),
                 });
             }
             PrinterReply::TestPage(r) => {
@@ -613,7 +620,7 @@ impl PaydeskApp {
                         }
                         settings::Note::Info(lang.t(T::PrinterTestPrinted).to_string())
                     }
-                    Err(e) => settings::Note::Error(e),
+                    Err(e) => settings::Note::Error(messages::flow(lang, &e)),
                 });
             }
             PrinterReply::Changed(r) => match r {
@@ -630,9 +637,9 @@ impl PaydeskApp {
                         t.printer = printer;
                     }
                     form.status = None;
-                    self.printer_request(Request::PrinterStatus);
+                    self.printer_request(PrinterRequest::Status);
                 }
-                Err(e) => form.note = Some(settings::Note::Error(e)),
+                Err(e) => form.note = Some(settings::Note::Error(messages::flow(lang, &e))),
             },
             PrinterReply::Devices { ports, usb } => {
                 form.ports = ports;
@@ -646,7 +653,7 @@ impl PaydeskApp {
         match action {
             reports::Action::Show(f) => {
                 self.reports.shown = Some(f.clone());
-                self.reports.busy = self.worker.send(Request::Report(f));
+                self.reports.busy = self.worker.send(Request::Report(ReportRequest::Rows(f)));
             }
             reports::Action::Export(f, format) => {
                 let ext = match format {
@@ -664,21 +671,23 @@ impl PaydeskApp {
                     .parent()
                     .map(|d| d.join("reports"))
                     .unwrap_or_else(|| PathBuf::from("reports"));
-                self.reports.busy =
-                    self.worker
-                        .send(Request::ExportReport(f, format, dir.join(name)));
+                self.reports.busy = self.worker.send(Request::Report(ReportRequest::Export(
+                    f,
+                    format,
+                    dir.join(name),
+                )));
             }
             reports::Action::OpenShift(m) => {
-                self.reports.busy = self.worker.send(Request::OpenShift(m));
+                self.reports.busy = self.worker.send(Request::Shift(ShiftRequest::Open(m)));
             }
             reports::Action::XReport => {
-                self.reports.busy = self.worker.send(Request::XReport);
+                self.reports.busy = self.worker.send(Request::Shift(ShiftRequest::XReport));
             }
             reports::Action::CloseShift(m) => {
-                self.reports.busy = self.worker.send(Request::CloseShift(m));
+                self.reports.busy = self.worker.send(Request::Shift(ShiftRequest::Close(m)));
             }
             reports::Action::Print(f) => {
-                self.reports.busy = self.worker.send(Request::PrintReport(f));
+                self.reports.busy = self.worker.send(Request::Report(ReportRequest::Print(f)));
             }
             reports::Action::Copy(text) => {
                 ctx.copy_text(text.clone());
@@ -687,8 +696,8 @@ impl PaydeskApp {
         }
     }
 
-    fn printer_request(&mut self, request: Request) {
-        if self.worker.send(request) {
+    fn printer_request(&mut self, request: PrinterRequest) {
+        if self.worker.send(Request::Printer(request)) {
             self.printer_form.pending += 1;
         }
     }
@@ -725,17 +734,17 @@ impl PaydeskApp {
                         self.config.printer = pc.clone();
                         self.printer_saved_to = Some(path);
                         self.printer_form.note = None;
-                        self.printer_request(Request::SetPrinter(pc));
+                        self.printer_request(PrinterRequest::Set(Box::new(pc)));
                     }
                     Err(e) => self.printer_form.note = Some(settings::Note::Error(e)),
                 }
             }
             settings::Action::PrintTestPage => {
                 self.printer_form.note = None;
-                self.printer_request(Request::PrintTestPage);
+                self.printer_request(PrinterRequest::TestPage);
             }
-            settings::Action::CheckStatus => self.printer_request(Request::PrinterStatus),
-            settings::Action::Scan => self.printer_request(Request::ScanDevices),
+            settings::Action::CheckStatus => self.printer_request(PrinterRequest::Status),
+            settings::Action::Scan => self.printer_request(PrinterRequest::ScanDevices),
         }
     }
 
@@ -767,10 +776,10 @@ impl PaydeskApp {
         };
         let active = t.cashier.active.as_ref().map(|p| p.id());
         let request = match (action, active) {
-            (cashier::Action::PrintPreReceipt(q), _) => Request::PrintPreReceipt(*q),
-            (cashier::Action::Signed, Some(id)) => Request::CustomerSigned(id),
-            (cashier::Action::Void(reason), Some(id)) => Request::Void(id, reason),
-            (cashier::Action::TakeCash(m), Some(id)) => Request::TakeCash(id, m),
+            (cashier::Action::PrintPreReceipt(q), _) => PaymentRequest::PrintPreReceipt(q),
+            (cashier::Action::Signed, Some(id)) => PaymentRequest::CustomerSigned(id),
+            (cashier::Action::Void(reason), Some(id)) => PaymentRequest::Void(id, reason),
+            (cashier::Action::TakeCash(m), Some(id)) => PaymentRequest::TakeCash(id, m),
             (cashier::Action::NewPayment, _) => {
                 t.cashier.clear();
                 return;
@@ -778,7 +787,7 @@ impl PaydeskApp {
             _ => return,
         };
         t.cashier.notice = None;
-        self.send(request);
+        self.send(Request::Payment(request));
     }
 
     fn status_bar(&self, ui: &mut egui::Ui) {
@@ -978,7 +987,7 @@ impl eframe::App for PaydeskApp {
         }
         if switch {
             self.login.clear();
-            self.login.busy = self.worker.send(Request::Logout);
+            self.login.busy = self.worker.send(Request::User(UserRequest::Logout));
         }
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
 
@@ -1151,7 +1160,7 @@ impl eframe::App for PaydeskApp {
             self.cashier_action(a);
         }
         if let Some((p, a)) = answer {
-            self.send(Request::Answer(p, a));
+            self.send(Request::Payment(PaymentRequest::Answer(Box::new(p), a)));
         }
         for a in settings_actions {
             self.settings_action(a);
@@ -1167,25 +1176,25 @@ impl eframe::App for PaydeskApp {
         }
         if let Some(a) = login_action {
             self.login.error = None;
-            self.login.busy = self.worker.send(match a {
-                login::Action::CreateAdmin(name, pin) => Request::CreateFirstAdmin(name, pin),
-                login::Action::Login(name, pin) => Request::Login(name, pin),
-            });
+            self.login.busy = self.worker.send(Request::User(match a {
+                login::Action::CreateAdmin(name, pin) => UserRequest::CreateFirstAdmin(name, pin),
+                login::Action::Login(name, pin) => UserRequest::Login(name, pin),
+            }));
         }
         for a in user_actions {
             self.users_form.note = None;
             let (request, note) = match a {
                 users::Action::Add(name, role, pin) => {
                     let note = lang.fill(T::UserAdded, &[("name", &name)]);
-                    (Request::AddUser(name, role, pin), note)
+                    (UserRequest::Add(name, role, pin), note)
                 }
                 users::Action::Change(name, change) => (
-                    Request::ChangeUser(name, change),
+                    UserRequest::Change(name, change),
                     lang.t(T::UserChanged).to_string(),
                 ),
             };
             self.users_done_note = Some(note);
-            self.users_form.busy = self.worker.send(request);
+            self.users_form.busy = self.worker.send(Request::User(request));
         }
         let may = |p| self.terminal().is_some_and(|t| t.may(p));
         let (may_settings, may_reports) = (
@@ -1195,12 +1204,12 @@ impl eframe::App for PaydeskApp {
         let may_support = may(Permission::Support);
         // Entering support: list what did not go through.
         if self.tab == Tab::Support && self.last_tab != Tab::Support && may_support {
-            self.support.busy = self.worker.send(Request::SupportList);
+            self.support.busy = self.worker.send(Request::Support(SupportRequest::List));
         }
         // Entering settings: ask the printer how it is and what is plugged in.
         if self.tab == Tab::Settings && self.last_tab != Tab::Settings && may_settings {
-            self.printer_request(Request::ScanDevices);
-            self.printer_request(Request::PrinterStatus);
+            self.printer_request(PrinterRequest::ScanDevices);
+            self.printer_request(PrinterRequest::Status);
         }
         // Entering reports: show the current filter's rows (today by default).
         if self.tab == Tab::Reports

@@ -204,17 +204,17 @@ pub fn take_mts_payment(
     amount: &str,
 ) -> (paydesk::domain::payment::PaymentId, u64) {
     let q = paydesk::domain::entry::validate(
-        till.catalogue(),
+        till.rules().catalogue(),
         &paydesk::domain::entry::PaymentInput {
             operator_code: Some("MTS".into()),
             account: account.into(),
             amount: amount.into(),
         },
-        till.max_payment(),
+        till.rules().max_payment(),
     )
     .unwrap();
-    let id = till.print_pre_receipt(&q).unwrap().payment.id();
-    till.customer_signed(id).unwrap();
-    let p = till.take_cash(id, q.total).unwrap().payment;
+    let id = till.payments().print_pre_receipt(&q).unwrap().payment.id();
+    till.payments().customer_signed(id).unwrap();
+    let p = till.payments().take_cash(id, q.total).unwrap().payment;
     (id, p.state.fiscal().unwrap().receipt_no)
 }

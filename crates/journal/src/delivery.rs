@@ -96,6 +96,22 @@ fn status_of(s: &str) -> Option<HubStatus> {
     serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
 }
 
+/// Queues a payment whose fiscal receipt printed for the hub, due at once: a step of
+/// the fiscalize transaction ([`Journal::commit`]). Queuing twice changes nothing.
+pub(crate) fn queue_for_hub(
+    tx: &rusqlite::Transaction,
+    id: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE payments SET delivery = COALESCE(delivery, 'queued'),
+            next_attempt_at = COALESCE(next_attempt_at, ?2)
+         WHERE id = ?1",
+        params![id, now],
+    )
+    .map(|_| ())
+}
+
 impl Journal {
     /// Takes or renews the sync lease when it is free, expired, held by a process of
     /// this machine that is gone (a crash: no need to wait for it to lapse), or already

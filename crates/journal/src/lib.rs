@@ -771,6 +771,13 @@ impl Journal {
                 return Err(JournalError::Conflict { id: payment.id() });
             }
         }
+        // A payment becomes the hub's business the moment its fiscal receipt is
+        // printed: queued in the same transaction, so none is fiscalized unqueued.
+        if next.state.name() == StateName::Fiscalized
+            && payment.state.name() != StateName::Fiscalized
+        {
+            delivery::queue_for_hub(&tx, &id, &now_s).map_err(c)?;
+        }
         for e in &events {
             let data = serde_json::to_string(e).expect("events serialise");
             chain::append(&tx, &id, &now_s, e.kind(), &data, actor).map_err(c)?;
@@ -833,12 +840,23 @@ impl Journal {
             .map_err(|e| self.err(e))?;
         let mut waiting = Vec::new();
         for (raw, handled_by) in rows {
-            let busy_elsewhere = handled_by
+            let other = handled_by
                 .as_deref()
                 .and_then(owner::ProcessMark::parse)
-                .is_some_and(|m| m != self.me && m.liveness() == owner::Liveness::Alive);
-            if !busy_elsewhere {
-                waiting.push(raw.into_payment()?);
+                .filter(|m| *m != self.me);
+            let payment = raw.into_payment()?;
+            match other {
+                Some(m) if m.liveness() == owner::Liveness::Alive => {}
+                // The row was read before the liveness check: a process that finished
+                // the payment and exited in between looks gone with a stale state.
+                // Once it is gone it writes no more, so the row read now is final.
+                Some(_) => {
+                    let now = self.payment(payment.id())?;
+                    if now.state == payment.state {
+                        waiting.push(now);
+                    }
+                }
+                None => waiting.push(payment),
             }
         }
         Ok(waiting)
@@ -1162,9 +1180,7 @@ fn update_row(
     tx.execute(
         "UPDATE payments SET state = ?2, updated_at = ?3, pre_receipt_no = ?4, void_reason = ?5,
             tendered_minor = ?6, change_minor = ?7, fiscal_receipt_no = ?8, shift_no = ?9,
-            accepted_at = CASE WHEN ?6 IS NOT NULL THEN COALESCE(accepted_at, ?3) ELSE accepted_at END,
-            delivery = CASE WHEN ?2 = 'fiscalized' THEN COALESCE(delivery, 'queued') ELSE delivery END,
-            next_attempt_at = CASE WHEN ?2 = 'fiscalized' THEN COALESCE(next_attempt_at, ?3) ELSE next_attempt_at END
+            accepted_at = CASE WHEN ?6 IS NOT NULL THEN COALESCE(accepted_at, ?3) ELSE accepted_at END
          WHERE id = ?1 AND state = ?10",
         params![
             p.id().to_string(),

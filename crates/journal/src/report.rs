@@ -10,125 +10,18 @@ use crate::domain::money::Money;
 
 use super::{Journal, JournalError, timestamp};
 
-/// Which payments by their state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatusFilter {
-    /// Fiscal receipt printed (the shop took the money).
-    Accepted,
-    /// Voided before money was taken.
-    Voided,
-    /// Left between two steps (the recovery question is pending).
-    Unfinished,
-    /// Accepted and not yet delivered to the hub.
-    Undelivered,
-    /// The hub says it was credited.
-    Completed,
-    /// The hub says it failed.
-    Failed,
-    /// Flagged as stuck.
-    Stuck,
-}
+pub use crate::domain::report::{PaymentsFilter, ReportRow, SettlementLine, StatusFilter, Totals};
 
-impl StatusFilter {
-    /// Every filter with its word (CLI and settings).
-    pub const ALL: [(StatusFilter, &'static str); 7] = [
-        (StatusFilter::Accepted, "accepted"),
-        (StatusFilter::Voided, "voided"),
-        (StatusFilter::Unfinished, "unfinished"),
-        (StatusFilter::Undelivered, "undelivered"),
-        (StatusFilter::Completed, "completed"),
-        (StatusFilter::Failed, "failed"),
-        (StatusFilter::Stuck, "stuck"),
-    ];
-
-    fn sql(self) -> &'static str {
-        match self {
-            StatusFilter::Accepted => "state = 'fiscalized'",
-            StatusFilter::Voided => "state = 'voided'",
-            StatusFilter::Unfinished => "state NOT IN ('fiscalized', 'voided')",
-            StatusFilter::Undelivered => "state = 'fiscalized' AND delivery = 'queued'",
-            StatusFilter::Completed => "hub_status = 'completed'",
-            StatusFilter::Failed => "hub_status = 'failed'",
-            StatusFilter::Stuck => "stuck = 1",
-        }
-    }
-}
-
-/// What the manager asks for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PaymentsFilter {
-    /// From (inclusive).
-    pub from: DateTime<Utc>,
-    /// To (exclusive).
-    pub to: DateTime<Utc>,
-    /// Operator code.
-    pub operator: Option<String>,
-    /// Digits the account number contains (a full number or any part of it).
-    pub account: Option<String>,
-    /// State.
-    pub status: Option<StatusFilter>,
-}
-
-/// One row of the report.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReportRow {
-    /// The payment id.
-    pub id: String,
-    /// When it was started.
-    pub created_at: DateTime<Utc>,
-    /// Pre-receipt number.
-    pub pre_receipt_no: Option<u64>,
-    /// Fiscal receipt number.
-    pub fiscal_receipt_no: Option<u64>,
-    /// Operator code.
-    pub operator_code: String,
-    /// Operator name.
-    pub operator: String,
-    /// The principal (legal entity).
-    pub legal_entity: String,
-    /// Account number.
-    pub account: String,
-    /// Amount.
-    pub amount: Money,
-    /// Fee.
-    pub fee: Money,
-    /// Amount + fee.
-    pub total: Money,
-    /// The journal state (`fiscalized`, `voided`, …).
-    pub state: String,
-    /// The hub's status, if delivered.
-    pub hub_status: Option<String>,
-    /// Who took it.
-    pub cashier: String,
-    /// The terminal.
-    pub terminal_id: String,
-}
-
-/// Sums of a report's rows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Totals {
-    /// Rows.
-    pub count: u64,
-    /// Sum of amounts.
-    pub amount: Money,
-    /// Sum of fees.
-    pub fee: Money,
-    /// Sum of totals.
-    pub total: Money,
-}
-
-impl Totals {
-    /// The sums of `rows`.
-    pub fn of(rows: &[ReportRow]) -> Totals {
-        let minor = |f: fn(&ReportRow) -> Money| -> Money {
-            Money::from_minor(rows.iter().map(|r| f(r).minor()).sum()).unwrap_or_default()
-        };
-        Totals {
-            count: rows.len() as u64,
-            amount: minor(|r| r.amount),
-            fee: minor(|r| r.fee),
-            total: minor(|r| r.total),
-        }
+/// The SQL condition of a status filter.
+fn status_sql(s: StatusFilter) -> &'static str {
+    match s {
+        StatusFilter::Accepted => "state = 'fiscalized'",
+        StatusFilter::Voided => "state = 'voided'",
+        StatusFilter::Unfinished => "state NOT IN ('fiscalized', 'voided')",
+        StatusFilter::Undelivered => "state = 'fiscalized' AND delivery = 'queued'",
+        StatusFilter::Completed => "hub_status = 'completed'",
+        StatusFilter::Failed => "hub_status = 'failed'",
+        StatusFilter::Stuck => "stuck = 1",
     }
 }
 
@@ -152,7 +45,7 @@ pub fn payments_sql(f: &PaymentsFilter) -> (String, Vec<Value>) {
     }
     if let Some(s) = f.status {
         sql.push_str(" AND ");
-        sql.push_str(s.sql());
+        sql.push_str(status_sql(s));
     }
     sql.push_str(" ORDER BY created_at, id");
     (sql, params)
@@ -209,21 +102,6 @@ impl Journal {
             .map_err(|e| self.err(e))?;
         Ok(rows)
     }
-}
-
-/// One principal's line of the monthly settlement.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SettlementLine {
-    /// The principal (an operator's legal entity).
-    pub legal_entity: String,
-    /// Accepted payments.
-    pub count: u64,
-    /// Cash collected on its behalf (the payments' amounts).
-    pub collected: Money,
-    /// The shop's fees on those payments.
-    pub fees: Money,
-    /// Of those, not yet confirmed (completed) by the hub.
-    pub unconfirmed: u64,
 }
 
 impl Journal {

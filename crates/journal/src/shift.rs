@@ -14,63 +14,7 @@ use crate::domain::money::Money;
 
 use super::{Journal, JournalError, timestamp};
 
-/// One operator's line of a shift report.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OperatorLine {
-    /// Operator code.
-    pub code: String,
-    /// Operator name.
-    pub name: String,
-    /// Accepted payments.
-    pub count: u64,
-    /// Sum of amounts.
-    pub amount: Money,
-    /// Sum of fees.
-    pub fees: Money,
-    /// Sum of totals (cash taken).
-    pub total: Money,
-}
-
-/// An accepted payment not yet delivered to the hub.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Undelivered {
-    /// Fiscal receipt number.
-    pub receipt_no: u64,
-    /// Operator name.
-    pub operator: String,
-    /// Account.
-    pub account: String,
-    /// Amount + fee.
-    pub total: Money,
-}
-
-/// An X or Z report.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ShiftReport {
-    /// The shift's number.
-    pub number: u64,
-    /// When it opened.
-    pub opened_at: String,
-    /// When it closed (Z report only).
-    pub closed_at: Option<String>,
-    /// Cash in the drawer at opening.
-    pub opening_cash: Money,
-    /// Per operator.
-    pub operators: Vec<OperatorLine>,
-    /// Refunds paid out of this shift's drawer.
-    pub refund_count: u64,
-    /// Their sum.
-    pub refunded: Money,
-    /// Cash the drawer should hold: opening cash + every total taken − refunds.
-    pub expected_cash: Money,
-    /// Cash counted at closing (Z report only).
-    pub counted_cash: Option<Money>,
-    /// Counted − expected (Z report only; negative is a shortage). A `Decimal`
-    /// because it may be negative, which `Money` never is.
-    pub difference: Option<rust_decimal::Decimal>,
-    /// Accepted payments the hub has not got yet.
-    pub undelivered: Vec<Undelivered>,
-}
+pub use crate::domain::report::{OperatorLine, ShiftReport, Undelivered};
 
 fn money(minor: i64) -> Money {
     Money::from_minor(minor).unwrap_or_default()

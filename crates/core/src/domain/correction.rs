@@ -398,6 +398,48 @@ pub fn due_at(at: DateTime<Utc>) -> DateTime<Utc> {
     at + DUE_AFTER
 }
 
+/// The e-mail the central office expects to make a correction by hand: date, account,
+/// operator, amount, receipt number, terminal, shop.
+#[allow(clippy::too_many_arguments)]
+pub fn central_office_email(
+    lang: crate::i18n::Lang,
+    tz: chrono_tz::Tz,
+    currency: &crate::i18n::Currency,
+    shop: &crate::domain::receipt::Shop,
+    terminal: &str,
+    date: chrono::DateTime<chrono::Utc>,
+    account: &str,
+    operator: &str,
+    amount: crate::domain::money::Money,
+    receipt_no: Option<u64>,
+    what: &str,
+) -> String {
+    lang.fill(
+        crate::i18n::T::CentralOfficeEmail,
+        &[
+            ("what", &what),
+            ("date", &crate::domain::time::local(date, tz)),
+            ("account", &account),
+            ("operator", &operator),
+            ("amount", &lang.money_with(amount, currency)),
+            (
+                "receipt",
+                &receipt_no.map(|n| n.to_string()).unwrap_or("-".into()),
+            ),
+            ("terminal", &terminal),
+            (
+                "shop",
+                &[shop.name.as_str(), &shop.tax_id, &shop.address]
+                    .iter()
+                    .filter(|p| !p.trim().is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

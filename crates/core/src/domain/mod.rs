@@ -10,5 +10,6 @@ pub mod operator;
 pub mod payment;
 pub mod period;
 pub mod receipt;
+pub mod report;
 pub mod time;
 pub mod user;

@@ -1,0 +1,314 @@
+//! The payments report and the monthly settlement written to files (CSV, XLSX),
+//! owner-only. The worker writes them for the Reports screen, the CLI for
+//! `paydesk report`.
+
+use std::path::Path;
+
+use chrono_tz::Tz;
+
+use crate::domain::time::local;
+use crate::i18n::{Lang, T};
+use crate::journal::report::{ReportRow, Totals};
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The XLSX writer failed.
+    #[error("cannot write {path}: {message}")]
+    Xlsx {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The file or its folder could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file or folder.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+fn number(n: Option<u64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// The column titles, in the report's language.
+pub fn headers(lang: Lang) -> [&'static str; 11] {
+    [
+        lang.t(T::ReportDateTime),
+        lang.t(T::ReportPreReceipt),
+        lang.t(T::ReportReceipt),
+        lang.t(T::ReportOperator),
+        lang.t(T::ReportAccount),
+        lang.t(T::ReportAmount),
+        lang.t(T::ReportFee),
+        lang.t(T::ReportTotal),
+        lang.t(T::ReportState),
+        lang.t(T::ReportHubStatus),
+        lang.t(T::ReportCashier),
+    ]
+}
+
+/// The payments report as CSV (RFC 4180, comma, dot decimals, shop-local times), with
+/// a totals line.
+pub fn csv(rows: &[ReportRow], lang: Lang, tz: Tz) -> String {
+    fn field(s: &str) -> String {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &[String]| {
+        let cells: Vec<String> = cells.iter().map(|c| field(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    };
+    line(
+        &mut out,
+        &headers(lang)
+            .iter()
+            .map(|h| h.to_string())
+            .collect::<Vec<_>>(),
+    );
+    for r in rows {
+        line(
+            &mut out,
+            &[
+                local(r.created_at, tz),
+                number(r.pre_receipt_no),
+                number(r.fiscal_receipt_no),
+                r.operator.clone(),
+                r.account.clone(),
+                r.amount.to_string(),
+                r.fee.to_string(),
+                r.total.to_string(),
+                r.state.clone(),
+                r.hub_status.clone().unwrap_or_default(),
+                r.cashier.clone(),
+            ],
+        );
+    }
+    let t = Totals::of(rows);
+    line(
+        &mut out,
+        &[
+            lang.t(T::ReportTotals).to_string(),
+            t.count.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            t.amount.to_string(),
+            t.fee.to_string(),
+            t.total.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ],
+    );
+    out
+}
+
+/// Writes the payments report as a CSV file (owner-only), creating its folder.
+pub fn write_csv(rows: &[ReportRow], lang: Lang, tz: Tz, path: &Path) -> Result<(), ExportError> {
+    let failed = |p: &Path| {
+        let path = p.display().to_string();
+        move |source| ExportError::Write { path, source }
+    };
+    if let Some(dir) = path.parent() {
+        crate::files::create_dir_private(dir).map_err(failed(dir))?;
+    }
+    crate::files::write_private(path, csv(rows, lang, tz).as_bytes()).map_err(failed(path))
+}
+
+/// The payments report as an XLSX file: real date-time and number cells, a totals row.
+pub fn xlsx(rows: &[ReportRow], lang: Lang, tz: Tz, path: &Path) -> Result<(), ExportError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(lang.t(T::ReportSheetPayments))
+        .map_err(err)?;
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    let money = Format::new().set_num_format("#,##0.00");
+    for (c, h) in headers(lang).iter().enumerate() {
+        sheet
+            .write_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        let t = ExcelDateTime::from_timestamp(
+            r.created_at
+                .with_timezone(&tz)
+                .naive_local()
+                .and_utc()
+                .timestamp(),
+        )
+        .map_err(err)?;
+        sheet
+            .write_datetime_with_format(row, 0, &t, &date)
+            .map_err(err)?;
+        if let Some(n) = r.pre_receipt_no {
+            sheet.write_number(row, 1, n as f64).map_err(err)?;
+        }
+        if let Some(n) = r.fiscal_receipt_no {
+            sheet.write_number(row, 2, n as f64).map_err(err)?;
+        }
+        sheet.write(row, 3, &r.operator).map_err(err)?;
+        sheet.write(row, 4, &r.account).map_err(err)?;
+        for (c, m) in [(5, r.amount), (6, r.fee), (7, r.total)] {
+            let v: f64 = m.decimal().to_string().parse().unwrap_or_default();
+            sheet
+                .write_number_with_format(row, c, v, &money)
+                .map_err(err)?;
+        }
+        sheet.write(row, 8, &r.state).map_err(err)?;
+        sheet
+            .write(row, 9, r.hub_status.as_deref().unwrap_or(""))
+            .map_err(err)?;
+        sheet.write(row, 10, &r.cashier).map_err(err)?;
+    }
+    let last = rows.len() as u32 + 1;
+    let t = Totals::of(rows);
+    sheet
+        .write_with_format(last, 0, lang.t(T::ReportTotals), &bold)
+        .map_err(err)?;
+    sheet.write_number(last, 1, t.count as f64).map_err(err)?;
+    for (c, m) in [(5, t.amount), (6, t.fee), (7, t.total)] {
+        let v: f64 = m.decimal().to_string().parse().unwrap_or_default();
+        sheet
+            .write_number_with_format(last, c, v, &money)
+            .map_err(err)?;
+    }
+    sheet.set_column_width(0, 20).map_err(err)?;
+    sheet.set_column_width(3, 24).map_err(err)?;
+    sheet.set_column_width(4, 16).map_err(err)?;
+    save_private(&mut book, path)
+}
+
+/// Saves a workbook owner-only (it holds accounts and amounts).
+fn save_private(book: &mut rust_xlsxwriter::Workbook, path: &Path) -> Result<(), ExportError> {
+    let err = |message: String| ExportError::Xlsx {
+        path: path.display().to_string(),
+        message,
+    };
+    if let Some(dir) = path.parent() {
+        crate::files::create_dir_private(dir)
+            .map_err(|e| err(format!("{}: {e}", dir.display())))?;
+    }
+    let mut file = crate::files::create_private(path).map_err(|e| err(e.to_string()))?;
+    book.save_to_writer(&mut file)
+        .map_err(|e| err(e.to_string()))
+}
+
+/// One month of the settlement: its name (`2026-10`) and what it holds.
+pub struct SettlementMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Per principal.
+    pub lines: Vec<crate::journal::report::SettlementLine>,
+    /// Accepted payments the hub has not confirmed yet.
+    pub unconfirmed: Vec<ReportRow>,
+}
+
+/// The monthly agent settlement as XLSX: one sheet per month, a line per principal,
+/// totals, then the payments not yet confirmed by the hub.
+pub fn settlement_xlsx(
+    months: &[SettlementMonth],
+    lang: Lang,
+    tz: Tz,
+    path: &Path,
+) -> Result<(), ExportError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let to_f64 = |m: crate::domain::money::Money| -> f64 {
+        m.decimal().to_string().parse().unwrap_or_default()
+    };
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    for m in months {
+        let sheet = book.add_worksheet();
+        sheet.set_name(&m.month).map_err(err)?;
+        let heads = [
+            lang.t(T::SettlementPrincipal),
+            lang.t(T::ReportCount),
+            lang.t(T::SettlementCollected),
+            lang.t(T::ReportFee),
+            lang.t(T::SettlementUnconfirmed),
+        ];
+        for (c, h) in heads.iter().enumerate() {
+            sheet
+                .write_with_format(0, c as u16, *h, &bold)
+                .map_err(err)?;
+        }
+        let mut row = 1;
+        for l in &m.lines {
+            sheet.write(row, 0, &l.legal_entity).map_err(err)?;
+            sheet.write_number(row, 1, l.count as f64).map_err(err)?;
+            sheet
+                .write_number_with_format(row, 2, to_f64(l.collected), &money)
+                .map_err(err)?;
+            sheet
+                .write_number_with_format(row, 3, to_f64(l.fees), &money)
+                .map_err(err)?;
+            sheet
+                .write_number(row, 4, l.unconfirmed as f64)
+                .map_err(err)?;
+            row += 1;
+        }
+        let sum = |f: fn(&crate::journal::report::SettlementLine) -> i64| -> i64 {
+            m.lines.iter().map(f).sum()
+        };
+        sheet
+            .write_with_format(row, 0, lang.t(T::ReportTotals), &bold)
+            .map_err(err)?;
+        sheet
+            .write_number(row, 1, sum(|l| l.count as i64) as f64)
+            .map_err(err)?;
+        let minor = |v: i64| to_f64(crate::domain::money::Money::from_minor(v).unwrap_or_default());
+        sheet
+            .write_number_with_format(row, 2, minor(sum(|l| l.collected.minor())), &money)
+            .map_err(err)?;
+        sheet
+            .write_number_with_format(row, 3, minor(sum(|l| l.fees.minor())), &money)
+            .map_err(err)?;
+        sheet
+            .write_number(row, 4, sum(|l| l.unconfirmed as i64) as f64)
+            .map_err(err)?;
+        row += 2;
+        sheet
+            .write_with_format(row, 0, lang.t(T::SettlementUnconfirmedList), &bold)
+            .map_err(err)?;
+        row += 1;
+        for r in &m.unconfirmed {
+            sheet.write(row, 0, &r.legal_entity).map_err(err)?;
+            sheet.write(row, 1, local(r.created_at, tz)).map_err(err)?;
+            sheet.write(row, 2, &r.account).map_err(err)?;
+            sheet
+                .write_number_with_format(row, 3, to_f64(r.amount), &money)
+                .map_err(err)?;
+            sheet
+                .write(row, 4, r.hub_status.as_deref().unwrap_or("—"))
+                .map_err(err)?;
+            row += 1;
+        }
+        sheet.set_column_width(0, 36).map_err(err)?;
+        sheet.set_column_width(1, 20).map_err(err)?;
+        sheet.set_column_width(2, 16).map_err(err)?;
+    }
+    save_private(&mut book, path)
+}

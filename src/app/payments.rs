@@ -1,0 +1,381 @@
+//! The cashier's flow: the operator's check, the pre-receipt, the signature, the
+//! cash, the fiscal receipt — and the recovery steps that finish a payment left
+//! between two of them.
+//!
+//! Every side effect is bracketed: the "about to" state is committed before the
+//! printer gets a byte and the "done" state after it returns, so after a crash the
+//! journal says exactly which document may be on paper ([`super::recovery`]).
+//! A payment that cannot be journaled stops before the cashier is asked for money.
+
+use chrono::{SubsecRound, Utc};
+
+use crate::crashpoint;
+use crate::domain::entry::{Quote, check_tendered};
+use crate::domain::money::Money;
+use crate::domain::operator::Catalogue;
+use crate::domain::payment::{
+    OperatorSnapshot, Payment, PaymentDetails, PaymentEvent, PaymentId, StateName, VoidReason,
+};
+use crate::domain::receipt;
+use crate::domain::user::Action;
+use crate::hub::client::HubClient;
+use crate::hub::protocol::{CheckCode, CheckRequest};
+use crate::journal::{Journal, JournalError};
+use crate::printing::{CashDrawer, Confirmation};
+
+use super::access::Access;
+use super::printer::{PrinterDesk, Printing};
+use super::till::{FlowError, Step, Terminal};
+
+/// What the operator said about a payment before its pre-receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckOutcome {
+    /// The operator accepts it; `display` has fields to show (e.g. subscriber).
+    Confirmed {
+        /// Fields to show the cashier.
+        display: std::collections::BTreeMap<String, String>,
+    },
+    /// No hub answer: only the cached catalogue's rules were checked.
+    Offline {
+        /// What happened.
+        error: String,
+    },
+    /// No hub is configured: only the catalogue's rules were checked.
+    NotConfigured,
+}
+
+/// A payment's own documents, printed between two journal commits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Document {
+    /// The slip the customer signs.
+    PreReceipt,
+    /// The receipt after the cash.
+    FiscalReceipt,
+}
+
+/// What a payment may be: the operators in force and the ceilings.
+#[derive(Clone, Debug)]
+pub struct PaymentRules {
+    catalogue: Catalogue,
+    max_payment: Money,
+    max_change: Money,
+}
+
+impl PaymentRules {
+    pub(super) fn new(catalogue: Catalogue, max_payment: Money, max_change: Money) -> PaymentRules {
+        PaymentRules {
+            catalogue,
+            max_payment,
+            max_change,
+        }
+    }
+
+    /// The operator catalogue in force.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The ceiling for one payment.
+    pub fn max_payment(&self) -> Money {
+        self.max_payment
+    }
+
+    /// The most change this till gives: the bound on cash received is the total plus
+    /// this (`max_change` in the config).
+    pub fn max_change(&self) -> Money {
+        self.max_change
+    }
+}
+
+/// The payments service: one payment's steps, over the journal and the printer.
+pub struct Payments<'t> {
+    journal: &'t mut Journal,
+    access: &'t Access,
+    terminal: &'t Terminal,
+    printer: &'t mut PrinterDesk,
+    rules: &'t PaymentRules,
+    hub: Option<&'t HubClient>,
+}
+
+impl<'t> Payments<'t> {
+    pub(super) fn new(
+        journal: &'t mut Journal,
+        access: &'t Access,
+        terminal: &'t Terminal,
+        printer: &'t mut PrinterDesk,
+        rules: &'t PaymentRules,
+        hub: Option<&'t HubClient>,
+    ) -> Payments<'t> {
+        Payments {
+            journal,
+            access,
+            terminal,
+            printer,
+            rules,
+            hub,
+        }
+    }
+
+    /// Asks the operator (through the hub) whether it would accept the payment. A
+    /// refusal stops the payment before anything is journaled; no answer lets it go on
+    /// with the cached catalogue's rules only.
+    pub fn check(&self, quote: &Quote) -> Result<CheckOutcome, FlowError> {
+        let Some(hub) = self.hub else {
+            return Ok(CheckOutcome::NotConfigured);
+        };
+        let req = CheckRequest {
+            operator: quote.operator.code.as_str().to_string(),
+            account: quote.account.clone(),
+            amount: quote.amount,
+        };
+        match hub.check(&req) {
+            Ok(answer) if answer.code == CheckCode::Ok => Ok(CheckOutcome::Confirmed {
+                display: answer.display,
+            }),
+            Ok(answer) => Err(FlowError::CheckRefused {
+                code: answer.code,
+                message: answer.message,
+                operator: quote.operator.name.clone(),
+                account: quote.account.clone(),
+            }),
+            // No usable answer (or the hub refuses our token): the payment may go on
+            // on the catalogue's rules; the cashier is told so.
+            Err(e) => Ok(CheckOutcome::Offline {
+                error: e.to_string(),
+            }),
+        }
+    }
+
+    /// Payments of this terminal left between two steps that wait for an answer
+    /// here: left by a process that is gone, or by this one (not those another live
+    /// till on this journal is taking right now).
+    pub fn unfinished(&self) -> Result<Vec<Payment>, JournalError> {
+        self.journal.waiting_for_answer(self.terminal.id())
+    }
+
+    /// The payment a typed id names: a full id, or the short id printed on the
+    /// pre-receipt when exactly one payment of this terminal has it.
+    pub fn resolve_payment_id(&self, text: &str) -> Result<PaymentId, FlowError> {
+        let text = text.trim();
+        if let Ok(id) = text.parse::<PaymentId>() {
+            return Ok(id);
+        }
+        let found = self
+            .journal
+            .payments_by_short_id(self.terminal.id(), text)?;
+        match found.as_slice() {
+            [id] => Ok(*id),
+            [] => Err(FlowError::UnknownPaymentId(text.to_string())),
+            many => Err(FlowError::AmbiguousShortId {
+                short: text.to_string(),
+                count: many.len(),
+            }),
+        }
+    }
+
+    /// Re-reads a payment.
+    pub fn payment(&self, id: PaymentId) -> Result<Payment, JournalError> {
+        self.journal.payment(id)
+    }
+
+    /// A payment this step may touch: the user may take payments and the payment is
+    /// in one of the `allowed` states.
+    fn expect(&self, id: PaymentId, allowed: &[StateName]) -> Result<Payment, FlowError> {
+        self.access.require(Action::TakePayments)?;
+        let p = self.journal.payment(id)?;
+        if allowed.contains(&p.state.name()) {
+            Ok(p)
+        } else {
+            Err(FlowError::WrongState {
+                id,
+                state: p.state.name(),
+            })
+        }
+    }
+
+    fn record(&mut self, p: &Payment, e: PaymentEvent) -> Result<Payment, FlowError> {
+        let actor = self.access.actor();
+        Ok(self.journal.record(p, e, &actor)?)
+    }
+
+    /// Step 2: journal the payment with its pre-receipt number, print the
+    /// pre-receipt, journal that it printed.
+    pub fn print_pre_receipt(&mut self, quote: &Quote) -> Result<Step, FlowError> {
+        self.access.require(Action::TakePayments)?;
+        // A payment left between two steps is answered first: starting another while
+        // one waits is how a customer gets charged twice.
+        if let Some(waiting) = self.unfinished()?.into_iter().next() {
+            return Err(FlowError::Pending {
+                payment: Box::new(waiting),
+            });
+        }
+        // A printer that says it cannot print stops the payment before it exists.
+        self.printer.check_ready()?;
+        let details = PaymentDetails {
+            id: PaymentId::new(),
+            terminal_id: self.terminal.id().to_string(),
+            operator: OperatorSnapshot::from(&quote.operator),
+            account: quote.account.clone(),
+            amount: quote.amount,
+            fee: quote.fee,
+            total: quote.total,
+            // Milliseconds: what the journal's timestamps hold, so the row and the
+            // `created` event say exactly the same.
+            created_at: Utc::now().trunc_subsecs(3),
+            cashier: self.access.actor(),
+        };
+        let p = self.journal.start_pre_receipt(&details, &details.cashier)?;
+        crashpoint::hit("pre_receipt.intent");
+        self.finish_pre_receipt(p)
+    }
+
+    fn finish_pre_receipt(&mut self, p: Payment) -> Result<Step, FlowError> {
+        let doc = receipt::pre_receipt(self.terminal.docs(), &p, Utc::now())?;
+        self.print_then_record(p, &doc, CashDrawer::Closed, Document::PreReceipt)
+    }
+
+    /// The second half of "about to, then done" for a payment's document: print it
+    /// (the printer vouching for it as far as it can), then journal that it printed.
+    /// A crash between the two is what the recovery question asks about. A fiscal
+    /// receipt a printer cannot vouch for stays "printing" for the cashier's answer.
+    fn print_then_record(
+        &mut self,
+        p: Payment,
+        doc: &receipt::Document,
+        drawer: CashDrawer,
+        which: Document,
+    ) -> Result<Step, FlowError> {
+        let (printed_point, done_point, event) = match which {
+            Document::PreReceipt => (
+                "pre_receipt.printed",
+                "pre_receipt.done",
+                PaymentEvent::PreReceiptPrinted,
+            ),
+            Document::FiscalReceipt => {
+                ("fiscal.printed", "fiscal.done", PaymentEvent::FiscalPrinted)
+            }
+        };
+        let printed = self.printer.print(doc, drawer)?;
+        crashpoint::hit(printed_point);
+        if which == Document::FiscalReceipt && printed.confirmation == Confirmation::Nothing {
+            // The printer cannot say whether the whole receipt came out: the payment
+            // counts as fiscalized only once the cashier says so (the recovery
+            // question "was receipt No. N printed and handed over?"). The signature
+            // vouches for a pre-receipt.
+            return Ok(Step {
+                payment: p,
+                printed: Some(printed),
+            });
+        }
+        let p = self.record(&p, event)?;
+        crashpoint::hit(done_point);
+        Ok(Step {
+            payment: p,
+            printed: Some(printed),
+        })
+    }
+
+    /// Prints the pre-receipt again (it did not come out): journals the reprint, then
+    /// prints, then journals that it printed.
+    pub fn reprint_pre_receipt(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::PreReceiptPrinting])?;
+        self.printer.check_ready()?;
+        let p = self.record(&p, PaymentEvent::PreReceiptReprintStarted)?;
+        self.finish_pre_receipt(p)
+    }
+
+    /// Recovery: the cashier confirms the pre-receipt did come out.
+    pub fn confirm_pre_receipt_printed(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::PreReceiptPrinting])?;
+        let p = self.record(&p, PaymentEvent::PreReceiptPrinted)?;
+        Ok(Step {
+            payment: p,
+            printed: None,
+        })
+    }
+
+    /// Step 3: the customer signed.
+    pub fn customer_signed(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::PreReceiptPrinted])?;
+        let p = self.record(&p, PaymentEvent::CustomerSigned)?;
+        crashpoint::hit("signed");
+        crashpoint::stop_once("signed");
+        Ok(Step {
+            payment: p,
+            printed: None,
+        })
+    }
+
+    /// Voids a payment before money was taken.
+    pub fn void(&mut self, id: PaymentId, reason: VoidReason) -> Result<Step, FlowError> {
+        self.access.require(Action::TakePayments)?;
+        let p = self.journal.payment(id)?;
+        let p = self.record(&p, PaymentEvent::Voided { reason })?;
+        Ok(Step {
+            payment: p,
+            printed: None,
+        })
+    }
+
+    /// Step 4: the cash is taken; journal it with the fiscal receipt's numbers, print
+    /// the fiscal receipt, journal that it printed (the payment is then queued). On a
+    /// printer that can confirm nothing the payment stays in "fiscal printing" with
+    /// the receipt on paper: the cashier answers whether it printed completely.
+    ///
+    /// A printer that says it cannot print (paper end, cover open, no answer) gets
+    /// the cash journaled without starting the fiscal receipt: the payment waits in
+    /// "cash taken" and the receipt is printed once the printer is fixed.
+    pub fn take_cash(&mut self, id: PaymentId, tendered: Money) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::Signed])?;
+        check_tendered(tendered, p.details.total, self.rules.max_change)?;
+        let actor = self.access.actor();
+        if let Err(e) = self.printer.check_ready() {
+            self.journal.take_cash(&p, tendered, false, &actor)?;
+            return Err(e.into());
+        }
+        let p = self.journal.take_cash(&p, tendered, true, &actor)?;
+        crashpoint::hit("fiscal.intent");
+        self.finish_fiscal(p, Printing::First)
+    }
+
+    fn finish_fiscal(&mut self, p: Payment, printing: Printing) -> Result<Step, FlowError> {
+        let mut doc = receipt::fiscal_receipt(self.terminal.docs(), &p, Utc::now())?;
+        if printing == Printing::Copy {
+            doc.mark_copy(self.terminal.docs().lang);
+        }
+        // The drawer opens with the first fiscal receipt only, never with a copy.
+        let drawer = self
+            .printer
+            .drawer_for(printing, self.terminal.docs().training);
+        self.print_then_record(p, &doc, drawer, Document::FiscalReceipt)
+    }
+
+    /// Recovery: the cash was taken but the fiscal receipt was never started.
+    pub fn print_fiscal(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::CashTaken])?;
+        self.printer.check_ready()?;
+        let actor = self.access.actor();
+        let p = self.journal.start_fiscal(&p, &actor)?;
+        crashpoint::hit("fiscal.intent");
+        self.finish_fiscal(p, Printing::First)
+    }
+
+    /// Recovery: the fiscal receipt did not come out; print it again with the same
+    /// number.
+    pub fn reprint_fiscal(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::FiscalPrinting])?;
+        self.printer.check_ready()?;
+        let p = self.record(&p, PaymentEvent::FiscalReprintStarted)?;
+        self.finish_fiscal(p, Printing::Copy)
+    }
+
+    /// Recovery: the cashier confirms the fiscal receipt came out and was handed over.
+    pub fn confirm_fiscal_printed(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::FiscalPrinting])?;
+        let p = self.record(&p, PaymentEvent::FiscalPrinted)?;
+        Ok(Step {
+            payment: p,
+            printed: None,
+        })
+    }
+}

@@ -1,0 +1,50 @@
+//! The payments report for managers, support and admins: its rows on screen and its
+//! document on the receipt printer ([`crate::domain::report::payments_document`]).
+//! Files are written by [`super::export`].
+
+use crate::domain::report::{PaymentsFilter, ReportRow, payments_document};
+use crate::domain::user::Action;
+use crate::journal::Journal;
+use crate::printing::{CashDrawer, PrintedDocument};
+
+use super::access::Access;
+use super::printer::PrinterDesk;
+use super::till::{FlowError, Terminal};
+
+/// The reports service.
+pub struct Reports<'t> {
+    journal: &'t Journal,
+    access: &'t Access,
+    terminal: &'t Terminal,
+    printer: &'t mut PrinterDesk,
+}
+
+impl<'t> Reports<'t> {
+    pub(super) fn new(
+        journal: &'t Journal,
+        access: &'t Access,
+        terminal: &'t Terminal,
+        printer: &'t mut PrinterDesk,
+    ) -> Reports<'t> {
+        Reports {
+            journal,
+            access,
+            terminal,
+            printer,
+        }
+    }
+
+    /// The payments report's rows for a filter (managers, support, admins).
+    pub fn payments(&self, filter: &PaymentsFilter) -> Result<Vec<ReportRow>, FlowError> {
+        self.access.require(Action::ViewReports)?;
+        Ok(self.journal.payments_report(filter)?)
+    }
+
+    /// Prints the payments report of a filter on the receipt printer.
+    pub fn print(&mut self, filter: &PaymentsFilter) -> Result<PrintedDocument, FlowError> {
+        let rows = self.payments(filter)?;
+        let doc = payments_document(self.terminal.docs(), &rows, filter.from, filter.to);
+        self.printer.check_ready()?;
+        Ok(self.printer.print(&doc, CashDrawer::Closed)?)
+    }
+}

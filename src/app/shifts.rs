@@ -1,0 +1,78 @@
+//! Shifts: opened with the cash in the drawer, the X report any time, closed with the
+//! cash counted and the Z report. The sums are the journal's; the documents are the
+//! domain's ([`crate::domain::report::shift_document`]).
+
+use crate::domain::money::Money;
+use crate::domain::report::{ShiftReport, shift_document};
+use crate::domain::user::Action;
+use crate::journal::{Journal, JournalError, Shift};
+use crate::printing::{CashDrawer, PrintedDocument};
+
+use super::access::Access;
+use super::printer::PrinterDesk;
+use super::till::{FlowError, Terminal};
+
+/// The shifts service.
+pub struct Shifts<'t> {
+    journal: &'t mut Journal,
+    access: &'t Access,
+    terminal: &'t Terminal,
+    printer: &'t mut PrinterDesk,
+}
+
+impl<'t> Shifts<'t> {
+    pub(super) fn new(
+        journal: &'t mut Journal,
+        access: &'t Access,
+        terminal: &'t Terminal,
+        printer: &'t mut PrinterDesk,
+    ) -> Shifts<'t> {
+        Shifts {
+            journal,
+            access,
+            terminal,
+            printer,
+        }
+    }
+
+    /// The open shift.
+    pub fn current(&self) -> Result<Option<Shift>, JournalError> {
+        self.journal.current_shift(self.terminal.id())
+    }
+
+    /// Opens a shift with the cash in the drawer.
+    pub fn open(&mut self, cash: Money) -> Result<u64, FlowError> {
+        self.access.require(Action::ManageShift)?;
+        let cashier = self.access.actor();
+        Ok(self
+            .journal
+            .open_shift(self.terminal.id(), cash, &cashier)?)
+    }
+
+    /// Prints the open shift's X report (and returns it).
+    pub fn x_report(&mut self) -> Result<(ShiftReport, PrintedDocument), FlowError> {
+        self.access.require(Action::ManageShift)?;
+        let report = self.journal.x_report(self.terminal.id())?;
+        let doc = shift_document(self.terminal.docs(), &report);
+        self.printer.check_ready()?;
+        let printed = self.printer.print(&doc, CashDrawer::Closed)?;
+        Ok((report, printed))
+    }
+
+    /// Closes the open shift with the cash counted and prints its Z report. The shift
+    /// is closed even if the printer then fails (the report can be printed again with
+    /// `paydesk report`); the close itself is what the journal must not lose.
+    pub fn close(
+        &mut self,
+        counted: Money,
+    ) -> Result<(ShiftReport, Option<PrintedDocument>), FlowError> {
+        self.access.require(Action::ManageShift)?;
+        let cashier = self.access.actor();
+        let report = self
+            .journal
+            .close_shift(self.terminal.id(), counted, &cashier)?;
+        let doc = shift_document(self.terminal.docs(), &report);
+        let printed = self.printer.print(&doc, CashDrawer::Closed).ok();
+        Ok((report, printed))
+    }
+}

@@ -110,7 +110,7 @@ fn click(h: &mut Harness<'static, PaydeskApp>, label: &str) {
 fn printed_text(h: &Harness<'static, PaydeskApp>) -> String {
     h.state()
         .terminal()
-        .and_then(|t| t.cashier.last_printout.as_ref())
+        .and_then(|t| t.last_printout.as_ref())
         .map(|p| p.text())
         .unwrap_or_default()
 }
@@ -546,7 +546,12 @@ fn a_serial_printer_is_configured_in_settings_tested_and_used_and_paper_end_asks
     click(&mut h, "Serial port");
     type_into(&mut h, "Port", &fake.address);
     // Generous for a loaded CI machine (the fake printer is a thread, not hardware).
-    h.state_mut().printer_form.draft.status_timeout_ms = Some(3000);
+    h.state_mut()
+        .screen_mut::<paydesk::ui::settings::SettingsScreen>()
+        .and_then(|s| s.printer.as_mut())
+        .expect("the printer form is open")
+        .draft
+        .status_timeout_ms = Some(3000);
     click(&mut h, "Use and save these printer settings");
     h.get_by_label_contains("Printer in use: Generic 80 mm (80 mm) ·");
     let saved = Config::load(Some(&dir.path().join("config.toml")), None).unwrap();
@@ -676,7 +681,7 @@ fn the_payments_report_filters_rows_and_totals_copies_a_request_and_exports() {
     let paper: Vec<String> = h
         .state()
         .terminal()
-        .and_then(|t| t.cashier.last_printout.as_ref())
+        .and_then(|t| t.last_printout.as_ref())
         .map(|p| p.lines().map(|l| l.text.clone()).collect())
         .unwrap_or_default();
     assert!(paper.iter().any(|l| l == "Payments report"), "{paper:?}");

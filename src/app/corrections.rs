@@ -10,19 +10,22 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use crate::domain::correction::{self, CorrectionKind, ReceiptError, Refusal};
-use crate::domain::operator::{AccountError, Catalogue};
+use crate::domain::correction::{self, CorrectionKind, Refusal};
+use crate::domain::operator::Catalogue;
 use crate::domain::payment::PaymentId;
 use crate::domain::receipt::{self, RefundFacts};
-use crate::domain::user::{self, Action, PermissionError, Pin, User};
+use crate::domain::user::{self, Action, Pin, User};
 use crate::journal::corrections::{Correction, NewCorrection, Refund};
 use crate::journal::support::SupportRow;
 use crate::journal::{Journal, JournalError, StoredEvent};
 use crate::printing::PrintedDocument;
 
 use super::access::Access;
+pub use super::flow::{CorrectionError, MissingPaymentError};
 use super::printer::{PrinterDesk, Printing};
-use super::till::{FlowError, Terminal};
+
+use super::flow::FlowError;
+use super::terminal::Terminal;
 
 /// A correction as the till's user asks for it.
 #[derive(Clone, Debug)]
@@ -39,32 +42,6 @@ pub struct CorrectionInput {
     pub new_account: Option<String>,
     /// The approving manager's name and PIN (cancel, refund).
     pub approver: Option<(String, Pin)>,
-}
-
-/// Why a correction request is not accepted at the till.
-#[derive(Debug, thiserror::Error)]
-pub enum CorrectionError {
-    /// The payment's state does not allow it; the refusal says what else to do.
-    #[error("not allowed now: {0:?}")]
-    NotEligible(Refusal),
-    /// The original receipt does not prove the payment.
-    #[error(transparent)]
-    Receipt(#[from] ReceiptError),
-    /// No reason given.
-    #[error("say why the payment is corrected")]
-    NoReason,
-    /// A move without the new account, or one the operator's mask refuses.
-    #[error("the new account: {0:?}")]
-    NewAccount(Option<AccountError>),
-    /// The new account is the payment's own.
-    #[error("the new account is the same as the payment's")]
-    SameAccount,
-    /// A cancel or refund without a manager's approval.
-    #[error("a shift manager must approve this with their PIN")]
-    NeedsApproval,
-    /// The approver may not approve.
-    #[error(transparent)]
-    Approver(PermissionError),
 }
 
 /// Everything the journal knows about one payment (the support view's timeline).
@@ -110,23 +87,6 @@ pub struct MissingPayment {
     pub receipt: String,
     /// A photo or scan of the receipt (a file path), if any.
     pub scan: Option<std::path::PathBuf>,
-}
-
-/// Why a missing-payment report cannot be made yet.
-#[derive(Debug, thiserror::Error)]
-pub enum MissingPaymentError {
-    /// The date is not `YYYY-MM-DD HH:MM`.
-    #[error("date and time: YYYY-MM-DD HH:MM")]
-    When,
-    /// No account, operator or receipt number.
-    #[error("{0} is empty")]
-    Empty(&'static str),
-    /// The amount cannot be read.
-    #[error("amount: {0}")]
-    Amount(String),
-    /// The scan file does not exist.
-    #[error("no file {0}")]
-    NoScan(std::path::PathBuf),
 }
 
 /// The corrections service: requests, refunds, receipts the journal does not know.

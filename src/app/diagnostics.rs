@@ -8,7 +8,8 @@ use crate::domain::payment::PaymentId;
 use crate::logging::scrub;
 
 use super::corrections::PaymentStory;
-use super::till::{FlowError, Terminal};
+use super::flow::FlowError;
+use super::terminal::Terminal;
 
 /// How many of the newest log lines go with the lines that name the payment.
 const RECENT_LINES: usize = 200;

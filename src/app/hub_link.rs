@@ -9,7 +9,7 @@ use crate::hub::server::sim::Simulation;
 use crate::hub::server::{HubOptions, RunningHub, TerminalCredential};
 
 use super::config::{Config, HubTarget};
-use super::till::demo_catalogue;
+use crate::domain::operator::demo_catalogue;
 
 /// A hub to deliver to (and, in training mode, the hub itself, kept alive).
 pub struct HubLink {

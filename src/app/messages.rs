@@ -1,7 +1,7 @@
 //! Typed errors → sentences in the user's language that say what to do next.
 //! The GUI and the CLI both explain errors through here.
 
-use super::corrections::{CorrectionError, MissingPaymentError};
+use super::flow::{CorrectionError, MissingPaymentError};
 use crate::domain::correction::{CorrectionKind, Instead, ReceiptError, Refusal};
 use crate::domain::entry::{AmountError, EntryErrors, TenderedError};
 use crate::domain::money::MoneyError;
@@ -134,36 +134,7 @@ pub fn flow(lang: Lang, e: &FlowError) -> String {
     }
 }
 
-/// Where a payment stands after one of its steps failed, read back from the journal
-/// (never assumed from the step that was attempted).
-#[derive(Clone, Debug)]
-pub enum Standing {
-    /// No payment was recorded: the step refused before its first write.
-    NotRecorded,
-    /// The payment as the journal holds it now.
-    Journaled(Box<Payment>),
-    /// The journal could not be read back.
-    Unknown,
-}
-
-impl Standing {
-    /// The standing from a re-read of the journal: `None` when no payment exists.
-    pub fn from_reread<E>(payment: Option<Result<Payment, E>>) -> Standing {
-        match payment {
-            None => Standing::NotRecorded,
-            Some(Ok(p)) => Standing::Journaled(Box::new(p)),
-            Some(Err(_)) => Standing::Unknown,
-        }
-    }
-
-    /// The payment, when the journal was read back and holds one.
-    pub fn payment(&self) -> Option<&Payment> {
-        match self {
-            Standing::Journaled(p) => Some(p),
-            _ => None,
-        }
-    }
-}
+pub use super::payments::Standing;
 
 /// Where the words about what to do next are read: each says how to answer there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -24,8 +24,9 @@ use crate::journal::{Journal, JournalError};
 use crate::printing::{CashDrawer, Confirmation};
 
 use super::access::Access;
+use super::flow::{FlowError, Step};
 use super::printer::{PrinterDesk, Printing};
-use super::till::{FlowError, Step, Terminal};
+use super::terminal::Terminal;
 
 /// What the operator said about a payment before its pre-receipt.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +52,37 @@ enum Document {
     PreReceipt,
     /// The receipt after the cash.
     FiscalReceipt,
+}
+
+/// Where a payment stands after one of its steps failed, read back from the journal
+/// (never assumed from the step that was attempted).
+#[derive(Clone, Debug)]
+pub enum Standing {
+    /// No payment was recorded: the step refused before its first write.
+    NotRecorded,
+    /// The payment as the journal holds it now.
+    Journaled(Box<Payment>),
+    /// The journal could not be read back.
+    Unknown,
+}
+
+impl Standing {
+    /// The standing from a re-read of the journal: `None` when no payment exists.
+    pub fn from_reread<E>(payment: Option<Result<Payment, E>>) -> Standing {
+        match payment {
+            None => Standing::NotRecorded,
+            Some(Ok(p)) => Standing::Journaled(Box::new(p)),
+            Some(Err(_)) => Standing::Unknown,
+        }
+    }
+
+    /// The payment, when the journal was read back and holds one.
+    pub fn payment(&self) -> Option<&Payment> {
+        match self {
+            Standing::Journaled(p) => Some(p),
+            _ => None,
+        }
+    }
 }
 
 /// What a payment may be: the operators in force and the ceilings.

@@ -5,13 +5,14 @@
 
 use crate::domain::receipt;
 use crate::domain::user::Action;
+use crate::printing::profile::{ProfileError, ProfileLibrary};
 use crate::printing::status::StatusReport;
 use crate::printing::transport::{self, PaperLog};
 use crate::printing::{CashDrawer, PrintError, PrintedDocument, ReceiptPrinter, test_page};
 
 use super::access::Access;
 use super::config::{ConnectionKind, PrinterConfig};
-use super::till::{FlowError, build_printer};
+use super::flow::FlowError;
 
 /// Whether a document that moves cash is printed for the first time or again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +21,18 @@ pub enum Printing {
     First,
     /// Again after a failure: marked as a copy, the drawer stays shut.
     Copy,
+}
+
+/// The receipt printer a `[printer]` config describes (nothing is sent to it yet).
+pub fn build_printer(config: &PrinterConfig) -> Result<ReceiptPrinter, ProfileError> {
+    let library = ProfileLibrary::load(Some(&config.profiles_dir));
+    let profile = library.get(&config.profile)?;
+    let transport = transport::open(&config.connection(&profile), &profile, config.timeouts);
+    Ok(ReceiptPrinter::with_timeouts(
+        profile,
+        transport,
+        config.timeouts,
+    ))
 }
 
 /// The printer in use, its settings, and every document it printed.

@@ -8,8 +8,9 @@ use crate::journal::Journal;
 use crate::printing::{CashDrawer, PrintedDocument};
 
 use super::access::Access;
+use super::flow::FlowError;
 use super::printer::PrinterDesk;
-use super::till::{FlowError, Terminal};
+use super::terminal::Terminal;
 
 /// The reports service.
 pub struct Reports<'t> {

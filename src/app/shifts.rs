@@ -9,8 +9,9 @@ use crate::journal::{Journal, JournalError, Shift};
 use crate::printing::{CashDrawer, PrintedDocument};
 
 use super::access::Access;
+use super::flow::FlowError;
 use super::printer::PrinterDesk;
-use super::till::{FlowError, Terminal};
+use super::terminal::Terminal;
 
 /// The shifts service.
 pub struct Shifts<'t> {

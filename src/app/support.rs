@@ -17,7 +17,8 @@ use crate::journal::support::SupportRow;
 use super::access::Access;
 use super::corrections::PaymentStory;
 use super::diagnostics::{self, ExportError};
-use super::till::{FlowError, Terminal};
+use super::flow::FlowError;
+use super::terminal::Terminal;
 
 /// What asking the hub for a payment's status now came to.
 #[derive(Debug)]

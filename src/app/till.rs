@@ -11,23 +11,16 @@
 //! printer gets a byte and the "done" state after it returns, so after a crash the
 //! journal says exactly which document may be on paper ([`super::recovery`]).
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::PathBuf;
 
 use crate::domain::operator::Catalogue;
-use crate::domain::payment::{Payment, PaymentId, StateName};
-use crate::domain::receipt::{DocumentContext, DocumentError};
-use crate::domain::user::{PermissionError, UserName};
+use crate::domain::receipt::DocumentContext;
 use crate::hub::client::HubClient;
-use crate::hub::protocol::CheckCode;
-use crate::journal::users::LoginError;
 use crate::journal::{Journal, JournalError, OpenOptions};
-use crate::printing::profile::{ProfileError, ProfileLibrary};
-use crate::printing::transport;
-use crate::printing::{PrintError, PrintedDocument, ReceiptPrinter};
+use crate::printing::profile::ProfileError;
 
 use super::access::{Access, Users};
-use super::config::{CatalogueSource, Config, HubTarget, PrinterConfig};
+use super::config::{CatalogueSource, Config, HubTarget};
 use super::corrections::Corrections;
 use super::payments::{PaymentRules, Payments};
 use super::printer::{Printer, PrinterDesk};
@@ -36,82 +29,11 @@ use super::shifts::Shifts;
 use super::support::Support;
 
 pub use super::access::Session;
+pub use super::flow::{FlowError, Step};
 pub use super::payments::CheckOutcome;
+pub use super::printer::build_printer;
+pub use super::terminal::Terminal;
 pub use crate::domain::operator::demo_catalogue;
-
-/// Why a step of the flow did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum FlowError {
-    /// The journal refused the write; the step did not happen.
-    #[error(transparent)]
-    Journal(#[from] JournalError),
-    /// The document did not print. The payment stays in its "printing" state.
-    #[error("printing failed: {0}")]
-    Print(#[from] PrintError),
-    /// A document could not be made for the payment (a bug in the caller).
-    #[error(transparent)]
-    Document(#[from] DocumentError),
-    /// The operator refused the payment at `check` (nothing was journaled or printed).
-    #[error("the operator refused the payment: {message}")]
-    CheckRefused {
-        /// The hub's code.
-        code: CheckCode,
-        /// Its words.
-        message: String,
-        /// The operator's name.
-        operator: String,
-        /// The account checked.
-        account: String,
-    },
-    /// The logged-in user may not do this (or nobody is logged in).
-    #[error(transparent)]
-    Permission(#[from] PermissionError),
-    /// A login was refused (wrong PIN, locked, deactivated).
-    #[error(transparent)]
-    Login(#[from] LoginError),
-    /// An admin tried to deactivate or demote themself out of the last admin account.
-    #[error("{0} cannot deactivate their own account")]
-    OwnAccount(UserName),
-    /// The printer settings cannot be used (the old printer stays).
-    #[error("{0}")]
-    Settings(String),
-    /// A correction request was not accepted at the till.
-    #[error(transparent)]
-    Correction(#[from] super::corrections::CorrectionError),
-    /// A missing payment's details are incomplete.
-    #[error(transparent)]
-    MissingPayment(#[from] super::corrections::MissingPaymentError),
-    /// The cash received was refused (too little, or absurdly much).
-    #[error(transparent)]
-    Tendered(#[from] crate::domain::entry::TenderedError),
-    /// A payment of this terminal waits for its recovery answer: no new payment starts
-    /// before it is answered.
-    #[error("payment {} waits for its recovery answer", payment.id())]
-    Pending {
-        /// The payment that waits.
-        payment: Box<Payment>,
-    },
-    /// A short id (8 hex digits) that no payment of this terminal has, or a text that
-    /// is no payment id at all.
-    #[error("no payment of this terminal has the id {0}")]
-    UnknownPaymentId(String),
-    /// A short id that more than one payment has: the full id is needed.
-    #[error("{count} payments have the short id {short}")]
-    AmbiguousShortId {
-        /// What was typed.
-        short: String,
-        /// How many payments have it.
-        count: usize,
-    },
-    /// The step does not apply to the payment's state.
-    #[error("payment {id} is {state}; this step does not apply")]
-    WrongState {
-        /// The payment.
-        id: PaymentId,
-        /// Its state.
-        state: StateName,
-    },
-}
 
 /// Why the till cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -137,53 +59,6 @@ pub enum OpenError {
     NoCatalogue,
 }
 
-/// The result of a step: the payment as journaled and the document printed, if any.
-#[derive(Clone, Debug)]
-pub struct Step {
-    /// The payment after the step.
-    pub payment: Payment,
-    /// The document printed by this step.
-    pub printed: Option<PrintedDocument>,
-}
-
-/// Who this terminal is and how its documents read: its id, the shop, language,
-/// time zone and currency, where its log is, which values never leave it.
-#[derive(Clone, Debug)]
-pub struct Terminal {
-    id: String,
-    docs: DocumentContext,
-    stuck_after: Duration,
-    log_file: PathBuf,
-    secrets: Vec<String>,
-}
-
-impl Terminal {
-    /// The terminal id (`T-01`).
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// The shop, language, time zone and currency documents are made with.
-    pub fn docs(&self) -> &DocumentContext {
-        &self.docs
-    }
-
-    /// How long a hub status may stay unmoved before the payment is stuck.
-    pub fn stuck_after(&self) -> Duration {
-        self.stuck_after
-    }
-
-    /// This process's log file (diagnostics read it).
-    pub fn log_file(&self) -> &Path {
-        &self.log_file
-    }
-
-    /// Values that must never leave the till (the hub token).
-    pub fn secrets(&self) -> &[String] {
-        &self.secrets
-    }
-}
-
 /// The terminal's services over its journal and receipt printer.
 pub struct Till {
     journal: Journal,
@@ -192,18 +67,6 @@ pub struct Till {
     rules: PaymentRules,
     terminal: Terminal,
     hub: Option<HubClient>,
-}
-
-/// The receipt printer a `[printer]` config describes (nothing is sent to it yet).
-pub fn build_printer(config: &PrinterConfig) -> Result<ReceiptPrinter, ProfileError> {
-    let library = ProfileLibrary::load(Some(&config.profiles_dir));
-    let profile = library.get(&config.profile)?;
-    let transport = transport::open(&config.connection(&profile), &profile, config.timeouts);
-    Ok(ReceiptPrinter::with_timeouts(
-        profile,
-        transport,
-        config.timeouts,
-    ))
 }
 
 /// Reads and checks a catalogue file.
@@ -257,22 +120,22 @@ impl Till {
             access,
             printer,
             rules: PaymentRules::new(catalogue, config.max_payment, config.max_change),
-            terminal: Terminal {
-                id: config.terminal_id.clone(),
-                docs: DocumentContext {
+            terminal: Terminal::new(
+                config.terminal_id.clone(),
+                DocumentContext {
                     shop: config.shop.clone(),
                     lang: config.lang,
                     tz: config.tz,
                     currency: config.currency.clone(),
                     training: config.training,
                 },
-                stuck_after: config.hub.stuck_after,
-                log_file: crate::logging::log_path(&config.journal_path),
-                secrets: match &config.hub.target {
+                config.hub.stuck_after,
+                crate::logging::log_path(&config.journal_path),
+                match &config.hub.target {
                     HubTarget::Remote { token, .. } => vec![token.clone()],
                     _ => Vec::new(),
                 },
-            },
+            ),
             hub: None,
         })
     }
@@ -370,6 +233,6 @@ impl Till {
 
     /// Prints documents in `lang` from now on.
     pub fn set_language(&mut self, lang: crate::i18n::Lang) {
-        self.terminal.docs.lang = lang;
+        self.terminal.set_language(lang);
     }
 }

@@ -23,21 +23,26 @@ use crate::journal::support::SupportRow;
 use crate::journal::users::UserChange;
 use crate::printing::PrintError;
 use crate::printing::decode::Printout;
+use crate::printing::profile::ProfileLibrary;
 use crate::printing::serial::{self, FoundPort};
 use crate::printing::status::StatusReport;
 use crate::printing::usb::{self, FoundUsb};
 
-use super::config::{Config, PrinterConfig};
+use super::config::{Config, ConfigError, PrinterConfig, PrinterSection};
 use super::corrections::{CorrectionInput, MissingPayment, PaymentStory};
 use super::diagnostics;
 use super::export::{self, ExportError};
-use super::messages;
+use super::hub_link::{self, LinkError};
+use super::payments::Standing;
 use super::recovery::{self, Answer, Outcome};
 use super::support::StatusCheck;
 use super::till::{CheckOutcome, FlowError, OpenError, Step, Till};
 
 /// How often an idle till asks the printer for its status.
 const STATUS_POLL: Duration = Duration::from_secs(5);
+
+/// How long the cashier waits for the operator's check at most.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// What the UI asks the till to do, by service.
 #[derive(Clone, Debug)]
@@ -54,8 +59,24 @@ pub enum Request {
     Printer(PrinterRequest),
     /// The support view.
     Support(SupportRequest),
+    /// The config file.
+    Config(ConfigRequest),
     /// Print documents in this language from now on (no reply).
     SetLanguage(Lang),
+}
+
+/// Writes to the config file (never on the UI thread).
+#[derive(Clone, Debug)]
+pub enum ConfigRequest {
+    /// Write the language into the config file.
+    SaveLanguage(Lang),
+}
+
+/// What the till answers about the config file.
+#[derive(Debug)]
+pub enum ConfigReply {
+    /// Where the language was saved.
+    LanguageSaved(Result<PathBuf, ConfigError>),
 }
 
 /// A step of the cashier's flow.
@@ -119,8 +140,9 @@ pub enum PrinterRequest {
     Status,
     /// Print the test page.
     TestPage,
-    /// Use another printer from now on.
-    Set(Box<PrinterConfig>),
+    /// Check the `[printer]` section as edited, save it into the config file and use
+    /// that printer from now on.
+    Apply(Box<PrinterSection>),
     /// List the serial ports and USB devices of this machine.
     ScanDevices,
 }
@@ -269,9 +291,9 @@ pub enum PrinterReply {
     StatusChanged(Result<Option<StatusReport>, PrintError>),
     /// The test page printed (its decoded paper).
     TestPage(Result<Printout, FlowError>),
-    /// The printer in use now ("Epson TM-T20III (80 mm) · /dev/ttyUSB0 …"), or why
-    /// the new settings could not be used (the old printer stays).
-    Changed(Result<String, FlowError>),
+    /// The printer in use now, or why the new settings could not be used (the old
+    /// printer stays).
+    Applied(Result<Applied, ApplyError>),
     /// Devices found on this machine.
     Devices {
         /// Serial ports.
@@ -279,6 +301,41 @@ pub enum PrinterReply {
         /// USB devices.
         usb: Vec<FoundUsb>,
     },
+}
+
+/// A printer section saved and in use.
+#[derive(Debug)]
+pub struct Applied {
+    /// "Epson TM-T20III (80 mm) · /dev/ttyUSB0 38400 8N1 RTS/CTS".
+    pub description: String,
+    /// The printer settings now in force.
+    pub config: Box<PrinterConfig>,
+    /// The config file they were saved into.
+    pub saved_to: PathBuf,
+}
+
+/// Why printer settings were not applied.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// The section is not a usable printer (in words, naming the key).
+    #[error("{0}")]
+    Invalid(String),
+    /// The config file could not be written (nothing changed).
+    #[error(transparent)]
+    Save(#[from] ConfigError),
+    /// The till refused the printer (saved, but the old printer stays in use).
+    #[error(transparent)]
+    Flow(#[from] FlowError),
+}
+
+/// The hub this terminal delivers to, once connected (in training mode: the hub the
+/// till thread started on a loopback port).
+#[derive(Debug)]
+pub struct HubReady {
+    /// The client for the sync worker.
+    pub client: HubClient,
+    /// The training hub's address, when one runs in this process.
+    pub training_url: Option<String>,
 }
 
 /// What the till answers about a step of the cashier's flow.
@@ -298,7 +355,7 @@ pub enum PaymentReply {
         /// Why.
         error: Box<FlowError>,
         /// The payment as journaled now, read back after the failure.
-        standing: messages::Standing,
+        standing: Standing,
     },
 }
 
@@ -316,6 +373,8 @@ pub struct Snapshot {
 /// What the till answers.
 #[derive(Debug)]
 pub enum Reply {
+    /// The hub link, first of all (the UI starts the sync worker with it).
+    Hub(Result<HubReady, LinkError>),
     /// The journal is open and checked.
     Ready {
         /// The operator catalogue.
@@ -330,6 +389,8 @@ pub enum Reply {
         snapshot: Snapshot,
         /// The users (empty: the first-run screen creates the admin).
         users: Vec<User>,
+        /// The printer profiles on this machine (the settings screen's list).
+        profiles: ProfileLibrary,
     },
     /// The till cannot start; nothing can be taken.
     OpenFailed(OpenError),
@@ -345,6 +406,18 @@ pub enum Reply {
     Printer(PrinterReply),
     /// A support step.
     Support(Result<SupportReply, SupportError>),
+    /// The config file.
+    Config(ConfigReply),
+}
+
+impl Reply {
+    /// The terminal's state after the step, for replies that carry it.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        match self {
+            Reply::Payment(_, s) | Reply::Shift(_, s) | Reply::User(_, s) => Some(s),
+            _ => None,
+        }
+    }
 }
 
 fn snapshot(till: &mut Till) -> Snapshot {
@@ -355,16 +428,24 @@ fn snapshot(till: &mut Till) -> Snapshot {
     }
 }
 
-fn printer_request(till: &mut Till, request: PrinterRequest) -> PrinterReply {
+fn printer_request(till: &mut Till, request: PrinterRequest, config: &Config) -> PrinterReply {
     let mut printer = till.printer();
     match request {
         PrinterRequest::Status => PrinterReply::Status(printer.status()),
         PrinterRequest::TestPage => {
             PrinterReply::TestPage(printer.print_test_page().map(|p| p.printout))
         }
-        PrinterRequest::Set(config) => {
-            PrinterReply::Changed(printer.set(*config).map(|()| printer.description()))
-        }
+        PrinterRequest::Apply(section) => PrinterReply::Applied((|| {
+            let new = PrinterConfig::from_section(&section, config.printer.profiles_dir.clone())
+                .map_err(ApplyError::Invalid)?;
+            let saved_to = config.save_printer(&section)?;
+            printer.set(new.clone())?;
+            Ok(Applied {
+                description: printer.description(),
+                config: Box::new(new),
+                saved_to,
+            })
+        })()),
         PrinterRequest::ScanDevices => PrinterReply::Devices {
             ports: serial::list_ports(),
             usb: usb::list_devices(),
@@ -548,14 +629,14 @@ fn payment_request(till: &mut Till, request: PaymentRequest) -> PaymentReply {
             };
             PaymentReply::Failed {
                 error: Box::new(error),
-                standing: messages::Standing::from_reread(reread),
+                standing: Standing::from_reread(reread),
             }
         }
     }
 }
 
 /// Serves one request; `None` for the requests that need no answer.
-fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
+fn handle(till: &mut Till, request: Request, lang: &mut Lang, config: &Config) -> Option<Reply> {
     Some(match request {
         Request::SetLanguage(l) => {
             till.set_language(l);
@@ -578,8 +659,11 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang) -> Option<Reply> {
             let reply = user_request(till, r);
             Reply::User(reply, snapshot(till))
         }
-        Request::Printer(r) => Reply::Printer(printer_request(till, r)),
+        Request::Printer(r) => Reply::Printer(printer_request(till, r, config)),
         Request::Support(r) => Reply::Support(support_request(till, r)),
+        Request::Config(ConfigRequest::SaveLanguage(l)) => {
+            Reply::Config(ConfigReply::LanguageSaved(config.save_language(l)))
+        }
     })
 }
 
@@ -591,14 +675,11 @@ pub struct TillWorker {
 }
 
 impl TillWorker {
-    /// Starts the till thread: it opens the journal (reported as [`Reply::Ready`] or
-    /// [`Reply::OpenFailed`]) and then serves requests. `wake` is called after every
-    /// reply (the UI passes `request_repaint`).
-    pub fn spawn(
-        config: Config,
-        hub: Option<HubClient>,
-        wake: impl Fn() + Send + 'static,
-    ) -> TillWorker {
+    /// Starts the till thread: it connects the hub (starting the training hub, which
+    /// it keeps until it ends; reported as [`Reply::Hub`]), opens the journal
+    /// (reported as [`Reply::Ready`] or [`Reply::OpenFailed`]) and then serves
+    /// requests. `wake` is called after every reply (the UI passes `request_repaint`).
+    pub fn spawn(config: Config, wake: impl Fn() + Send + 'static) -> TillWorker {
         let (req_tx, req_rx) = channel::<Request>();
         let (rep_tx, rep_rx) = channel::<Reply>();
         let thread = std::thread::Builder::new()
@@ -608,9 +689,23 @@ impl TillWorker {
                     let _ = rep_tx.send(r);
                     wake();
                 };
+                // The link is kept until the thread ends: in training mode it is the
+                // hub itself, so it outlives every request that may reach it.
+                let (hub, _link) = match hub_link::connect(&config) {
+                    Ok(link) => (
+                        Ok(HubReady {
+                            client: link.client.clone(),
+                            training_url: link.server.as_ref().map(|s| s.url()),
+                        }),
+                        Some(link),
+                    ),
+                    Err(e) => (Err(e), None),
+                };
+                let check_client = _link.as_ref().map(|l| l.client.with_timeout(CHECK_TIMEOUT));
+                send(Reply::Hub(hub));
                 let mut till = match Till::open(&config) {
                     Ok(mut t) => {
-                        t.set_hub(hub);
+                        t.set_hub(check_client);
                         // A person always logs in at the terminal (the first-run
                         // screen creates the admin when there is nobody yet).
                         t.users().logout();
@@ -619,6 +714,9 @@ impl TillWorker {
                     Err(e) => {
                         tracing::error!("cannot open the till: {e}");
                         send(Reply::OpenFailed(e));
+                        // Nothing to serve; the training hub stays up until the UI
+                        // goes (the sync worker may still be talking to it).
+                        while req_rx.recv().is_ok() {}
                         return;
                     }
                 };
@@ -629,6 +727,7 @@ impl TillWorker {
                     printer: till.printer().description(),
                     snapshot: snapshot(&mut till),
                     users: till.users().list().unwrap_or_default(),
+                    profiles: ProfileLibrary::load(Some(&config.printer.profiles_dir)),
                 });
                 let mut lang = config.lang;
                 let mut last_status: Option<String> = None;
@@ -652,7 +751,7 @@ impl TillWorker {
                         }
                     };
                     tracing::debug!(?request, "till request");
-                    if let Some(reply) = handle(&mut till, request, &mut lang) {
+                    if let Some(reply) = handle(&mut till, request, &mut lang, &config) {
                         send(reply);
                     }
                 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::fail;
+use super::common::fail;
 use crate::app::config::Config;
 use crate::app::messages;
 use crate::journal::{Journal, OpenOptions};

@@ -2,6 +2,7 @@
 //! services headless for managers, scripts and tests. One file per command; this one
 //! parses the arguments, logs in with `--user`, and says errors the same way for all.
 
+mod common;
 mod journal;
 mod operators;
 mod pay;
@@ -18,19 +19,18 @@ pub use support::SupportCommand;
 pub use sync::SyncArgs;
 pub use users::{RoleArg, UserCommand};
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::access::{self, Credentials};
 use crate::app::config::Config;
 use crate::app::messages;
-use crate::app::till::{FlowError, Till};
-use crate::domain::payment::PaymentId;
-use crate::domain::user::PermissionError;
-use crate::i18n::{Lang, T};
+use crate::i18n::Lang;
+
+use common::{Credentials, fail_input};
+
+pub use common::{PIN_VAR, explain};
 
 /// paydesk — cashier terminal for third-party payments in cash.
 ///
@@ -99,21 +99,6 @@ pub enum Command {
     },
 }
 
-/// Exit code for input the user must correct (a bad amount, an unknown id).
-pub(crate) const EXIT_BAD_INPUT: u8 = 2;
-
-/// Says `msg` on stderr; exit code 1, the command could not do its work.
-pub(crate) fn fail(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("paydesk: {msg}");
-    ExitCode::FAILURE
-}
-
-/// Says `msg` on stderr; exit code 2, the user should correct the input.
-pub(crate) fn fail_input(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("paydesk: {msg}");
-    ExitCode::from(EXIT_BAD_INPUT)
-}
-
 /// Runs paydesk with the process's arguments.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -148,76 +133,5 @@ pub fn main() -> ExitCode {
         Some(Command::ShiftOpen { cash }) => shift::open(config, &cash, creds),
         Some(Command::User { command }) => users::run(config, command, creds),
         Some(Command::Support { command }) => support::run(config, command, creds),
-    }
-}
-
-/// A refused step in words; "nobody logged in" on the command line says how to log in.
-pub fn explain(lang: Lang, e: &FlowError) -> String {
-    match e {
-        FlowError::Permission(PermissionError::NotLoggedIn) => {
-            lang.fill(T::ErrCliLogin, &[("var", &access::PIN_VAR)])
-        }
-        e => messages::flow(lang, e),
-    }
-}
-
-/// A payment step that failed, in words: what went wrong and where the payment now
-/// stands, read back from the journal (`id`: the payment, when known; otherwise the
-/// payment this step started, if any — the only unfinished one, since a new payment
-/// is refused while another waits).
-pub(crate) fn step_failed(
-    till: &mut Till,
-    config: &Config,
-    e: &FlowError,
-    id: Option<PaymentId>,
-) -> String {
-    if let FlowError::Permission(PermissionError::NotLoggedIn) = e {
-        return explain(config.lang, e);
-    }
-    let reread = match id {
-        Some(id) => Some(till.payments().payment(id)),
-        None => match till.payments().unfinished() {
-            Ok(u) => u.last().cloned().map(Ok),
-            Err(e) => Some(Err(e)),
-        },
-    };
-    let standing = messages::Standing::from_reread(reread);
-    messages::step_failed(
-        config.lang,
-        e,
-        &standing,
-        &config.currency,
-        messages::Surface::CommandLine,
-    )
-}
-
-/// Opens the till and logs in with the command line's credentials.
-pub(crate) fn open_till_as(
-    config: &mut Config,
-    out: Option<&PathBuf>,
-    creds: Option<&Credentials>,
-) -> Result<Till, ExitCode> {
-    let mut till = open_till(config, out)?;
-    access::login(&mut till, creds).map_err(|e| fail(explain(config.lang, &e)))?;
-    Ok(till)
-}
-/// Opens the till; documents also go into `out` when given (`--out DIR`).
-pub(crate) fn open_till(config: &mut Config, out: Option<&PathBuf>) -> Result<Till, ExitCode> {
-    if let Some(out) = out {
-        config.printer.section.output_dir = Some(out.clone());
-    }
-    Till::open(config).map_err(|e| fail(messages::open(config.lang, &e)))
-}
-/// Writes the decoded documents this command printed to stdout, unless they went
-/// into `--out DIR` as files.
-pub(crate) fn print_paper(till: &mut Till, out: Option<&PathBuf>) {
-    if out.is_some() {
-        return;
-    }
-    let paper = till.printer().paper();
-    let paper = paper.lock().expect("paper log");
-    let mut stdout = std::io::stdout().lock();
-    for (job, printout) in paper.iter() {
-        let _ = writeln!(stdout, "==== {} ====\n{}", job.name, printout.text());
     }
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::open_till;
+use super::common::open_till;
 use crate::app::config::Config;
 use crate::app::messages;
 

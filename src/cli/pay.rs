@@ -6,8 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_BAD_INPUT, explain, fail, fail_input, open_till_as, print_paper, step_failed};
-use crate::app::access::Credentials;
+use super::common::Credentials;
+use super::common::{
+    EXIT_BAD_INPUT, explain, fail, fail_input, open_till_as, print_paper, step_failed,
+};
 use crate::app::config::Config;
 use crate::app::messages;
 use crate::app::recovery::{self, Answer, Outcome};

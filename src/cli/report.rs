@@ -55,7 +55,7 @@ fn shift(config: &Config, journal: &mut Journal, args: &ShiftArgs, actor: &str) 
                     None,
                     &config.currency,
                 );
-                return super::fail_input(format!("--counted {text}: {why}"));
+                return super::common::fail_input(format!("--counted {text}: {why}"));
             }
         };
         journal.close_shift(&config.terminal_id, counted, actor)
@@ -93,7 +93,7 @@ fn settlement(config: &Config, journal: &Journal, args: &SettlementArgs) -> Exit
     let mut months = Vec::new();
     for m in &args.month {
         let Some((from, to)) = month_range(m, config.tz) else {
-            return super::fail_input(lang.fill(T::ErrReportMonth, &[("value", m)]));
+            return super::common::fail_input(lang.fill(T::ErrReportMonth, &[("value", m)]));
         };
         let lines = journal.settlement(from, to);
         let unconfirmed = journal.unconfirmed(from, to);
@@ -224,7 +224,7 @@ pub fn filter(
 pub(super) fn run(
     config: Config,
     command: ReportCommand,
-    creds: Option<&crate::app::access::Credentials>,
+    creds: Option<&super::common::Credentials>,
 ) -> ExitCode {
     let lang = config.lang;
     let mut journal = match Journal::open(
@@ -244,10 +244,10 @@ pub(super) fn run(
         ReportCommand::Shift(_) => Action::ManageShift,
         _ => Action::ViewReports,
     };
-    let actor = match crate::app::access::authorize(&mut journal, creds, action, &config.cashier) {
+    let actor = match super::common::authorize(&mut journal, creds, action, &config.cashier) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("paydesk: {}", super::explain(lang, &e));
+            eprintln!("paydesk: {}", super::common::explain(lang, &e));
             return ExitCode::FAILURE;
         }
     };
@@ -276,10 +276,10 @@ pub(super) fn run(
     }
     let f = match filter(&args, lang, config.tz, &operators) {
         Ok(f) => f,
-        Err(msg) => return super::fail_input(msg),
+        Err(msg) => return super::common::fail_input(msg),
     };
     if args.format == Format::Xlsx && args.out.is_none() {
-        return super::fail_input(lang.t(T::ErrReportXlsxNeedsOut).to_string());
+        return super::common::fail_input(lang.t(T::ErrReportXlsxNeedsOut).to_string());
     }
     let rows = match journal.payments_report(&f) {
         Ok(r) => r,

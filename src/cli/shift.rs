@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use super::{explain, fail, fail_input};
-use crate::app::access::{self, Credentials};
+use super::common::Credentials;
+use super::common::{explain, fail, fail_input};
 use crate::app::config::Config;
 use crate::app::messages;
 use crate::domain::entry::{self};
@@ -33,10 +33,11 @@ pub(super) fn open(config: Config, cash: &str, creds: Option<&Credentials>) -> E
         Ok(j) => j,
         Err(e) => return fail(messages::journal(lang, &e)),
     };
-    let actor = match access::authorize(&mut journal, creds, Action::ManageShift, &config.cashier) {
-        Ok(a) => a,
-        Err(e) => return fail(explain(lang, &e)),
-    };
+    let actor =
+        match super::common::authorize(&mut journal, creds, Action::ManageShift, &config.cashier) {
+            Ok(a) => a,
+            Err(e) => return fail(explain(lang, &e)),
+        };
     match journal.open_shift(&config.terminal_id, cash, &actor) {
         Ok(n) => {
             println!("{}", lang.fill(T::ShiftOpenedMsg, &[("n", &n)]));

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{explain, fail, fail_input, open_till_as};
-use crate::app::access::Credentials;
+use super::common::Credentials;
+use super::common::{explain, fail, fail_input, open_till_as};
 use crate::app::config::Config;
 use crate::app::messages;
 use crate::app::till::{FlowError, Till};

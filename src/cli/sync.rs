@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::fail;
+use super::common::fail;
 use crate::app::config::Config;
 use crate::app::messages;
 

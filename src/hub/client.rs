@@ -89,6 +89,15 @@ pub struct HubClient {
     roots: Option<Roots>,
 }
 
+impl std::fmt::Debug for HubClient {
+    // Never the token: a logged request must not carry it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubClient")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The public roots (Mozilla's, compiled in: no system certificate store is needed).
 fn public_roots() -> rustls::RootCertStore {
     rustls::RootCertStore {

@@ -8,14 +8,17 @@
 use egui::{Key, RichText};
 
 use crate::app::messages;
+use crate::app::till::{CheckOutcome, Step as TillStep};
+use crate::app::worker::{PaymentReply, PaymentRequest, Reply, Request};
 use crate::domain::entry::{self, PaymentInput, Quote};
 use crate::domain::money::Money;
 use crate::domain::operator::{Catalogue, Operator};
 use crate::domain::payment::{Payment, PaymentState, StateName, VoidReason};
+use crate::domain::user::{self, Action as Permission, PermissionError, User};
 use crate::i18n::{Currency, Lang, T};
-use crate::printing::decode::Printout;
 
-use super::style;
+use super::screen::{Cx, Screen};
+use super::{preview, recovery, style};
 
 /// The cashier's input fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -56,8 +59,6 @@ pub struct CashierState {
     pub tendered: String,
     /// The payment in progress (or just finished).
     pub active: Option<Payment>,
-    /// The last document printed, decoded from its bytes.
-    pub last_printout: Option<Printout>,
     /// The message under the form.
     pub notice: Option<Notice>,
     /// A request is with the till thread.
@@ -117,14 +118,104 @@ impl CashierState {
         }
     }
 
-    /// Clears the form for the next customer (the last printout stays on screen).
-    pub fn clear(&mut self) {
-        let printout = self.last_printout.take();
-        *self = CashierState {
-            last_printout: printout,
+    /// An empty form with the focus in its first field.
+    pub fn new() -> CashierState {
+        CashierState {
             focus: Some(Field::Operator),
             ..CashierState::default()
+        }
+    }
+
+    /// Clears the form for the next customer (the last printout stays on screen).
+    pub fn clear(&mut self) {
+        *self = CashierState::new();
+    }
+
+    fn step_is_done(&self) -> bool {
+        self.active
+            .as_ref()
+            .is_some_and(|p| matches!(p.state.name(), StateName::Fiscalized | StateName::Voided))
+    }
+
+    /// Sends a step to the till; says so when the till thread is gone.
+    fn send(&mut self, request: PaymentRequest, cx: &mut Cx<'_>) {
+        self.notice = None;
+        self.busy = cx.send(Request::Payment(request));
+        if !self.busy {
+            self.notice = Some(Notice::Error(cx.lang.fill(
+                T::ErrInternal,
+                &[("detail", &"the till thread stopped; restart paydesk")],
+            )));
+        }
+    }
+
+    fn act(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let active = self.active.as_ref().map(|p| p.id());
+        let request = match (action, active) {
+            (Action::PrintPreReceipt(q), _) => PaymentRequest::PrintPreReceipt(q),
+            (Action::Signed, Some(id)) => PaymentRequest::CustomerSigned(id),
+            (Action::Void(reason), Some(id)) => PaymentRequest::Void(id, reason),
+            (Action::TakeCash(m), Some(id)) => PaymentRequest::TakeCash(id, m),
+            (Action::NewPayment, _) => {
+                self.clear();
+                return;
+            }
+            _ => return,
         };
+        self.send(request, cx);
+    }
+
+    /// A step happened: show the payment where it is now.
+    fn step_done(
+        &mut self,
+        step: TillStep,
+        resume_at_cash: bool,
+        check: Option<CheckOutcome>,
+        cx: &mut Cx<'_>,
+    ) {
+        let lang = cx.lang;
+        self.show_all_errors = false;
+        if let Some(printed) = step.printed {
+            cx.terminal.last_printout = Some(printed.printout);
+        }
+        let state = step.payment.state.name();
+        if state == StateName::FiscalPrinting {
+            // A printer that cannot confirm the receipt: the cashier says whether it
+            // printed completely (the question dialog).
+            let n = step.payment.state.fiscal().map(|f| f.receipt_no);
+            self.notice = Some(Notice::Info(
+                lang.fill(T::ConfirmReceiptPrinted, &[("n", &n.unwrap_or_default())]),
+            ));
+            self.active = None;
+            return;
+        }
+        self.notice = match state {
+            StateName::Fiscalized => step
+                .payment
+                .state
+                .fiscal()
+                .map(|f| Notice::Info(lang.fill(T::PaymentDone, &[("n", &f.receipt_no)]))),
+            StateName::Voided => Some(Notice::Info(lang.t(T::PaymentVoided).to_string())),
+            _ => check
+                .as_ref()
+                .and_then(|c| {
+                    let d = &step.payment.details;
+                    messages::check(lang, c, &d.operator.name, &d.account)
+                })
+                .map(Notice::Info),
+        };
+        // The screen follows this payment unless the cashier is in the middle of
+        // another one (a recovered payment must not replace the form in progress).
+        let same = self
+            .active
+            .as_ref()
+            .is_some_and(|a| a.id() == step.payment.id());
+        if resume_at_cash || same || self.active.is_none() || self.step_is_done() {
+            if state == StateName::Signed {
+                self.focus = Some(Field::Tendered);
+            }
+            self.active = Some(step.payment);
+        }
     }
 
     fn input(&self) -> PaymentInput {
@@ -678,5 +769,116 @@ fn enter_step(
                 });
             }
         }
+    }
+}
+
+impl Screen for CashierState {
+    fn title(&self, lang: Lang) -> &'static str {
+        lang.t(T::TabCashier)
+    }
+
+    fn allowed(&self, user: &User) -> Result<(), PermissionError> {
+        user::require(Some(user), Permission::TakePayments).map(|_| ())
+    }
+
+    fn show(&mut self, ui: &mut egui::Ui, cx: &mut Cx<'_>) {
+        let lang = cx.lang;
+        egui::Panel::right("preview")
+            .resizable(true)
+            .default_size(520.0)
+            .show(ui, |ui| {
+                ui.heading(lang.t(T::PreviewTitle));
+                egui::ScrollArea::vertical().show(ui, |ui| match &cx.terminal.last_printout {
+                    Some(p) => preview::show(ui, p),
+                    None => {
+                        ui.label(lang.t(T::PreviewEmpty));
+                    }
+                });
+            });
+        let view = View {
+            lang,
+            currency: &cx.config.currency,
+            catalogue: &cx.terminal.catalogue,
+            max_payment: cx.terminal.max_payment,
+        };
+        let mut actions = Vec::new();
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                actions = show(ui, self, &view);
+            });
+        });
+        // Payments left between two steps (other than the one on screen) are asked
+        // about before anything else.
+        let active = self.active.as_ref().map(|p| p.id());
+        let pending: Vec<&Payment> = cx
+            .terminal
+            .snapshot
+            .unfinished
+            .iter()
+            .filter(|p| Some(p.id()) != active)
+            .collect();
+        if let Some(p) = pending.first() {
+            let answer = recovery::show(
+                ui.ctx(),
+                lang,
+                &cx.config.currency,
+                p,
+                pending.len(),
+                self.busy,
+            )
+            .map(|a| ((*p).clone(), a));
+            if let Some((p, a)) = answer {
+                self.send(PaymentRequest::Answer(Box::new(p), a), cx);
+            }
+            return;
+        }
+        for a in actions {
+            self.act(a, cx);
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply, cx: &mut Cx<'_>) -> Option<Reply> {
+        let Reply::Payment(reply, _) = reply else {
+            return Some(reply);
+        };
+        self.busy = false;
+        match reply {
+            PaymentReply::Done {
+                step,
+                resume_at_cash,
+                check,
+            } => self.step_done(*step, resume_at_cash, check, cx),
+            PaymentReply::Failed { error, standing } => {
+                self.notice = Some(Notice::Error(messages::step_failed(
+                    cx.lang,
+                    &error,
+                    &standing,
+                    &cx.config.currency,
+                    messages::Surface::Screen,
+                )));
+                // A payment stopped between two steps goes to the recovery dialog.
+                self.active = standing.payment().cloned().filter(|p| {
+                    matches!(
+                        p.state.name(),
+                        StateName::PreReceiptPrinted | StateName::Signed
+                    )
+                });
+            }
+        }
+        None
+    }
+
+    fn on_enter(&mut self, _cx: &mut Cx<'_>) {
+        if self.active.is_none() {
+            self.focus = Some(Field::Operator);
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.busy
+    }
+
+    fn holds_payment(&self) -> bool {
+        self.active.is_some() && !self.step_is_done()
     }
 }

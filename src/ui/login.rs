@@ -4,9 +4,11 @@
 use egui::{Key, RichText};
 
 use crate::app::messages;
+use crate::app::worker::{Reply, Request, UserReply, UserRequest};
 use crate::domain::user::{Pin, User, UserName};
 use crate::i18n::{Lang, T};
 
+use super::screen::{Cx, Effect};
 use super::style;
 
 /// What the login and first-run screens ask for.
@@ -38,6 +40,66 @@ pub struct LoginState {
 }
 
 impl LoginState {
+    /// Draws the first-run screen when there are no users yet, the login screen
+    /// otherwise; sends what was asked to the till.
+    pub fn show(&mut self, ui: &mut egui::Ui, cx: &mut Cx<'_>) {
+        let lang = cx.lang;
+        let mut action = None;
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                action = if cx.terminal.users.is_empty() {
+                    first_run(ui, self, lang)
+                } else {
+                    login(ui, self, lang, &cx.terminal.users)
+                };
+            });
+        });
+        if let Some(a) = action {
+            self.error = None;
+            self.busy = cx.send(Request::User(match a {
+                Action::CreateAdmin(name, pin) => UserRequest::CreateFirstAdmin(name, pin),
+                Action::Login(name, pin) => UserRequest::Login(name, pin),
+            }));
+        }
+    }
+
+    /// Takes the login replies: who logged in, a refusal while nobody is logged in,
+    /// the user list (also handed on to the users settings).
+    pub fn on_reply(&mut self, reply: Reply, cx: &mut Cx<'_>) -> Option<Reply> {
+        let Reply::User(r, _) = &reply else {
+            return Some(reply);
+        };
+        self.busy = false;
+        let t = &mut *cx.terminal;
+        match r {
+            Ok(UserReply::LoggedIn(user)) => {
+                self.clear();
+                self.selected = Some(user.name.to_string());
+                if !t.users.iter().any(|u| u.id == user.id) {
+                    t.users.push(user.clone());
+                }
+                cx.effect(Effect::LoggedIn(user.clone()));
+                None
+            }
+            Ok(UserReply::Users(list)) => {
+                t.users = list.clone();
+                // After a logout (switch user) the login screen starts afresh.
+                if t.snapshot.user.is_none() {
+                    self.clear();
+                }
+                Some(reply)
+            }
+            Err(e) if t.snapshot.user.is_none() => {
+                self.error = Some(messages::flow(cx.lang, e));
+                self.pin.clear();
+                self.pin_again.clear();
+                self.focus_pin = true;
+                None
+            }
+            Err(_) => Some(reply),
+        }
+    }
+
     /// Forgets what was typed (after a login, on a switch).
     pub fn clear(&mut self) {
         self.pin.clear();

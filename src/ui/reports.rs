@@ -8,11 +8,17 @@ use chrono_tz::Tz;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
+use crate::app::messages;
+use crate::app::worker::{
+    ExportFormat, Reply, ReportReply, ReportRequest, Request, ShiftReply, ShiftRequest,
+};
 use crate::domain::operator::Catalogue;
 use crate::domain::period::{DayEdge, parse_when};
+use crate::domain::user::{self, Action as Permission, PermissionError, User};
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::report::{PaymentsFilter, ReportRow, StatusFilter, Totals};
 
+use super::screen::{Cx, Screen};
 use super::style;
 
 /// Table columns a manager can sort by.
@@ -512,5 +518,159 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
             (by, true)
         };
         s.sort_rows();
+    }
+}
+
+impl ReportsState {
+    fn act(&mut self, action: Action, ui: &egui::Ui, cx: &mut Cx<'_>) {
+        let lang = cx.lang;
+        let request = match action {
+            Action::Show(f) => {
+                self.shown = Some(f.clone());
+                ReportRequest::Rows(f).into()
+            }
+            Action::Export(f, format) => {
+                let ext = match format {
+                    ExportFormat::Csv => "csv",
+                    ExportFormat::Xlsx => "xlsx",
+                };
+                let tz = cx.config.tz;
+                let name = format!(
+                    "payments-{}-{}.{ext}",
+                    f.from.with_timezone(&tz).format("%Y%m%d-%H%M"),
+                    f.to.with_timezone(&tz).format("%Y%m%d-%H%M"),
+                );
+                let dir = cx
+                    .config
+                    .journal_path
+                    .parent()
+                    .map(|d| d.join("reports"))
+                    .unwrap_or_else(|| std::path::PathBuf::from("reports"));
+                ReportRequest::Export(f, format, dir.join(name)).into()
+            }
+            Action::OpenShift(m) => Request::Shift(ShiftRequest::Open(m)),
+            Action::XReport => Request::Shift(ShiftRequest::XReport),
+            Action::CloseShift(m) => Request::Shift(ShiftRequest::Close(m)),
+            Action::Print(f) => ReportRequest::Print(f).into(),
+            Action::Copy(text) => {
+                ui.ctx().copy_text(text.clone());
+                self.note = Some((lang.fill(T::ReportCopied, &[("text", &text)]), false));
+                return;
+            }
+        };
+        self.busy = cx.send(request);
+    }
+
+    fn shift_reply(&mut self, r: Result<ShiftReply, crate::app::till::FlowError>, cx: &mut Cx<'_>) {
+        let lang = cx.lang;
+        self.shift_text = Some(match r {
+            Ok(ShiftReply::Opened(n)) => {
+                self.shift_cash.clear();
+                (lang.fill(T::ShiftOpenedMsg, &[("n", &n)]), false)
+            }
+            Ok(ShiftReply::Report(report, printout)) => {
+                if report.closed_at.is_some() {
+                    self.shift_counted.clear();
+                }
+                if let Some(p) = printout {
+                    cx.terminal.last_printout = Some(p);
+                }
+                (
+                    crate::report::shift_text(&report, lang, cx.config.tz, &cx.config.currency, 48),
+                    false,
+                )
+            }
+            Err(e) => (messages::flow(lang, &e), true),
+        });
+    }
+}
+
+impl From<ReportRequest> for Request {
+    fn from(r: ReportRequest) -> Request {
+        Request::Report(r)
+    }
+}
+
+impl Screen for ReportsState {
+    fn title(&self, lang: Lang) -> &'static str {
+        lang.t(T::TabReports)
+    }
+
+    fn allowed(&self, u: &User) -> Result<(), PermissionError> {
+        // A shift manager works the shift panel here even without the reports.
+        if u.role.may(Permission::ManageShift) {
+            return Ok(());
+        }
+        user::require(Some(u), Permission::ViewReports).map(|_| ())
+    }
+
+    fn show(&mut self, ui: &mut egui::Ui, cx: &mut Cx<'_>) {
+        let view = View {
+            lang: cx.lang,
+            tz: cx.config.tz,
+            currency: &cx.config.currency,
+            catalogue: &cx.terminal.catalogue,
+            shift: cx.terminal.snapshot.shift,
+            may_manage_shift: cx.terminal.may(Permission::ManageShift),
+        };
+        let mut actions = Vec::new();
+        egui::CentralPanel::default().show(ui, |ui| {
+            actions = show(ui, self, &view);
+        });
+        for a in actions {
+            self.act(a, ui, cx);
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply, cx: &mut Cx<'_>) -> Option<Reply> {
+        let lang = cx.lang;
+        match reply {
+            Reply::Report(r) => {
+                self.busy = false;
+                match r {
+                    ReportReply::Rows(Ok(rows)) => {
+                        self.set_rows(rows);
+                        self.note = None;
+                    }
+                    ReportReply::Rows(Err(e)) | ReportReply::Printed(Err(e)) => {
+                        self.note = Some((messages::flow(lang, &e), true))
+                    }
+                    ReportReply::Printed(Ok(printout)) => {
+                        self.note = Some((lang.t(T::ReportPrinted).to_string(), false));
+                        cx.terminal.last_printout = Some(printout);
+                    }
+                    ReportReply::Exported(r) => {
+                        self.note = Some(match r {
+                            Ok(p) => (
+                                lang.fill(T::ReportExported, &[("path", &p.display())]),
+                                false,
+                            ),
+                            Err(e) => (messages::report_file(lang, &e), true),
+                        })
+                    }
+                }
+                None
+            }
+            Reply::Shift(r, _) => {
+                self.busy = false;
+                self.shift_reply(r, cx);
+                None
+            }
+            reply => Some(reply),
+        }
+    }
+
+    fn on_enter(&mut self, cx: &mut Cx<'_>) {
+        // Show the current filter's rows (today by default) to whoever may see them.
+        if cx.terminal.may(Permission::ViewReports)
+            && let Ok(f) = self.current_filter(cx.lang, cx.config.tz)
+        {
+            self.shown = Some(f.clone());
+            self.busy = cx.send(Request::Report(ReportRequest::Rows(f)));
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.busy
     }
 }

@@ -4,12 +4,19 @@
 use egui::RichText;
 
 use crate::app::config::{Config, ConnectionKind, PrinterSection};
+use crate::app::messages;
+use crate::app::worker::{
+    ApplyError, ConfigReply, ConfigRequest, PrinterReply, PrinterRequest, Reply, Request,
+    UserReply, UserRequest,
+};
+use crate::domain::user::{Action as Permission, PermissionError, User};
 use crate::i18n::{Lang, T};
 use crate::printing::profile::{BAUD_RATES, FlowControl, Parity, PrinterProfile, ProfileLibrary};
 use crate::printing::serial::FoundPort;
 use crate::printing::usb::FoundUsb;
 
-use super::style;
+use super::screen::{Cx, Effect, Screen};
+use super::{style, users};
 
 /// What the settings screen asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,14 +66,14 @@ pub struct PrinterForm {
 }
 
 impl PrinterForm {
-    /// The form for the printer in force.
-    pub fn from_config(config: &Config) -> PrinterForm {
+    /// The form for the printer in force, with the profiles the till thread found.
+    pub fn from_config(config: &Config, profiles: ProfileLibrary) -> PrinterForm {
         let mut draft = config.printer.section.clone();
         draft.profile = Some(config.printer.profile.clone());
         draft.connection = Some(config.printer.kind);
         PrinterForm {
             draft,
-            profiles: ProfileLibrary::load(Some(&config.printer.profiles_dir)),
+            profiles,
             drawer_by_default: !config.training,
             ..PrinterForm::default()
         }
@@ -429,4 +436,222 @@ pub fn show(
         }
     });
     actions
+}
+
+/// The settings screen: language, the printer (managers and admins) and the users
+/// (admins).
+#[derive(Default)]
+pub struct SettingsScreen {
+    /// The printer part, made once the till has listed the profiles.
+    pub printer: Option<PrinterForm>,
+    /// The users part.
+    users: users::UsersState,
+    /// What to say once the pending users request is done.
+    users_done_note: Option<String>,
+    /// The language part's note.
+    note: Option<String>,
+    /// The language is being written into the config file.
+    saving: bool,
+}
+
+impl SettingsScreen {
+    fn form(&mut self, cx: &Cx<'_>) -> &mut PrinterForm {
+        self.printer.get_or_insert_with(|| {
+            PrinterForm::from_config(cx.config, cx.terminal.profiles.clone())
+        })
+    }
+
+    fn printer_request(&mut self, request: PrinterRequest, cx: &mut Cx<'_>) {
+        if cx.send(Request::Printer(request)) {
+            self.form(cx).pending += 1;
+        }
+    }
+
+    fn act(&mut self, action: Action, cx: &mut Cx<'_>) {
+        match action {
+            Action::SetLanguage(l) => {
+                cx.effect(Effect::SetLanguage(l));
+                self.note = None;
+            }
+            Action::Save => {
+                self.saving = cx.send(Request::Config(ConfigRequest::SaveLanguage(cx.lang)));
+            }
+            Action::ApplyPrinter => {
+                let form = self.form(cx);
+                form.note = None;
+                let draft = Box::new(form.draft.clone());
+                self.printer_request(PrinterRequest::Apply(draft), cx);
+            }
+            Action::PrintTestPage => {
+                self.form(cx).note = None;
+                self.printer_request(PrinterRequest::TestPage, cx);
+            }
+            Action::CheckStatus => self.printer_request(PrinterRequest::Status, cx),
+            Action::Scan => self.printer_request(PrinterRequest::ScanDevices, cx),
+        }
+    }
+
+    fn printer_reply(&mut self, reply: PrinterReply, cx: &mut Cx<'_>) {
+        let lang = cx.lang;
+        let form = self.form(cx);
+        if !matches!(reply, PrinterReply::StatusChanged(_)) {
+            form.pending = form.pending.saturating_sub(1);
+        }
+        match reply {
+            PrinterReply::Status(r) | PrinterReply::StatusChanged(r) => {
+                let status = match r {
+                    Ok(report) => (
+                        messages::status(lang, report.as_ref()),
+                        report.as_ref().is_some_and(|r| !r.is_ready()),
+                    ),
+                    Err(e) => (messages::printer(lang, &e), true),
+                };
+                cx.terminal.printer_problem = status.1.then(|| status.0.clone());
+                form.status = Some(status);
+            }
+            PrinterReply::TestPage(r) => {
+                form.note = Some(match r {
+                    Ok(printout) => {
+                        cx.terminal.last_printout = Some(printout);
+                        Note::Info(lang.t(T::PrinterTestPrinted).to_string())
+                    }
+                    Err(e) => Note::Error(messages::flow(lang, &e)),
+                });
+            }
+            PrinterReply::Applied(Ok(applied)) => {
+                form.note = Some(Note::Info(lang.fill(
+                    T::PrinterApplied,
+                    &[
+                        ("printer", &applied.description),
+                        ("path", &applied.saved_to.display()),
+                    ],
+                )));
+                form.status = None;
+                cx.terminal.printer = applied.description;
+                cx.effect(Effect::PrinterApplied(applied.config));
+                self.printer_request(PrinterRequest::Status, cx);
+            }
+            PrinterReply::Applied(Err(e)) => {
+                form.note = Some(Note::Error(match e {
+                    ApplyError::Invalid(text) => text,
+                    ApplyError::Save(e) => messages::config(lang, &e),
+                    ApplyError::Flow(e) => messages::flow(lang, &e),
+                }));
+            }
+            PrinterReply::Devices { ports, usb } => {
+                form.ports = ports;
+                form.usb = usb;
+            }
+        }
+    }
+}
+
+impl Screen for SettingsScreen {
+    fn title(&self, lang: Lang) -> &'static str {
+        lang.t(T::TabSettings)
+    }
+
+    fn allowed(&self, _user: &User) -> Result<(), PermissionError> {
+        // Everyone may switch the language; the parts below say who may change more.
+        Ok(())
+    }
+
+    fn show(&mut self, ui: &mut egui::Ui, cx: &mut Cx<'_>) {
+        let lang = cx.lang;
+        let may_change = cx.terminal.may(Permission::ChangeSettings);
+        let me = cx
+            .terminal
+            .snapshot
+            .user
+            .clone()
+            .filter(|u| u.role.may(Permission::ManageUsers));
+        self.form(cx);
+        let mut actions = Vec::new();
+        let mut user_actions = Vec::new();
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                let form = self.printer.as_mut().expect("made above");
+                actions = show(ui, lang, cx.config, form, self.note.as_deref(), may_change);
+                if let Some(me) = &me {
+                    ui.separator();
+                    user_actions = users::show(
+                        ui,
+                        &mut self.users,
+                        lang,
+                        &cx.terminal.users,
+                        me,
+                        cx.config.tz,
+                    );
+                }
+            });
+        });
+        for a in actions {
+            self.act(a, cx);
+        }
+        for a in user_actions {
+            self.users.note = None;
+            let (request, note) = match a {
+                users::Action::Add(name, role, pin) => {
+                    let note = lang.fill(T::UserAdded, &[("name", &name)]);
+                    (UserRequest::Add(name, role, pin), note)
+                }
+                users::Action::Change(name, change) => (
+                    UserRequest::Change(name, change),
+                    lang.t(T::UserChanged).to_string(),
+                ),
+            };
+            self.users_done_note = Some(note);
+            self.users.busy = cx.send(Request::User(request));
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply, cx: &mut Cx<'_>) -> Option<Reply> {
+        let lang = cx.lang;
+        match reply {
+            Reply::Printer(r) => self.printer_reply(r, cx),
+            Reply::Config(ConfigReply::LanguageSaved(r)) => {
+                self.saving = false;
+                self.note = Some(match r {
+                    Ok(p) => lang.fill(T::SettingsSaved, &[("path", &p.display())]),
+                    Err(e) => lang.fill(
+                        T::SettingsSaveFailed,
+                        &[
+                            ("path", &cx.config.save_path.display()),
+                            ("detail", &messages::config(lang, &e)),
+                        ],
+                    ),
+                });
+            }
+            Reply::User(r, _) => {
+                self.users.busy = false;
+                let note = self.users_done_note.take();
+                match r {
+                    Ok(UserReply::Users(_)) => {
+                        if let Some(n) = note {
+                            self.users = users::UsersState {
+                                note: Some((n, false)),
+                                ..Default::default()
+                            };
+                        }
+                    }
+                    Ok(UserReply::LoggedIn(_)) => {}
+                    Err(e) => self.users.note = Some((messages::flow(lang, &e), true)),
+                }
+            }
+            reply => return Some(reply),
+        }
+        None
+    }
+
+    fn on_enter(&mut self, cx: &mut Cx<'_>) {
+        // Ask the printer how it is and what is plugged in.
+        if cx.terminal.may(Permission::ChangeSettings) {
+            self.printer_request(PrinterRequest::ScanDevices, cx);
+            self.printer_request(PrinterRequest::Status, cx);
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.saving || self.users.busy || self.printer.as_ref().is_some_and(PrinterForm::busy)
+    }
 }

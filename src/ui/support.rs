@@ -11,16 +11,18 @@ use egui::{Key, RichText};
 
 use crate::app::corrections::{CorrectionInput, MissingPayment, PaymentStory};
 use crate::app::messages;
+use crate::app::worker::{Reply, Request, SupportReply, SupportRequest};
 use crate::domain::correction::{CorrectionKind, needs_approval};
 use crate::domain::payment::PaymentId;
 use crate::domain::receipt::Shop;
-use crate::domain::user::Pin;
+use crate::domain::user::{self, Action as Permission, PermissionError, Pin, User};
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::corrections::Correction;
 use crate::journal::support::SupportRow;
 use crate::printing::decode::Printout;
 use crate::report::support as text;
 
+use super::screen::{Cx, Effect, Screen};
 use super::{preview, style};
 
 /// What the support view asks for.
@@ -477,5 +479,146 @@ fn payment_panel(ui: &mut egui::Ui, s: &mut SupportState, v: &View, actions: &mu
     if let Some(p) = &s.printout {
         ui.add_space(8.0);
         preview::show(ui, p);
+    }
+}
+
+impl SupportState {
+    fn act(&mut self, action: Action, ui: &egui::Ui, cx: &mut Cx<'_>) {
+        let request = match action {
+            Action::Refresh => SupportRequest::List,
+            Action::Find(q) => SupportRequest::Find(q),
+            Action::Open(id) => {
+                self.note = None;
+                SupportRequest::Story(id)
+            }
+            Action::Retry(id) => SupportRequest::RetryNow(id),
+            Action::Check(id) => SupportRequest::CheckStatusNow(id),
+            Action::Correct(input) => {
+                self.correcting = true;
+                SupportRequest::RequestCorrection(input)
+            }
+            Action::Reprint(id) => SupportRequest::PrintRefundReceipt(id),
+            Action::Missing(m) => SupportRequest::ReportMissing(m),
+            Action::Export(id) => {
+                let dir = cx
+                    .config
+                    .journal_path
+                    .parent()
+                    .map(|d| d.join("diagnostics"))
+                    .unwrap_or_else(|| std::path::PathBuf::from("diagnostics"));
+                SupportRequest::ExportDiagnostics(id, dir)
+            }
+            Action::Copy(text) => {
+                ui.ctx().copy_text(text);
+                self.note = Some((cx.lang.t(T::SupportCopied).to_string(), false));
+                return;
+            }
+        };
+        self.busy = cx.send(Request::Support(request));
+    }
+}
+
+impl Screen for SupportState {
+    fn title(&self, lang: Lang) -> &'static str {
+        lang.t(T::TabSupport)
+    }
+
+    fn allowed(&self, u: &User) -> Result<(), PermissionError> {
+        user::require(Some(u), Permission::Support).map(|_| ())
+    }
+
+    fn show(&mut self, ui: &mut egui::Ui, cx: &mut Cx<'_>) {
+        let view = View {
+            lang: cx.lang,
+            tz: cx.config.tz,
+            currency: &cx.config.currency,
+            shop: &cx.config.shop,
+            terminal: &cx.config.terminal_id,
+        };
+        let mut actions = Vec::new();
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("support-screen")
+                .show(ui, |ui| {
+                    actions = show(ui, self, &view);
+                });
+        });
+        for a in actions {
+            self.act(a, ui, cx);
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply, cx: &mut Cx<'_>) -> Option<Reply> {
+        let Reply::Support(r) = reply else {
+            return Some(reply);
+        };
+        let lang = cx.lang;
+        self.busy = false;
+        match r {
+            Ok(SupportReply::List { rows, corrections }) => {
+                self.rows = rows;
+                self.corrections = corrections;
+                self.searched = false;
+            }
+            Ok(SupportReply::Missing(text)) => {
+                cx.effect(Effect::Copy(text.clone()));
+                self.missing_text = Some(text);
+                self.missing = Default::default();
+                self.missing_scan.clear();
+                self.note = Some((lang.t(T::MissingRecorded).to_string(), false));
+            }
+            Ok(SupportReply::Found(rows)) => {
+                if rows.is_empty() {
+                    self.note = Some((
+                        lang.fill(T::SupportNothingFound, &[("q", &self.query)]),
+                        true,
+                    ));
+                }
+                self.rows = rows;
+                self.searched = true;
+            }
+            Ok(SupportReply::Story {
+                story,
+                done,
+                printout,
+            }) => {
+                let note = done.map(|d| messages::support_done(lang, &d, &cx.config.currency));
+                // A correction went through: its form is done with.
+                if std::mem::take(&mut self.correcting) {
+                    self.clear_form();
+                }
+                if self
+                    .story
+                    .as_ref()
+                    .is_none_or(|old| old.row.id != story.row.id)
+                {
+                    self.clear_form();
+                    self.printout = None;
+                }
+                if let Some(p) = printout {
+                    self.printout = Some(p.clone());
+                    cx.terminal.last_printout = Some(p);
+                }
+                self.note = note.map(|n| (n, false));
+                self.story = Some(story);
+                // The lists may have changed (a new request, a status).
+                self.busy = cx.send(Request::Support(SupportRequest::List));
+            }
+            Err(e) => {
+                self.correcting = false;
+                self.note = Some((messages::support_error(lang, &e), true));
+                self.manager_pin.clear();
+            }
+        }
+        None
+    }
+
+    fn on_enter(&mut self, cx: &mut Cx<'_>) {
+        // List what did not go through.
+        self.busy = cx.send(Request::Support(SupportRequest::List));
+    }
+
+    fn busy(&self) -> bool {
+        self.busy
     }
 }

@@ -68,6 +68,7 @@ fn standard_fiscal_receipt() -> (DocumentContext, Payment) {
             name: "ООО «Ромашка»".into(),
             tax_id: "7701234567".into(),
             address: "Москва, ул. Тверская, д. 1".into(),
+            phone: "+7 495 000-00-00".into(),
         },
         lang: Lang::Ru,
         tz: chrono_tz::Europe::Moscow,

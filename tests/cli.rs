@@ -43,7 +43,7 @@ fn pay_prints_both_documents_decoded_from_their_bytes() {
         );
     }
     for expected in [
-        "R E C E I P T",
+        "P A Y M E N T   C O N F I R M A T I O N",
         "PAYMENT AGENT",
         "Supplier                 АО «ЭР-Телеком Холдинг»",
         "Supplier tax ID                       5902202276",
@@ -51,7 +51,7 @@ fn pay_prints_both_documents_decoded_from_their_bytes() {
         "Change                                474.49 RUB",
         "Terminal                                TRAIN-01",
         "Shift                                          1",
-        "Receipt No.                                    1",
+        "Confirmation No.                               1",
         "TRAINING — NOT A FISCAL DOCUMENT",
     ] {
         assert!(
@@ -59,7 +59,7 @@ fn pay_prints_both_documents_decoded_from_their_bytes() {
             "fiscal receipt lacks {expected:?}:\n{fiscal}"
         );
     }
-    assert!(stdout.contains("Payment accepted: fiscal receipt No. 1"));
+    assert!(stdout.contains("Payment accepted: payment confirmation No. 1"));
     let p = &shop.journal().all_payments().unwrap()[0];
     assert_eq!(p.state.name(), StateName::Fiscalized);
     assert_eq!(p.details.total.to_string(), "1525.51");

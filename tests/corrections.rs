@@ -329,7 +329,8 @@ fn each_correction_goes_through_the_hub_and_the_till_journal_and_shift_agree() {
     assert_eq!(kicks(&copy.printout), 0);
     let text = printed.printout.text();
     for want in [
-        "Return of payment",
+        "R E F U N D   C O N F I R M A T I O N",
+        "Refund of the payment",
         "RETURNED IN CASH",
         "400.00",
         "Approved by",
@@ -485,7 +486,7 @@ fn support_finds_a_stuck_payment_shows_its_timeline_and_writes_the_email_from_th
         "pre-receipt printed",
         "customer signed",
         "cash taken",
-        "fiscal receipt printed",
+        "payment confirmation printed",
         "sent to the payment system",
         "status=processing",
         "flagged stuck",
@@ -499,7 +500,7 @@ fn support_finds_a_stuck_payment_shows_its_timeline_and_writes_the_email_from_th
         "Account: 9031239999",
         "Operator: МТС",
         "Amount: 250.00",
-        &format!("Fiscal receipt No.: {no}"),
+        &format!("Payment confirmation No.: {no}"),
         "Terminal: ",
     ] {
         assert!(out.contains(want), "{want:?} in\n{out}");
@@ -624,7 +625,7 @@ fn a_receipt_missing_from_the_journal_is_recorded_with_its_scan_and_becomes_an_e
         "Account: 9031112233",
         "Operator: MTS",
         "Amount: 1,500.00",
-        "Fiscal receipt No.: 77",
+        "Payment confirmation No.: 77",
         "2026-11-20 14:05",
         "receipt-photo.jpg",
     ] {

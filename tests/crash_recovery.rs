@@ -158,7 +158,7 @@ fn a_terminal_killed_at_each_transition_asks_one_precise_question() {
             Some(Question::FiscalPrinted { n }) => {
                 assert!(
                     text.contains(&format!(
-                        "Was fiscal receipt No. {n} (МТС, 9031234567, 250.00"
+                        "Was payment confirmation No. {n} (МТС, 9031234567, 250.00"
                     )),
                     "{text}"
                 )

@@ -72,7 +72,7 @@ fn a_printer_failing_at_the_cash_step_says_the_cash_is_recorded_and_a_repeat_is_
             "en",
             &[
                 "out of paper",
-                "is recorded as taken; the receipt is not printed",
+                "is recorded as taken; the payment confirmation is not printed",
                 "Do not take the money again",
                 "paydesk recovery --payment",
             ],
@@ -82,7 +82,7 @@ fn a_printer_failing_at_the_cash_step_says_the_cash_is_recorded_and_a_repeat_is_
             "ru",
             &[
                 "закончилась бумага",
-                "записаны как принятые; чек не напечатан",
+                "записаны как принятые; квитанция не напечатана",
                 "Не принимайте деньги повторно",
                 "paydesk recovery --payment",
             ],
@@ -92,7 +92,7 @@ fn a_printer_failing_at_the_cash_step_says_the_cash_is_recorded_and_a_repeat_is_
             "pl",
             &[
                 "brak papieru",
-                "jest zapisana jako przyjęta; paragon nie został wydrukowany",
+                "jest zapisana jako przyjęta; potwierdzenie wpłaty nie zostało wydrukowane",
                 "Nie przyjmuj pieniędzy ponownie",
                 "paydesk recovery --payment",
             ],
@@ -152,7 +152,7 @@ fn pay_is_refused_while_a_payment_waits_for_its_recovery_answer() {
     let (_, err) = out(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("waits for an answer"), "{err}");
-    assert!(err.contains("Was fiscal receipt No. 1"), "{err}");
+    assert!(err.contains("Was payment confirmation No. 1"), "{err}");
     assert!(err.contains("--answer yes|no"), "{err}");
     assert_eq!(states(&shop), vec![StateName::FiscalPrinting]);
 }
@@ -241,10 +241,13 @@ fn recovery_finishes_a_payment_left_at_the_cash_step() {
     let (text, err) = out(&o);
     assert!(o.status.success(), "{err}");
     assert!(
-        text.contains("Payment accepted: fiscal receipt No. 1"),
+        text.contains("Payment accepted: payment confirmation No. 1"),
         "{text}"
     );
-    assert!(text.contains("R E C E I P T"), "{text}");
+    assert!(
+        text.contains("P A Y M E N T   C O N F I R M A T I O N"),
+        "{text}"
+    );
     let p = &shop.journal().all_payments().unwrap()[0];
     assert_eq!(p.state.name(), StateName::Fiscalized);
     assert_eq!(p.state.cash().unwrap().change.to_string(), "50.00");

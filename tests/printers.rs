@@ -124,7 +124,7 @@ fn a_russian_payment_prints_on_a_serial_printer_byte_for_byte() {
         "ПРЕДВАРИТЕЛЬНЫЙ ЧЕК",
         "ООО «Ромашка»",
         "Москва, ул. Тверская, д. 1",
-        "КАССОВЫЙ ЧЕК",
+        "КВИТАНЦИЯ ОБ ОПЛАТЕ",
         "9031234567",
         "1 500,50 руб.",
     ] {
@@ -155,7 +155,7 @@ fn a_polish_payment_prints_on_a_serial_printer() {
     let text = lines(&paper(&fake, profile));
     for expected in [
         "PARAGON WSTĘPNY",
-        "PARAGON FISKALNY",
+        "POTWIERDZENIE WPŁATY",
         "Sklep „Żabka” Łódź",
         "ul. Piotrkowska 1, Łódź",
         "P4 sp. z o.o.",
@@ -223,7 +223,7 @@ fn paper_end_before_the_fiscal_receipt_keeps_the_cash_and_prints_once_fixed() {
         till.payments().payment(id).unwrap().state.name(),
         StateName::Fiscalized
     );
-    assert!(lines(&paper(&fake, profile)).contains("КАССОВЫЙ ЧЕК"));
+    assert!(lines(&paper(&fake, profile)).contains("КВИТАНЦИЯ ОБ ОПЛАТЕ"));
 }
 
 /// Runs a payment whose fiscal receipt meets `fault` after `at` bytes; returns the
@@ -281,7 +281,7 @@ fn paper_running_out_mid_receipt_asks_the_precise_question_and_reprints_a_marked
         &paydesk::i18n::Currency::default(),
     );
     assert!(
-        asked.starts_with("Кассовый чек № 1 (МТС, 9031234567, 750,00"),
+        asked.starts_with("Квитанция № 1 (МТС, 9031234567, 750,00"),
         "{asked}"
     );
 
@@ -412,7 +412,7 @@ fn a_payment_prints_on_a_network_printer_and_paper_end_mid_receipt_is_caught() {
         .take_cash(id, Money::parse("100").unwrap())
         .unwrap();
     let text = lines(&paper(&fake, profile));
-    assert!(text.contains("КАССОВЫЙ ЧЕК"), "{text}");
+    assert!(text.contains("КВИТАНЦИЯ ОБ ОПЛАТЕ"), "{text}");
     assert!(text.contains("ООО «Ромашка»"), "{text}");
 
     let q = quote(&till, "MTS", "9031234567", "200");

@@ -93,7 +93,7 @@ fn long_receipt() -> Document {
         kind: DocumentKind::FiscalReceipt,
         number: 17,
         blocks: vec![
-            Block::Heading("КАССОВЫЙ ЧЕК".into()),
+            Block::Heading("КВИТАНЦИЯ ОБ ОПЛАТЕ".into()),
             Block::Centered(
                 "Общество с ограниченной ответственностью «Городская телефонная сеть Северо-Западного округа»"
                     .into(),

@@ -293,7 +293,7 @@ fn csv_and_xlsx_read_back_equal_the_rows() {
         line.contains(&format!("счёт {}", rows[2].account)),
         "{line}"
     );
-    assert!(line.contains("чек № "), "{line}");
+    assert!(line.contains("квитанция № "), "{line}");
 }
 
 #[test]

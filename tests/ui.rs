@@ -147,10 +147,12 @@ fn a_whole_payment_by_mouse_ends_in_the_journal_and_on_paper() {
     h.get_by_label(&format!("Take 1,010.00{NBSP}₽ from the customer."));
     type_into(&mut h, "Cash received", "1100");
     h.get_by_label(&format!("Change: 90.00{NBSP}₽"));
-    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
+    click(&mut h, "Cash taken — print payment confirmation (Enter)");
 
     h.get_by_label(&format!("Give change: 90.00{NBSP}₽"));
-    h.get_by_label("Payment accepted: fiscal receipt No. 1. It is queued for the payment system.");
+    h.get_by_label(
+        "Payment accepted: payment confirmation No. 1. It is queued for the payment system.",
+    );
     // The preview shows the decoded bytes, line by line.
     h.get_by_label_contains("PAYMENT AGENT");
     let fiscal = printed_text(&h);
@@ -162,7 +164,7 @@ fn a_whole_payment_by_mouse_ends_in_the_journal_and_on_paper() {
         "Fee                                    10.00 RUB",
         "Cash                                1,100.00 RUB",
         "Change                                 90.00 RUB",
-        "Receipt No.                                    1",
+        "Confirmation No.                               1",
     ] {
         assert!(
             fiscal.contains(line),
@@ -378,7 +380,7 @@ fn after_a_crash_the_terminal_asks_about_the_fiscal_receipt_and_reprints_it() {
     let mut h = app(shop.config());
     h.get_by_label("Unfinished payments from the last run");
     h.get_by_label(&format!(
-        "Was fiscal receipt No. 1 (МТС, 9031234567, 250.00{NBSP}₽) printed and handed over?"
+        "Was payment confirmation No. 1 (МТС, 9031234567, 250.00{NBSP}₽) printed and handed over?"
     ));
     click(&mut h, "No — print it again");
     assert!(
@@ -388,8 +390,8 @@ fn after_a_crash_the_terminal_asks_about_the_fiscal_receipt_and_reprints_it() {
     h.get_by_label(&format!("Give change: 50.00{NBSP}₽"));
     let text = printed_text(&h);
     assert!(
-        text.contains("R E C E I P T")
-            && text.contains("Receipt No.                                    1"),
+        text.contains("P A Y M E N T   C O N F I R M A T I O N")
+            && text.contains("Confirmation No.                               1"),
         "{text}"
     );
     let j = shop.journal();
@@ -419,8 +421,10 @@ fn after_a_crash_while_waiting_for_the_signature_yes_continues_at_the_cash_step(
     click(&mut h, "Yes, signed — continue");
     h.get_by_label(&format!("Take 250.00{NBSP}₽ from the customer."));
     type_into(&mut h, "Cash received", "250");
-    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
-    h.get_by_label("Payment accepted: fiscal receipt No. 1. It is queued for the payment system.");
+    click(&mut h, "Cash taken — print payment confirmation (Enter)");
+    h.get_by_label(
+        "Payment accepted: payment confirmation No. 1. It is queued for the payment system.",
+    );
 }
 
 #[test]
@@ -498,7 +502,7 @@ fn the_default_run_checks_and_delivers_every_payment_to_the_in_process_hub() {
     h.get_by_label("МТС confirmed the account 9031234567 (***4567).");
     click(&mut h, "Customer signed (Enter)");
     type_into(&mut h, "Cash received", "150");
-    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
+    click(&mut h, "Cash taken — print payment confirmation (Enter)");
 
     // The sync worker delivers it; the status bar follows.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -586,8 +590,10 @@ fn a_serial_printer_is_configured_in_settings_tested_and_used_and_paper_end_asks
     click(&mut h, "Print pre-receipt (Enter)");
     click(&mut h, "Customer signed (Enter)");
     type_into(&mut h, "Cash received", "505");
-    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
-    h.get_by_label("Payment accepted: fiscal receipt No. 1. It is queued for the payment system.");
+    click(&mut h, "Cash taken — print payment confirmation (Enter)");
+    h.get_by_label(
+        "Payment accepted: payment confirmation No. 1. It is queued for the payment system.",
+    );
     let paper = paydesk::printing::decode::decode(&fake.paper(), &profile)
         .unwrap()
         .text();
@@ -608,12 +614,14 @@ fn a_serial_printer_is_configured_in_settings_tested_and_used_and_paper_end_asks
     click(&mut h, "Customer signed (Enter)");
     type_into(&mut h, "Cash received", "100");
     fake.set(Behaviour::PaperEndAfter(200));
-    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
+    click(&mut h, "Cash taken — print payment confirmation (Enter)");
     h.get_by_label_contains("The printer stopped during printing: out of paper");
     // Where the payment stands, from the journal: cash recorded, receipt maybe partial.
-    h.get_by_label_contains("is recorded as taken; receipt No. 2 may be partly printed");
+    h.get_by_label_contains(
+        "is recorded as taken; payment confirmation No. 2 may be partly printed",
+    );
     h.get_by_label_contains("Do not take the money again");
-    h.get_by_label_contains("Was fiscal receipt No. 2 (МТС, 9031234567, 100.00");
+    h.get_by_label_contains("Was payment confirmation No. 2 (МТС, 9031234567, 100.00");
     let journal =
         paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
     let states: Vec<StateName> = journal
@@ -724,8 +732,10 @@ fn a_shift_is_opened_with_cash_reported_with_x_and_closed_with_z() {
     click(&mut h, "Print pre-receipt (Enter)");
     click(&mut h, "Customer signed (Enter)");
     type_into(&mut h, "Cash received", "100");
-    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
-    h.get_by_label("Payment accepted: fiscal receipt No. 1. It is queued for the payment system.");
+    click(&mut h, "Cash taken — print payment confirmation (Enter)");
+    h.get_by_label(
+        "Payment accepted: payment confirmation No. 1. It is queued for the payment system.",
+    );
 
     click(&mut h, "Reports");
     click(&mut h, "Print X report");
@@ -992,7 +1002,7 @@ fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_
     h.get_by_label("Timeline");
     for want in [
         "cash taken",
-        "fiscal receipt printed",
+        "payment confirmation printed",
         "sent to the payment system",
         "flagged stuck",
     ] {
@@ -1026,7 +1036,7 @@ fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_
     click(&mut h, "Refund the cash");
     type_into(
         &mut h,
-        "Customer's fiscal receipt No. (or scan its QR code)",
+        "Customer's payment confirmation No. (or scan its QR code)",
         "2",
     );
     type_into(&mut h, "Reason", "the customer wants the cash back");
@@ -1041,7 +1051,7 @@ fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_
     type_into(&mut h, "Manager's PIN", "3333");
     click(&mut h, "Send correction request");
     h.get_by_label_contains(&format!(
-        "Give the customer 200.00{NBSP}₽ in cash (refund receipt No. 1)."
+        "Give the customer 200.00{NBSP}₽ in cash (refund confirmation No. 1)."
     ));
     let text = printed_text(&h);
     for want in [
@@ -1049,7 +1059,7 @@ fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_
         "200.00",
         "Approved by",
         "Max",
-        "Original receipt No.",
+        "Original confirmation No.",
     ] {
         assert!(text.contains(want), "{want:?} in\n{text}");
     }
@@ -1060,7 +1070,7 @@ fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_
     h.get_by_label_contains("Refund the cash · ");
     type_into(
         &mut h,
-        "Customer's fiscal receipt No. (or scan its QR code)",
+        "Customer's payment confirmation No. (or scan its QR code)",
         "2",
     );
     type_into(&mut h, "Reason", "asked again");
@@ -1169,17 +1179,17 @@ fn a_printer_failing_at_the_cash_step_says_on_screen_that_the_cash_is_recorded()
     click(&mut h, "Print pre-receipt (Enter)");
     click(&mut h, "Customer signed (Enter)");
     type_into(&mut h, "Cash received", "100");
-    click(&mut h, "Cash taken — print fiscal receipt (Enter)");
+    click(&mut h, "Cash taken — print payment confirmation (Enter)");
     h.get_by_label_contains("The printer cannot print: out of paper");
-    h.get_by_label_contains("is recorded as taken; the receipt is not printed");
+    h.get_by_label_contains("is recorded as taken; the payment confirmation is not printed");
     h.get_by_label_contains("Do not take the money again");
     assert!(h.query_by_label_contains("Nothing was printed").is_none());
     assert!(h.query_by_label_contains("try again").is_none());
     assert_eq!(payment_state(&h, &config), vec![StateName::CashTaken]);
     // The question prints the receipt once paper is back.
-    h.get_by_label_contains("is taken but no fiscal receipt was printed");
+    h.get_by_label_contains("is taken but no payment confirmation was printed");
     fake.set(Behaviour::Normal);
     fake.set_paper_out(false);
-    click(&mut h, "Print the fiscal receipt");
+    click(&mut h, "Print the payment confirmation");
     assert_eq!(payment_state(&h, &config), vec![StateName::Fiscalized]);
 }

@@ -403,6 +403,16 @@ pub fn kind_word(kind: ConnectionKind) -> &'static str {
     }
 }
 
+/// Something a real shop's configuration lacks that its documents should print;
+/// paydesk starts anyway and says so (not in training mode).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigWarning {
+    /// `[shop] phone` is not set: no document prints the agent's phone.
+    NoAgentPhone,
+    /// These operators (codes) have no `phone` in the catalogue.
+    NoOperatorPhone(Vec<String>),
+}
+
 /// The configuration in force, every value resolved.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -738,6 +748,7 @@ impl Config {
                 .into(),
                 tax_id: "0000000000".into(),
                 address: String::new(),
+                phone: String::new(),
             },
             (None, false) => {
                 return Err(invalid(
@@ -752,6 +763,11 @@ impl Config {
             ("[shop] name", &shop.name, MAX_SHOP_NAME),
             ("[shop] tax_id", &shop.tax_id, MAX_TAX_ID),
             ("[shop] address", &shop.address, MAX_ADDRESS),
+            (
+                "[shop] phone",
+                &shop.phone,
+                crate::domain::operator::MAX_PHONE,
+            ),
         ] {
             check_text(key, value, max).map_err(invalid)?;
         }
@@ -821,6 +837,29 @@ impl Config {
             catalogue,
             hub,
         })
+    }
+
+    /// What this configuration and its catalogue lack that a payment agent's
+    /// documents should print (103-ФЗ art. 5: the agent's and the supplier's phones).
+    /// Nothing in training mode.
+    pub fn warnings(&self, catalogue: &crate::domain::operator::Catalogue) -> Vec<ConfigWarning> {
+        if self.training {
+            return Vec::new();
+        }
+        let mut warnings = Vec::new();
+        if self.shop.phone.trim().is_empty() {
+            warnings.push(ConfigWarning::NoAgentPhone);
+        }
+        let without: Vec<String> = catalogue
+            .operators
+            .iter()
+            .filter(|o| o.phone.is_none())
+            .map(|o| o.code.to_string())
+            .collect();
+        if !without.is_empty() {
+            warnings.push(ConfigWarning::NoOperatorPhone(without));
+        }
+        warnings
     }
 
     /// Writes `language` into the config file, keeping the file's other settings.

@@ -15,7 +15,7 @@ use crate::printing::PrintError;
 use crate::printing::status::{Problem, StatusReport};
 use crate::printing::transport::TransportError;
 
-use super::config::ConfigError;
+use super::config::{ConfigError, ConfigWarning};
 use super::diagnostics;
 use super::support::StatusCheck;
 use super::till::{CheckOutcome, FlowError, OpenError};
@@ -84,6 +84,16 @@ pub fn open(lang: Lang, e: &OpenError) -> String {
 /// A config problem in words (the file and key are in the message itself).
 pub fn config(_lang: Lang, e: &ConfigError) -> String {
     e.to_string()
+}
+
+/// A configuration warning in words (what is missing and which key sets it).
+pub fn config_warning(lang: Lang, w: &ConfigWarning) -> String {
+    match w {
+        ConfigWarning::NoAgentPhone => lang.t(T::WarnNoAgentPhone).to_string(),
+        ConfigWarning::NoOperatorPhone(codes) => {
+            lang.fill(T::WarnNoOperatorPhone, &[("codes", &codes.join(", "))])
+        }
+    }
 }
 
 /// A failed step in words, for anything but a payment's own steps (those say where

@@ -28,7 +28,7 @@ use crate::printing::serial::{self, FoundPort};
 use crate::printing::status::StatusReport;
 use crate::printing::usb::{self, FoundUsb};
 
-use super::config::{Config, ConfigError, PrinterConfig, PrinterSection};
+use super::config::{Config, ConfigError, ConfigWarning, PrinterConfig, PrinterSection};
 use super::corrections::{CorrectionInput, MissingPayment, PaymentStory};
 use super::diagnostics;
 use super::export::{self, ExportError};
@@ -391,6 +391,8 @@ pub enum Reply {
         users: Vec<User>,
         /// The printer profiles on this machine (the settings screen's list).
         profiles: ProfileLibrary,
+        /// What the configuration lacks that documents should print.
+        warnings: Vec<ConfigWarning>,
     },
     /// The till cannot start; nothing can be taken.
     OpenFailed(OpenError),
@@ -728,6 +730,7 @@ impl TillWorker {
                     snapshot: snapshot(&mut till),
                     users: till.users().list().unwrap_or_default(),
                     profiles: ProfileLibrary::load(Some(&config.printer.profiles_dir)),
+                    warnings: config.warnings(till.rules().catalogue()),
                 });
                 let mut lang = config.lang;
                 let mut last_status: Option<String> = None;

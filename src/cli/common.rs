@@ -152,7 +152,11 @@ pub(crate) fn open_till(config: &mut Config, out: Option<&PathBuf>) -> Result<Ti
     if let Some(out) = out {
         config.printer.section.output_dir = Some(out.clone());
     }
-    Till::open(config).map_err(|e| fail(messages::open(config.lang, &e)))
+    let till = Till::open(config).map_err(|e| fail(messages::open(config.lang, &e)))?;
+    for w in config.warnings(till.rules().catalogue()) {
+        eprintln!("paydesk: {}", messages::config_warning(config.lang, &w));
+    }
+    Ok(till)
 }
 /// Writes the decoded documents this command printed to stdout, unless they went
 /// into `--out DIR` as files.

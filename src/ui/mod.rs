@@ -232,7 +232,11 @@ impl PaydeskApp {
                 snapshot,
                 users,
                 profiles,
+                warnings,
             } => {
+                for w in &warnings {
+                    tracing::warn!("{}", messages::config_warning(Lang::En, w));
+                }
                 self.phase = Phase::Ready(Box::new(Terminal {
                     catalogue,
                     max_payment,
@@ -243,6 +247,7 @@ impl PaydeskApp {
                     users,
                     last_printout: None,
                     profiles,
+                    warnings,
                 }));
                 return;
             }
@@ -348,6 +353,13 @@ impl PaydeskApp {
                     ui.label(
                         RichText::new(lang.fill(T::StatusPrinterProblem, &[("status", status)]))
                             .strong()
+                            .color(style::error_color(ui)),
+                    );
+                }
+                for w in &t.warnings {
+                    ui.separator();
+                    ui.label(
+                        RichText::new(messages::config_warning(lang, w))
                             .color(style::error_color(ui)),
                     );
                 }

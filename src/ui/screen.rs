@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::app::config::{Config, PrinterConfig};
+use crate::app::config::{Config, ConfigWarning, PrinterConfig};
 use crate::app::worker::{Reply, Request, Snapshot, TillWorker};
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
@@ -93,6 +93,8 @@ pub struct Terminal {
     pub last_printout: Option<Printout>,
     /// The printer profiles on this machine.
     pub profiles: ProfileLibrary,
+    /// What the configuration lacks that documents should print (status bar).
+    pub warnings: Vec<ConfigWarning>,
 }
 
 impl Terminal {

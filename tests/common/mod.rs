@@ -148,6 +148,7 @@ pub fn hub_config_file(dir: &Path, url: &str, token: &str) -> ConfigFile {
             name: "Romashka LLC".into(),
             tax_id: "7701234567".into(),
             address: String::new(),
+            phone: String::new(),
         }),
         terminal: Some(TerminalSection {
             id: Some("TRAIN-01".into()),

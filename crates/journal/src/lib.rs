@@ -994,10 +994,10 @@ fn fiscal_start(tx: &Transaction, terminal: &str, actor: &str) -> rusqlite::Resu
 
 const PAYMENT_COLUMNS: &str = "id, terminal_id, operator_code, operator_name, operator_tax_id, legal_entity, \
     account, amount_minor, fee_minor, total_minor, cashier, created_at, state, pre_receipt_no, void_reason, \
-    tendered_minor, change_minor, fiscal_receipt_no, shift_no";
+    tendered_minor, change_minor, fiscal_receipt_no, shift_no, operator_phone";
 
 /// How many columns [`PAYMENT_COLUMNS`] names (a query may select more after them).
-const PAYMENT_COLUMN_COUNT: usize = 19;
+const PAYMENT_COLUMN_COUNT: usize = 20;
 
 /// A payments row as stored, before it is checked into a [`Payment`].
 struct RawPayment {
@@ -1020,6 +1020,7 @@ struct RawPayment {
     change: Option<i64>,
     fiscal_receipt_no: Option<i64>,
     shift_no: Option<i64>,
+    operator_phone: Option<String>,
 }
 
 fn row_to_raw(r: &rusqlite::Row) -> rusqlite::Result<RawPayment> {
@@ -1043,6 +1044,7 @@ fn row_to_raw(r: &rusqlite::Row) -> rusqlite::Result<RawPayment> {
         change: r.get(16)?,
         fiscal_receipt_no: r.get(17)?,
         shift_no: r.get(18)?,
+        operator_phone: r.get(19)?,
     })
 }
 
@@ -1117,6 +1119,7 @@ impl RawPayment {
                 name: self.operator_name.clone(),
                 tax_id: self.operator_tax_id.clone(),
                 legal_entity: self.legal_entity.clone(),
+                phone: self.operator_phone.clone(),
             },
             account: self.account.clone(),
             amount: money(self.amount)?,
@@ -1142,8 +1145,9 @@ fn insert_row(tx: &Transaction, p: &Payment, now: &str) -> rusqlite::Result<()> 
     let d = &p.details;
     tx.execute(
         "INSERT INTO payments (id, terminal_id, operator_code, operator_name, operator_tax_id, legal_entity,
-            account, amount_minor, fee_minor, total_minor, cashier, created_at, updated_at, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'pre_receipt_printing')",
+            account, amount_minor, fee_minor, total_minor, cashier, created_at, updated_at, state,
+            operator_phone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'pre_receipt_printing', ?14)",
         params![
             d.id.to_string(),
             d.terminal_id,
@@ -1158,6 +1162,7 @@ fn insert_row(tx: &Transaction, p: &Payment, now: &str) -> rusqlite::Result<()> 
             d.cashier,
             timestamp(d.created_at),
             now,
+            d.operator.phone,
         ],
     )?;
     update_row(tx, p, StateName::PreReceiptPrinting, now).map(|_| ())

@@ -246,6 +246,11 @@ pub(super) const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'a journal keeps its id'); END;
     ALTER TABLE sync_lease ADD COLUMN process TEXT;
     "#,
+    // 10: the operator's phone as the catalogue gave it when the payment was made
+    // (printed on its documents, reprints included).
+    r#"
+    ALTER TABLE payments ADD COLUMN operator_phone TEXT;
+    "#,
 ];
 
 /// Put back after migration 3's backfill.

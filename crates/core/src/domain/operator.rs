@@ -246,6 +246,9 @@ impl FeeRule {
     }
 }
 
+/// The longest phone a document prints (a receipt line holds it with its label).
+pub const MAX_PHONE: usize = 24;
+
 /// A service provider the shop takes payments for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -263,6 +266,9 @@ pub struct Operator {
     /// A human description of the account, e.g. "phone number without +7".
     #[serde(default)]
     pub account_hint: String,
+    /// The operator's (supplier's) phone, printed on the payment's documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// Smallest amount accepted.
     pub min_amount: Money,
     /// Largest amount accepted.
@@ -309,6 +315,16 @@ impl Operator {
     pub fn check(&self) -> Result<(), String> {
         if self.name.trim().is_empty() {
             return Err(format!("operator {}: name is empty", self.code));
+        }
+        if let Some(phone) = &self.phone
+            && (phone.trim().is_empty()
+                || phone.chars().count() > MAX_PHONE
+                || phone.chars().any(char::is_control))
+        {
+            return Err(format!(
+                "operator {}: phone must be one line of at most {MAX_PHONE} characters",
+                self.code
+            ));
         }
         if self.min_amount.is_zero() || self.min_amount > self.max_amount {
             return Err(format!(
@@ -475,6 +491,7 @@ mod tests {
             legal_entity: "ПАО «МТС»".into(),
             account_mask: "##########".parse().unwrap(),
             account_hint: String::new(),
+            phone: None,
             min_amount: money("10"),
             max_amount: money("15000"),
             fee: FeeRule::free(),

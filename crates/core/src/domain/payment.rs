@@ -92,6 +92,10 @@ pub struct OperatorSnapshot {
     pub tax_id: String,
     /// The principal the shop collects for.
     pub legal_entity: String,
+    /// The operator's (supplier's) phone, when the catalogue gives one. Left out of
+    /// the stored details when absent, so payments made before it read the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 impl From<&super::operator::Operator> for OperatorSnapshot {
@@ -101,6 +105,7 @@ impl From<&super::operator::Operator> for OperatorSnapshot {
             name: o.name.clone(),
             tax_id: o.tax_id.clone(),
             legal_entity: o.legal_entity.clone(),
+            phone: o.phone.clone(),
         }
     }
 }
@@ -532,6 +537,7 @@ pub(crate) mod tests {
                 name: "MTS".into(),
                 tax_id: "7740000076".into(),
                 legal_entity: "MTS PJSC".into(),
+                phone: None,
             },
             account: "9031234567".into(),
             amount: total,

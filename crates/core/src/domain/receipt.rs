@@ -1,5 +1,7 @@
-//! Printed documents as data: what a pre-receipt and a fiscal receipt say, before
-//! any printer width or byte is involved. `printing::layout` turns a [`Document`]
+//! Printed documents as data: what a pre-receipt and a payment confirmation say,
+//! before any printer width or byte is involved. A receipt printer is not a fiscal
+//! device, so nothing here calls itself fiscal: the cash step's document is a
+//! payment confirmation, the refund's a refund confirmation. `printing::layout` turns a [`Document`]
 //! into lines for a paper width; `printing::escpos` turns lines into bytes.
 
 use chrono::{DateTime, Utc};
@@ -109,6 +111,9 @@ pub struct Shop {
     /// Address of the shop.
     #[serde(default)]
     pub address: String,
+    /// The agent's phone, printed on every payment document (empty: none set).
+    #[serde(default)]
+    pub phone: String,
 }
 
 /// Everything besides the payment that a document needs.
@@ -157,6 +162,23 @@ impl DocumentContext {
         blocks.push(Block::Rule);
     }
 
+    /// The operation in words ("Оплата услуг МТС по счёту 9161234567"), the agent's
+    /// phone and the operator's, when known (103-ФЗ art. 5: the agent's and the
+    /// supplier's details on every document given to the payer).
+    fn operation_and_phones(&self, payment: &Payment, blocks: &mut Vec<Block>) {
+        let d = &payment.details;
+        blocks.push(Block::Text(self.lang.fill(
+            T::DocOperation,
+            &[("operator", &d.operator.name), ("account", &d.account)],
+        )));
+        if !self.shop.phone.trim().is_empty() {
+            blocks.push(self.field(T::DocAgentPhone, self.shop.phone.clone()));
+        }
+        if let Some(phone) = &d.operator.phone {
+            blocks.push(self.field(T::DocOperatorPhone, phone.clone()));
+        }
+    }
+
     fn field(&self, label: T, value: impl Into<String>) -> Block {
         Block::Field {
             label: self.lang.t(label).to_string(),
@@ -197,6 +219,7 @@ pub fn pre_receipt(
     b.push(ctx.field(T::DocDateTime, ctx.time(printed_at)));
     b.push(ctx.field(T::DocOperator, d.operator.name.clone()));
     b.push(ctx.field(T::DocAccount, d.account.clone()));
+    ctx.operation_and_phones(payment, &mut b);
     b.push(ctx.field(T::DocAmount, ctx.money(d.amount)));
     b.push(ctx.field(T::DocFee, ctx.money(d.fee)));
     b.push(Block::Emphasis {
@@ -217,8 +240,9 @@ pub fn pre_receipt(
     })
 }
 
-/// The fiscal receipt, with the agent details the law asks for. Refuses a payment
-/// whose cash was not taken: no confirmation of payment for money not received.
+/// The payment confirmation the receipt printer gives at the cash step, with the
+/// agent details the law asks for. Refuses a payment whose cash was not taken: no
+/// confirmation of payment for money not received.
 pub fn fiscal_receipt(
     ctx: &DocumentContext,
     payment: &Payment,
@@ -231,7 +255,13 @@ pub fn fiscal_receipt(
     };
     let d = &payment.details;
     let l = ctx.lang;
-    let mut b = cash_receipt_top(ctx, payment, fiscal.receipt_no, T::DocIncome);
+    let mut b = cash_receipt_top(
+        ctx,
+        payment,
+        fiscal.receipt_no,
+        T::DocFiscalReceipt,
+        T::DocIncome,
+    );
     b.push(Block::Rule);
     b.push(ctx.field(T::DocAmount, ctx.money(d.amount)));
     b.push(ctx.field(T::DocFee, ctx.money(d.fee)));
@@ -262,14 +292,21 @@ pub fn fiscal_receipt(
     })
 }
 
-/// The top of a cash receipt (sale or its return): the shop, the receipt's number and
-/// kind, and the payment agent's details — the same on both, as the law wants them.
-fn cash_receipt_top(ctx: &DocumentContext, payment: &Payment, number: u64, kind: T) -> Vec<Block> {
+/// The top of a cash document (the payment's confirmation or its refund's): the
+/// shop, the title, number and kind, and the payment agent's details — the same on
+/// both, as the law wants them.
+fn cash_receipt_top(
+    ctx: &DocumentContext,
+    payment: &Payment,
+    number: u64,
+    title: T,
+    kind: T,
+) -> Vec<Block> {
     let d = &payment.details;
     let l = ctx.lang;
     let mut b = Vec::new();
     ctx.header(&mut b);
-    b.push(Block::Heading(l.t(T::DocFiscalReceipt).to_string()));
+    b.push(Block::Heading(l.t(title).to_string()));
     b.push(Block::Centered(l.fill(T::DocNumber, &[("n", &number)])));
     b.push(Block::Centered(l.t(kind).to_string()));
     b.push(Block::Rule);
@@ -278,6 +315,7 @@ fn cash_receipt_top(ctx: &DocumentContext, payment: &Payment, number: u64, kind:
     b.push(ctx.field(T::DocSupplierTaxId, d.operator.tax_id.clone()));
     b.push(ctx.field(T::DocOperator, d.operator.name.clone()));
     b.push(ctx.field(T::DocAccount, d.account.clone()));
+    ctx.operation_and_phones(payment, &mut b);
     b
 }
 
@@ -307,7 +345,13 @@ pub fn refund_receipt(
     let fiscal = payment.state.fiscal().ok_or(DocumentError::NotPaid)?;
     let d = &payment.details;
     let l = ctx.lang;
-    let mut b = cash_receipt_top(ctx, payment, refund.refund_no, T::DocRefundIncome);
+    let mut b = cash_receipt_top(
+        ctx,
+        payment,
+        refund.refund_no,
+        T::DocRefundConfirmation,
+        T::DocRefundIncome,
+    );
     b.push(ctx.field(T::DocOriginalReceipt, fiscal.receipt_no.to_string()));
     b.push(Block::Rule);
     b.push(Block::Emphasis {
@@ -340,6 +384,7 @@ mod tests {
                 name: "ООО «Ромашка»".into(),
                 tax_id: "7701234567".into(),
                 address: String::new(),
+                phone: String::new(),
             },
             lang: Lang::Ru,
             tz: chrono_tz::Europe::Moscow,
@@ -386,5 +431,66 @@ mod tests {
             label: "Сдача".into(),
             value: "100,00 руб.".into()
         }));
+    }
+
+    #[test]
+    fn the_refund_document_is_a_refund_confirmation_with_the_operation_and_phones() {
+        let mut d = details("100");
+        d.operator.phone = Some("8 800 250-08-90".into());
+        let paid = Payment::replay(
+            d,
+            &[
+                PaymentEvent::PreReceiptPrintStarted { pre_receipt_no: 1 },
+                PaymentEvent::PreReceiptPrinted,
+                PaymentEvent::CustomerSigned,
+                PaymentEvent::CashTaken {
+                    tendered: Money::from_minor(10_000).unwrap(),
+                },
+                PaymentEvent::FiscalPrintStarted {
+                    fiscal: FiscalNumbers {
+                        receipt_no: 5,
+                        shift_no: 1,
+                    },
+                },
+                PaymentEvent::FiscalPrinted,
+            ],
+        )
+        .unwrap();
+        let mut ctx = ctx();
+        ctx.shop.phone = "+7 495 123-45-67".into();
+        let facts = RefundFacts {
+            refund_no: 1,
+            amount: Money::from_minor(10_000).unwrap(),
+            shift_no: 1,
+            approved_by: "Max".into(),
+            cashier: "Anna".into(),
+        };
+        let doc = refund_receipt(&ctx, &paid, &facts, Utc::now()).unwrap();
+        let field = |label: &str, value: &str| Block::Field {
+            label: label.into(),
+            value: value.into(),
+        };
+        assert!(
+            doc.blocks
+                .contains(&Block::Heading("КВИТАНЦИЯ О ВОЗВРАТЕ".into()))
+        );
+        assert!(
+            !doc.blocks
+                .iter()
+                .any(|b| matches!(b, Block::Heading(h) if h.contains("КАССОВЫЙ")))
+        );
+        assert!(
+            doc.blocks
+                .contains(&Block::Text("Оплата услуг MTS по счёту 9031234567".into()))
+        );
+        assert!(
+            doc.blocks
+                .contains(&field("Телефон агента", "+7 495 123-45-67"))
+        );
+        assert!(
+            doc.blocks
+                .contains(&field("Телефон оператора", "8 800 250-08-90"))
+        );
+        assert!(doc.blocks.contains(&field("К квитанции №", "5")));
     }
 }

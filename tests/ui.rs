@@ -259,6 +259,12 @@ fn each_bad_input_shows_its_message_and_writes_nothing() {
             "100",
             "МТС expects 10 digits; you typed 3 characters.",
         ),
+        (
+            Some("MTS — МТС"),
+            "903123456a",
+            "100",
+            "МТС account numbers have no letters: type digits only.",
+        ),
         (Some("MTS — МТС"), "", "100", "Enter the account number."),
         (Some("MTS — МТС"), "9031234567", "", "Enter the amount."),
         (
@@ -302,6 +308,10 @@ fn each_bad_input_shows_its_message_and_writes_nothing() {
         );
         h.get_by_label("1. Payment details");
         assert!(h.query_by_label_contains("Give pre-receipt").is_none());
+        if message == ceiling {
+            // No price beside a refused amount.
+            assert!(h.query_by_label_contains("Total to pay:").is_none());
+        }
         let journal =
             paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
         assert!(
@@ -1009,7 +1019,7 @@ fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_
         h.get_by_label_contains(want);
     }
     click(&mut h, "Check status now");
-    h.get_by_label("The payment system says: processing.");
+    h.get_by_label("The payment system says: processing at the operator.");
 
     // The undelivered one is sent now instead of in a minute.
     click(
@@ -1192,4 +1202,139 @@ fn a_printer_failing_at_the_cash_step_says_on_screen_that_the_cash_is_recorded()
     fake.set_paper_out(false);
     click(&mut h, "Print the payment confirmation");
     assert_eq!(payment_state(&h, &config), vec![StateName::Fiscalized]);
+}
+
+/// Types text into whatever has the keyboard focus (no click first).
+fn type_blind(h: &mut Harness<'static, PaydeskApp>, text: &str) {
+    h.event(egui::Event::Text(text.into()));
+    h.run();
+}
+
+#[test]
+fn every_screen_opens_with_the_focus_in_its_first_field() {
+    // First run: the administrator's name.
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = bare_app(config);
+    h.get_by_label("Welcome to paydesk: create the administrator");
+    type_blind(&mut h, "Anna");
+    assert_eq!(h.get_by_label("Name").value().unwrap_or_default(), "Anna");
+
+    // Login: the PIN, for the user chosen (the only one here).
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    let mut h = bare_app(config);
+    h.get_by_label("Who is at the till?");
+    type_blind(&mut h, ADMIN.1);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label(&format!("Logged in: {} · administrator", ADMIN.0));
+
+    // The cashier screen: the operator.
+    type_blind(&mut h, "domru");
+    assert_eq!(
+        h.get_by_label("Operator").value().unwrap_or_default(),
+        "domru"
+    );
+
+    // Settings, for an administrator: the new user's name.
+    click(&mut h, "Settings");
+    type_blind(&mut h, "Olga");
+    assert_eq!(
+        h.get_by_label("New user's name")
+            .value()
+            .unwrap_or_default(),
+        "Olga"
+    );
+}
+
+#[test]
+fn the_add_user_form_submits_with_enter_and_says_so_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+    click(&mut h, "Settings");
+    type_into(&mut h, "New user's name", "Olga");
+    type_into(&mut h, "PIN", "2222");
+    type_into(&mut h, "Repeat PIN", "2222");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label("Olga can log in now.");
+    let names: Vec<String> = Journal::open(&config.journal_path, &OpenOptions::default())
+        .unwrap()
+        .users()
+        .unwrap()
+        .into_iter()
+        .map(|u| u.name.to_string())
+        .collect();
+    assert!(names.contains(&"Olga".to_string()), "{names:?}");
+    // Ready for the next one: the name field has the focus again.
+    type_blind(&mut h, "Petr");
+    assert_eq!(
+        h.get_by_label("New user's name")
+            .value()
+            .unwrap_or_default(),
+        "Petr"
+    );
+}
+
+#[test]
+fn after_a_switch_the_next_user_gets_an_empty_cashier_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+    seed_user(&config, "Olga", Role::Cashier, "2222");
+    h.get_by_label("Operator").type_text("domru");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Account number").type_text("1234 5678 9012");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Amount").type_text("100");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label("Cash received").type_text("200");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label_contains("Payment accepted");
+    assert!(!printed_text(&h).is_empty());
+
+    h.key_press(egui::Key::F12);
+    settle(&mut h);
+    click(&mut h, "Olga");
+    type_into(&mut h, "PIN", "2222");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label("Logged in: Olga · cashier");
+    assert!(h.query_by_label_contains("Payment accepted").is_none());
+    assert!(h.query_by_label_contains("Give change").is_none());
+    assert_eq!(
+        h.get_by_label("Account number").value().unwrap_or_default(),
+        ""
+    );
+    assert!(
+        printed_text(&h).is_empty(),
+        "the previous user's paper is gone"
+    );
+    h.get_by_label("Nothing printed yet.");
+}
+
+#[test]
+fn the_status_bar_is_one_short_line_and_the_journal_path_is_in_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+    assert!(h.query_by_label_contains("Journal:").is_none());
+    let path = config.journal_path.display().to_string();
+    assert!(h.query_by_label_contains(&path).is_none());
+    h.get_by_label("Printer: Generic 80 mm (80 mm)");
+    click(&mut h, "Settings");
+    h.get_by_label(&path);
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
+use crate::domain::report::{hub_status_text, state_text};
 use crate::domain::time::local;
 use crate::i18n::{Lang, T};
 use crate::journal::report::{ReportRow, Totals};
@@ -87,8 +88,11 @@ pub fn csv(rows: &[ReportRow], lang: Lang, tz: Tz) -> String {
                 r.amount.to_string(),
                 r.fee.to_string(),
                 r.total.to_string(),
-                r.state.clone(),
-                r.hub_status.clone().unwrap_or_default(),
+                state_text(lang, &r.state).to_string(),
+                r.hub_status
+                    .as_deref()
+                    .map(|s| hub_status_text(lang, Some(s)).to_string())
+                    .unwrap_or_default(),
                 r.cashier.clone(),
             ],
         );
@@ -172,9 +176,17 @@ pub fn xlsx(rows: &[ReportRow], lang: Lang, tz: Tz, path: &Path) -> Result<(), E
                 .write_number_with_format(row, c, v, &money)
                 .map_err(err)?;
         }
-        sheet.write(row, 8, &r.state).map_err(err)?;
         sheet
-            .write(row, 9, r.hub_status.as_deref().unwrap_or(""))
+            .write(row, 8, state_text(lang, &r.state))
+            .map_err(err)?;
+        sheet
+            .write(
+                row,
+                9,
+                r.hub_status
+                    .as_deref()
+                    .map_or("", |s| hub_status_text(lang, Some(s))),
+            )
             .map_err(err)?;
         sheet.write(row, 10, &r.cashier).map_err(err)?;
     }
@@ -302,7 +314,7 @@ pub fn settlement_xlsx(
                 .write_number_with_format(row, 3, to_f64(r.amount), &money)
                 .map_err(err)?;
             sheet
-                .write(row, 4, r.hub_status.as_deref().unwrap_or("—"))
+                .write(row, 4, hub_status_text(lang, r.hub_status.as_deref()))
                 .map_err(err)?;
             row += 1;
         }

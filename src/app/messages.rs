@@ -629,6 +629,14 @@ pub fn account(lang: Lang, e: &AccountError, operator: &Operator, typed: &str) -
     match e {
         AccountError::Empty => lang.t(T::ErrAccountEmpty).into(),
         AccountError::BadCharacters => lang.t(T::ErrAccountChars).into(),
+        // Letters where the mask has none: say that, not a count of characters.
+        AccountError::Mismatch { mask: m }
+            if AccountMask::normalize(typed)
+                .chars()
+                .any(|c| c.is_alphabetic() && !letter_allowed(m, c)) =>
+        {
+            lang.fill(T::ErrAccountLetters, &[("operator", &operator.name)])
+        }
         AccountError::Mismatch { mask: m } => lang.fill(
             T::ErrAccountMask,
             &[
@@ -638,6 +646,14 @@ pub fn account(lang: Lang, e: &AccountError, operator: &Operator, typed: &str) -
             ],
         ),
     }
+}
+
+/// Whether a mask takes the letter `c` somewhere: an `X` position (digit or letter)
+/// or `c` itself as a fixed part.
+fn letter_allowed(m: &AccountMask, c: char) -> bool {
+    m.as_str()
+        .chars()
+        .any(|p| p == 'X' || p.eq_ignore_ascii_case(&c))
 }
 
 /// Each field's error in words: (operator, account, amount).
@@ -720,7 +736,10 @@ pub fn support_done(lang: Lang, done: &SupportDone, currency: &Currency) -> Stri
         SupportDone::NothingToRetry => lang.t(T::SupportNothingToRetry).to_string(),
         SupportDone::StatusChecked(StatusCheck::Answered(row)) => lang.fill(
             T::SupportStatusNow,
-            &[("status", &row.hub_status.as_deref().unwrap_or("-"))],
+            &[(
+                "status",
+                &crate::domain::report::hub_status_text(lang, row.hub_status.as_deref()),
+            )],
         ),
         SupportDone::StatusChecked(StatusCheck::NoHub) => {
             lang.fill(T::SupportStatusFailed, &[("detail", &lang.t(T::SyncNoHub))])

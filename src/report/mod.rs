@@ -9,6 +9,7 @@ use chrono::DateTime;
 use chrono::Utc;
 use chrono_tz::Tz;
 
+use crate::domain::report::{hub_status_text, state_text};
 use crate::domain::time::local;
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::report::{ReportRow, Totals};
@@ -36,7 +37,14 @@ pub fn text(rows: &[ReportRow], lang: Lang, tz: Tz, currency: &Currency, columns
         ));
         s.push_str(&pair(&r.operator, &r.account));
         s.push_str(&pair(
-            format!("{} {}", r.state, r.hub_status.as_deref().unwrap_or("")).trim(),
+            &match r.hub_status.as_deref() {
+                Some(h) => format!(
+                    "{} · {}",
+                    state_text(lang, &r.state),
+                    hub_status_text(lang, Some(h))
+                ),
+                None => state_text(lang, &r.state).to_string(),
+            },
             &lang.money_with(r.total, currency),
         ));
         s.push_str(&"-".repeat(columns));

@@ -96,7 +96,7 @@ pub fn row_line(r: &SupportRow, lang: Lang, tz: Tz, currency: &Currency) -> Stri
         r.account,
         lang.money_with(r.total, currency),
         r.delivery.as_deref().unwrap_or("-"),
-        r.hub_status.as_deref().unwrap_or("-"),
+        crate::domain::report::hub_status_text(lang, r.hub_status.as_deref()),
         trouble(lang, r.trouble),
     )
 }

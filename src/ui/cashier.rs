@@ -711,9 +711,11 @@ fn enter_step(
         submit = true;
     }
 
-    // Fee and total, live.
+    // Fee and total, live; none while the amount is refused (a total beside its
+    // error would read as a price).
     ui.add_space(6.0);
-    if let (Some(op), Ok(amount)) = (&chosen, Money::parse(&s.amount))
+    if amount_err.is_none()
+        && let (Some(op), Ok(amount)) = (&chosen, Money::parse(&s.amount))
         && let Some((fee, total)) = entry::price(op, amount)
     {
         ui.horizontal(|ui| {

@@ -29,7 +29,7 @@ use crate::app::worker::{HubReady, Reply, Request, TillWorker, UserRequest};
 use crate::domain::user::User;
 use crate::i18n::{Lang, T};
 
-pub use screen::{Cx, Effect, Screen, Terminal};
+pub use screen::{Cx, Effect, PrinterStatus, Screen, Terminal};
 
 /// Opens the terminal's window and runs until it is closed.
 pub fn run(config: Config) -> ExitCode {
@@ -124,6 +124,16 @@ pub struct PaydeskApp {
     repaint: egui::Context,
 }
 
+/// The screens behind the tabs, in tab order, fresh: one line per screen.
+fn screens(config: &Config) -> Vec<Box<dyn Screen>> {
+    vec![
+        Box::new(cashier::CashierState::new()),
+        Box::new(reports::ReportsState::today(config.tz)),
+        Box::new(support::SupportState::default()),
+        Box::new(settings::SettingsScreen::default()),
+    ]
+}
+
 impl PaydeskApp {
     /// Starts the app: fonts, styles, the screens and the till thread (which connects
     /// the hub and opens the journal; nothing of that runs on the UI thread).
@@ -131,12 +141,7 @@ impl PaydeskApp {
         style::install(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
         let worker = TillWorker::spawn(config.clone(), move || ctx.request_repaint());
-        let screens: Vec<Box<dyn Screen>> = vec![
-            Box::new(cashier::CashierState::new()),
-            Box::new(reports::ReportsState::today(config.tz)),
-            Box::new(support::SupportState::default()),
-            Box::new(settings::SettingsScreen::default()),
-        ];
+        let screens = screens(&config);
         PaydeskApp {
             lang: config.lang,
             config,
@@ -242,7 +247,7 @@ impl PaydeskApp {
                     max_payment,
                     journal_path,
                     printer,
-                    printer_problem: None,
+                    printer_status: None,
                     snapshot,
                     users,
                     last_printout: None,
@@ -301,6 +306,20 @@ impl PaydeskApp {
         }
     }
 
+    /// F12: logs the user out; the next one gets every screen fresh (no payment,
+    /// search or printout of the previous user is left on screen). Only offered
+    /// while no request is pending and no payment is between two steps.
+    fn switch_user(&mut self) {
+        self.login.clear();
+        self.login.busy = self.worker.send(Request::User(UserRequest::Logout));
+        self.screens = screens(&self.config);
+        self.tab = 0;
+        self.entered = None;
+        if let Phase::Ready(t) = &mut self.phase {
+            t.last_printout = None;
+        }
+    }
+
     /// Runs the shown screen's [`Screen::on_enter`] once per visit, if its user may
     /// open it.
     fn enter_tab(&mut self) {
@@ -327,9 +346,11 @@ impl PaydeskApp {
         }
     }
 
+    /// One line: the terminal, the shift, the printer and delivery as short chips
+    /// whose details are in their tooltips (the journal's path is in Settings).
     fn status_bar(&self, ui: &mut egui::Ui) {
         let lang = self.lang;
-        ui.horizontal_wrapped(|ui| {
+        ui.horizontal(|ui| {
             if self.config.training {
                 ui.label(
                     RichText::new(lang.t(T::TrainingShort))
@@ -346,28 +367,41 @@ impl PaydeskApp {
                     None => lang.t(T::StatusNoShift).to_string(),
                 });
                 ui.separator();
-                ui.label(lang.fill(T::StatusJournal, &[("path", &t.journal_path.display())]));
-                ui.separator();
-                ui.label(lang.fill(T::StatusPrinter, &[("printer", &t.printer)]));
-                if let Some(status) = &t.printer_problem {
-                    ui.label(
-                        RichText::new(lang.fill(T::StatusPrinterProblem, &[("status", status)]))
-                            .strong()
-                            .color(style::error_color(ui)),
-                    );
+                let described = lang.fill(T::StatusPrinter, &[("printer", &t.printer)]);
+                match t.printer_status.as_ref().filter(|s| s.is_problem()) {
+                    Some(status) => chip(
+                        ui,
+                        RichText::new(
+                            lang.fill(T::StatusPrinterProblem, &[("status", &status.words(lang))]),
+                        )
+                        .strong()
+                        .color(style::error_color(ui)),
+                        &described,
+                    ),
+                    // The model only; the connection is in the tooltip.
+                    None => {
+                        let model = t.printer.split(" · ").next().unwrap_or(&t.printer);
+                        chip(
+                            ui,
+                            RichText::new(lang.fill(T::StatusPrinter, &[("printer", &model)])),
+                            &described,
+                        )
+                    }
                 }
-                for w in &t.warnings {
+                if !t.warnings.is_empty() {
                     ui.separator();
-                    ui.label(
-                        RichText::new(messages::config_warning(lang, w))
+                    let all: Vec<String> = t
+                        .warnings
+                        .iter()
+                        .map(|w| messages::config_warning(lang, w))
+                        .collect();
+                    chip(
+                        ui,
+                        RichText::new(lang.fill(T::StatusWarnings, &[("n", &all.len())]))
                             .color(style::error_color(ui)),
+                        &all.join("\n"),
                     );
                 }
-            } else {
-                ui.label(lang.fill(
-                    T::StatusJournal,
-                    &[("path", &self.config.journal_path.display())],
-                ));
             }
             ui.separator();
             self.sync_line(ui);
@@ -382,18 +416,21 @@ impl PaydeskApp {
     fn sync_line(&self, ui: &mut egui::Ui) {
         let lang = self.lang;
         match &self.sync_view {
-            SyncView::NoHub => {
-                ui.label(lang.t(T::SyncNoHub));
-            }
+            SyncView::NoHub => chip(
+                ui,
+                RichText::new(lang.t(T::SyncNoHubShort)),
+                lang.t(T::SyncNoHub),
+            ),
             SyncView::Starting => {
                 ui.label(lang.t(T::SyncConnecting));
             }
-            SyncView::Failed(e) => {
-                ui.label(
-                    RichText::new(lang.fill(T::SyncFailed, &[("detail", e)]))
-                        .color(style::error_color(ui)),
-                );
-            }
+            SyncView::Failed(e) => chip(
+                ui,
+                RichText::new(lang.t(T::SyncFailedShort))
+                    .strong()
+                    .color(style::error_color(ui)),
+                &lang.fill(T::SyncFailed, &[("detail", e)]),
+            ),
             SyncView::Status(s) => {
                 if let Some(b) = &s.blocked {
                     ui.label(
@@ -402,30 +439,43 @@ impl PaydeskApp {
                             .color(style::error_color(ui)),
                     );
                 }
-                // A follower does not talk to the hub itself: only the leader's word counts.
-                match (s.online, &s.role) {
-                    (Some(false), _) => {
-                        ui.label(
-                            RichText::new(lang.t(T::SyncOffline))
-                                .strong()
-                                .color(style::error_color(ui)),
-                        );
-                    }
-                    (Some(true), _) => {
-                        ui.label(lang.t(T::SyncOnline));
-                    }
-                    (None, Role::Follower { .. }) => {}
-                    (None, _) => {
-                        ui.label(lang.t(T::SyncConnecting));
-                    }
+                // Who sends, in the shop's words; which process, in the tooltip.
+                let (role, detail) = match &s.role {
+                    Role::Leader { .. } => (lang.t(T::SyncLeader).to_string(), String::new()),
+                    Role::Follower { leader } => (
+                        lang.t(T::SyncFollowerShort).to_string(),
+                        lang.fill(T::SyncFollower, &[("leader", leader)]),
+                    ),
+                    Role::Starting => (String::new(), String::new()),
+                };
+                let mut tip = vec![role.clone()];
+                if !detail.is_empty() {
+                    tip.push(detail);
                 }
-                ui.separator();
-                ui.label(lang.fill(T::SyncQueue, &[("n", &s.summary.queued)]));
                 if let Some(oldest) = s.summary.oldest_queued_at {
                     let minutes = (chrono::Utc::now() - oldest).num_minutes().max(0);
-                    ui.label(lang.fill(T::SyncOldest, &[("minutes", &minutes)]));
+                    tip.push(lang.fill(T::SyncOldest, &[("minutes", &minutes)]));
                 }
-                ui.separator();
+                // A follower does not talk to the hub itself: only the leader's word counts.
+                let state = match (s.online, &s.role) {
+                    (Some(false), _) => Some(
+                        RichText::new(lang.t(T::SyncOffline))
+                            .strong()
+                            .color(style::error_color(ui)),
+                    ),
+                    (Some(true), _) => Some(RichText::new(lang.t(T::SyncOnline))),
+                    (None, Role::Follower { .. }) => None,
+                    (None, _) => Some(RichText::new(lang.t(T::SyncConnecting))),
+                };
+                if let Some(state) = state {
+                    chip(ui, state, &tip.join("\n"));
+                    ui.separator();
+                }
+                chip(
+                    ui,
+                    RichText::new(lang.fill(T::SyncQueue, &[("n", &s.summary.queued)])),
+                    &tip.join("\n"),
+                );
                 if s.summary.stuck > 0 {
                     ui.label(
                         RichText::new(lang.fill(T::SyncStuck, &[("n", &s.summary.stuck)]))
@@ -438,14 +488,9 @@ impl PaydeskApp {
                             .color(style::error_color(ui)),
                     );
                 }
-                match &s.role {
-                    Role::Leader { .. } => {
-                        ui.label(lang.t(T::SyncLeader));
-                    }
-                    Role::Follower { leader } => {
-                        ui.label(lang.fill(T::SyncFollower, &[("leader", leader)]));
-                    }
-                    Role::Starting => {}
+                if !role.is_empty() {
+                    ui.separator();
+                    ui.label(role);
                 }
             }
         }
@@ -503,6 +548,12 @@ impl PaydeskApp {
     }
 }
 
+/// A short status with its details on hover.
+fn chip(ui: &mut egui::Ui, text: RichText, details: &str) {
+    ui.add(egui::Label::new(text).sense(egui::Sense::hover()))
+        .on_hover_text(details);
+}
+
 impl eframe::App for PaydeskApp {
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
         while let Some(reply) = self.worker.try_recv() {
@@ -526,8 +577,7 @@ impl eframe::App for PaydeskApp {
         if let Some(user) = &user
             && self.tabs(ui, user)
         {
-            self.login.clear();
-            self.login.busy = self.worker.send(Request::User(UserRequest::Logout));
+            self.switch_user();
         }
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         self.enter_tab();

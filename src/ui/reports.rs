@@ -14,6 +14,7 @@ use crate::app::worker::{
 };
 use crate::domain::operator::Catalogue;
 use crate::domain::period::{DayEdge, parse_when};
+use crate::domain::report::{hub_status_text, state_text};
 use crate::domain::user::{self, Action as Permission, PermissionError, User};
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::report::{PaymentsFilter, ReportRow, StatusFilter, Totals};
@@ -486,14 +487,10 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
                     ui.label(lang.money(r.fee));
                 });
                 row.col(|ui| {
-                    ui.label(lang.t(match r.state.as_str() {
-                        "fiscalized" => T::ReportStatusAccepted,
-                        "voided" => T::ReportStatusVoided,
-                        _ => T::ReportStatusUnfinished,
-                    }));
+                    ui.label(state_text(lang, &r.state));
                 });
                 row.col(|ui| {
-                    ui.label(r.hub_status.as_deref().unwrap_or("—"));
+                    ui.label(hub_status_text(lang, r.hub_status.as_deref()));
                 });
                 row.col(|ui| {
                     ui.label(&r.cashier);

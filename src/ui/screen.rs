@@ -5,13 +5,16 @@
 use std::path::PathBuf;
 
 use crate::app::config::{Config, ConfigWarning, PrinterConfig};
+use crate::app::messages;
 use crate::app::worker::{Reply, Request, Snapshot, TillWorker};
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
 use crate::domain::user::{Action as Permission, PermissionError, User};
 use crate::i18n::Lang;
+use crate::printing::PrintError;
 use crate::printing::decode::Printout;
 use crate::printing::profile::ProfileLibrary;
+use crate::printing::status::StatusReport;
 
 /// One screen behind a tab: it owns its state, draws itself, asks the till through
 /// [`Cx::send`] and handles the replies meant for it. Adding a screen is a module
@@ -73,6 +76,33 @@ pub enum Effect {
     PrinterApplied(Box<PrinterConfig>),
 }
 
+/// What the printer last said about itself.
+#[derive(Debug)]
+pub enum PrinterStatus {
+    /// Its report; `None` when this model or connection cannot tell.
+    Report(Option<StatusReport>),
+    /// It could not be asked.
+    Failed(PrintError),
+}
+
+impl PrinterStatus {
+    /// The status in words, in `lang`.
+    pub fn words(&self, lang: Lang) -> String {
+        match self {
+            PrinterStatus::Report(r) => messages::status(lang, r.as_ref()),
+            PrinterStatus::Failed(e) => messages::printer(lang, e),
+        }
+    }
+
+    /// True when the printer cannot print now.
+    pub fn is_problem(&self) -> bool {
+        match self {
+            PrinterStatus::Report(r) => r.as_ref().is_some_and(|r| !r.is_ready()),
+            PrinterStatus::Failed(_) => true,
+        }
+    }
+}
+
 /// The terminal once the journal is open: what the screens share.
 pub struct Terminal {
     /// The operator catalogue.
@@ -83,8 +113,9 @@ pub struct Terminal {
     pub journal_path: PathBuf,
     /// The printer's description.
     pub printer: String,
-    /// The printer's last status in words when it is a problem (status bar).
-    pub printer_problem: Option<String>,
+    /// The printer's last status as the till read it (worded when drawn, so it
+    /// follows a language switch).
+    pub printer_status: Option<PrinterStatus>,
     /// Unfinished payments, shift and who is logged in.
     pub snapshot: Snapshot,
     /// The users (login screen; empty: the first-run screen).

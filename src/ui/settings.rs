@@ -15,7 +15,7 @@ use crate::printing::profile::{BAUD_RATES, FlowControl, Parity, PrinterProfile, 
 use crate::printing::serial::FoundPort;
 use crate::printing::usb::FoundUsb;
 
-use super::screen::{Cx, Effect, Screen};
+use super::screen::{Cx, Effect, PrinterStatus, Screen};
 use super::{style, users};
 
 /// What the settings screen asks for.
@@ -55,8 +55,6 @@ pub struct PrinterForm {
     pub ports: Vec<FoundPort>,
     /// USB devices found.
     pub usb: Vec<FoundUsb>,
-    /// The last status, in words, and whether it is a problem.
-    pub status: Option<(String, bool)>,
     /// The last result of apply / test page.
     pub note: Option<Note>,
     /// Printer requests with the till, not answered yet.
@@ -152,14 +150,15 @@ fn printer_section(
     ui: &mut egui::Ui,
     lang: Lang,
     form: &mut PrinterForm,
+    status: Option<&PrinterStatus>,
     actions: &mut Vec<Action>,
 ) {
     ui.heading(lang.t(T::SettingsPrinter));
     ui.add_space(4.0);
-    let status = form
-        .status
-        .clone()
-        .unwrap_or_else(|| (lang.t(T::PrinterStatusUnknown).to_string(), false));
+    let status = status.map_or_else(
+        || (lang.t(T::PrinterStatusUnknown).to_string(), false),
+        |s| (s.words(lang), s.is_problem()),
+    );
     let text = RichText::new(lang.fill(T::PrinterStatusLabel, &[("status", &status.0)]));
     ui.label(if status.1 {
         text.color(style::error_color(ui)).strong()
@@ -383,56 +382,66 @@ pub fn show(
     lang: Lang,
     config: &Config,
     form: &mut PrinterForm,
+    status: Option<&PrinterStatus>,
     note: Option<&str>,
     may_change_printer: bool,
 ) -> Vec<Action> {
     let mut actions = Vec::new();
     // Two columns: the terminal on the left, the printer on the right, so the whole
     // screen fits a 1024×768 till without scrolling for the common cases.
+    // Columns keep their content's natural width: egui's columns are justified,
+    // which spreads a wrapped label's letters across the row.
     ui.columns(2, |cols| {
-        let ui = &mut cols[0];
-        ui.heading(lang.t(T::TabSettings));
-        ui.add_space(8.0);
-        ui.label(RichText::new(lang.t(T::SettingsLanguage)).strong());
-        ui.horizontal(|ui| {
-            for l in Lang::ALL {
-                // Each button's own name is the language's name (no labelled_by here).
-                if ui.selectable_label(l == lang, l.native_name()).clicked() && l != lang {
-                    actions.push(Action::SetLanguage(l));
+        let (left, right) = cols.split_at_mut(1);
+        left[0].with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+            ui.heading(lang.t(T::TabSettings));
+            ui.add_space(8.0);
+            ui.label(RichText::new(lang.t(T::SettingsLanguage)).strong());
+            ui.horizontal(|ui| {
+                for l in Lang::ALL {
+                    // Each button's own name is the language's name (no labelled_by here).
+                    if ui.selectable_label(l == lang, l.native_name()).clicked() && l != lang {
+                        actions.push(Action::SetLanguage(l));
+                    }
                 }
-            }
-        });
-        ui.add_space(8.0);
-        if ui.button(lang.t(T::SettingsSave)).clicked() {
-            actions.push(Action::Save);
-        }
-        if let Some(n) = note {
-            ui.label(n);
-        }
-        ui.add_space(16.0);
-        egui::Grid::new("settings-facts")
-            .num_columns(2)
-            .spacing([24.0, 6.0])
-            .show(ui, |ui| {
-                ui.label(lang.t(T::SettingsConfigFile));
-                ui.add(
-                    egui::Label::new(match &config.source {
-                        Some(p) => p.display().to_string(),
-                        None => format!(
-                            "{} ({})",
-                            lang.t(T::SettingsNoConfigFile),
-                            config.save_path.display()
-                        ),
-                    })
-                    .wrap(),
-                );
-                ui.end_row();
-                ui.label(lang.t(T::SettingsShop));
-                ui.label(format!("{} · {}", config.shop.name, config.shop.tax_id));
-                ui.end_row();
             });
+            ui.add_space(8.0);
+            if ui.button(lang.t(T::SettingsSave)).clicked() {
+                actions.push(Action::Save);
+            }
+            if let Some(n) = note {
+                ui.label(n);
+            }
+            ui.add_space(16.0);
+            egui::Grid::new("settings-facts")
+                .num_columns(2)
+                .spacing([24.0, 6.0])
+                .show(ui, |ui| {
+                    ui.label(lang.t(T::SettingsConfigFile));
+                    ui.add(
+                        egui::Label::new(match &config.source {
+                            Some(p) => p.display().to_string(),
+                            None => format!(
+                                "{} ({})",
+                                lang.t(T::SettingsNoConfigFile),
+                                config.save_path.display()
+                            ),
+                        })
+                        .wrap(),
+                    );
+                    ui.end_row();
+                    ui.label(lang.t(T::SettingsShop));
+                    ui.label(format!("{} · {}", config.shop.name, config.shop.tax_id));
+                    ui.end_row();
+                    ui.label(lang.t(T::SettingsJournal));
+                    ui.add(egui::Label::new(config.journal_path.display().to_string()).wrap());
+                    ui.end_row();
+                });
+        });
         if may_change_printer {
-            printer_section(&mut cols[1], lang, form, &mut actions);
+            right[0].with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                printer_section(ui, lang, form, status, &mut actions);
+            });
         }
     });
     actions
@@ -499,15 +508,10 @@ impl SettingsScreen {
         }
         match reply {
             PrinterReply::Status(r) | PrinterReply::StatusChanged(r) => {
-                let status = match r {
-                    Ok(report) => (
-                        messages::status(lang, report.as_ref()),
-                        report.as_ref().is_some_and(|r| !r.is_ready()),
-                    ),
-                    Err(e) => (messages::printer(lang, &e), true),
-                };
-                cx.terminal.printer_problem = status.1.then(|| status.0.clone());
-                form.status = Some(status);
+                cx.terminal.printer_status = Some(match r {
+                    Ok(report) => PrinterStatus::Report(report),
+                    Err(e) => PrinterStatus::Failed(e),
+                });
             }
             PrinterReply::TestPage(r) => {
                 form.note = Some(match r {
@@ -526,7 +530,7 @@ impl SettingsScreen {
                         ("path", &applied.saved_to.display()),
                     ],
                 )));
-                form.status = None;
+                cx.terminal.printer_status = None;
                 cx.terminal.printer = applied.description;
                 cx.effect(Effect::PrinterApplied(applied.config));
                 self.printer_request(PrinterRequest::Status, cx);
@@ -571,7 +575,16 @@ impl Screen for SettingsScreen {
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 let form = self.printer.as_mut().expect("made above");
-                actions = show(ui, lang, cx.config, form, self.note.as_deref(), may_change);
+                let status = cx.terminal.printer_status.as_ref();
+                actions = show(
+                    ui,
+                    lang,
+                    cx.config,
+                    form,
+                    status,
+                    self.note.as_deref(),
+                    may_change,
+                );
                 if let Some(me) = &me {
                     ui.separator();
                     user_actions = users::show(
@@ -628,14 +641,19 @@ impl Screen for SettingsScreen {
                 match r {
                     Ok(UserReply::Users(_)) => {
                         if let Some(n) = note {
+                            // Ready for the next user, the outcome beside the button.
                             self.users = users::UsersState {
                                 note: Some((n, false)),
+                                show_note: true,
                                 ..Default::default()
                             };
                         }
                     }
                     Ok(UserReply::LoggedIn(_)) => {}
-                    Err(e) => self.users.note = Some((messages::flow(lang, &e), true)),
+                    Err(e) => {
+                        self.users.note = Some((messages::flow(lang, &e), true));
+                        self.users.show_note = true;
+                    }
                 }
             }
             reply => return Some(reply),

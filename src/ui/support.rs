@@ -184,75 +184,81 @@ pub fn show(ui: &mut egui::Ui, s: &mut SupportState, v: &View) -> Vec<Action> {
         }
     });
     ui.separator();
+    // Columns keep their content's natural width: egui's columns are justified,
+    // which spreads a wrapped label's letters across the row.
     ui.columns(2, |cols| {
-        let ui = &mut cols[0];
-        ui.label(
-            RichText::new(lang.t(if s.searched {
-                T::SupportFoundTitle
-            } else {
-                T::SupportTroubledTitle
-            }))
-            .strong(),
-        );
-        if s.rows.is_empty() {
-            ui.label(lang.t(T::SupportNoneListed));
-        }
-        egui::ScrollArea::vertical()
-            .id_salt("support-rows")
-            .max_height(300.0)
-            .show(ui, |ui| {
-                for r in &s.rows {
-                    let chosen = s.story.as_ref().is_some_and(|st| st.row.id == r.id);
-                    let line = format!(
-                        "№ {} · {} · {} · {} · {}",
-                        r.fiscal_receipt_no
-                            .map(|n| n.to_string())
-                            .unwrap_or("-".into()),
-                        r.operator,
-                        r.account,
-                        lang.money_with(r.total, v.currency),
-                        text::trouble(lang, r.trouble)
-                    );
-                    if ui.selectable_label(chosen, line).clicked() {
-                        actions.push(Action::Open(r.id));
-                    }
-                }
-            });
-        ui.add_space(8.0);
-        ui.label(RichText::new(lang.t(T::SupportRequestsTitle)).strong());
-        if s.corrections.is_empty() {
-            ui.label(lang.t(T::SupportNoneListed));
-        }
-        let now = Utc::now();
-        for c in &s.corrections {
-            let overdue = c.state.is_open() && c.due_at < now;
-            let line = lang.fill(
-                T::SupportRequestLine,
-                &[
-                    ("kind", &messages::kind(lang, c.kind)),
-                    ("state", &c.state.as_str()),
-                    ("account", &c.account),
-                    ("age", &hours(now - c.created_at)),
-                    (
-                        "due",
-                        &c.due_at.with_timezone(&v.tz).format("%Y-%m-%d %H:%M"),
-                    ),
-                ],
+        let (left, right) = cols.split_at_mut(1);
+        left[0].with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+            ui.label(
+                RichText::new(lang.t(if s.searched {
+                    T::SupportFoundTitle
+                } else {
+                    T::SupportTroubledTitle
+                }))
+                .strong(),
             );
-            let mut t = RichText::new(line);
-            if overdue || c.state == crate::domain::correction::CorrectionState::Rejected {
-                t = t.color(style::error_color(ui));
+            if s.rows.is_empty() {
+                ui.label(lang.t(T::SupportNoneListed));
             }
-            if ui.selectable_label(false, t).clicked() {
-                actions.push(Action::Open(c.payment_id));
+            egui::ScrollArea::vertical()
+                .id_salt("support-rows")
+                .max_height(300.0)
+                .show(ui, |ui| {
+                    for r in &s.rows {
+                        let chosen = s.story.as_ref().is_some_and(|st| st.row.id == r.id);
+                        let line = format!(
+                            "№ {} · {} · {} · {} · {}",
+                            r.fiscal_receipt_no
+                                .map(|n| n.to_string())
+                                .unwrap_or("-".into()),
+                            r.operator,
+                            r.account,
+                            lang.money_with(r.total, v.currency),
+                            text::trouble(lang, r.trouble)
+                        );
+                        if ui.selectable_label(chosen, line).clicked() {
+                            actions.push(Action::Open(r.id));
+                        }
+                    }
+                });
+            ui.add_space(8.0);
+            ui.label(RichText::new(lang.t(T::SupportRequestsTitle)).strong());
+            if s.corrections.is_empty() {
+                ui.label(lang.t(T::SupportNoneListed));
             }
-            if let Some(reason) = &c.hub_reason {
-                ui.small(reason.as_str());
+            let now = Utc::now();
+            for c in &s.corrections {
+                let overdue = c.state.is_open() && c.due_at < now;
+                let line = lang.fill(
+                    T::SupportRequestLine,
+                    &[
+                        ("kind", &messages::kind(lang, c.kind)),
+                        ("state", &c.state.as_str()),
+                        ("account", &c.account),
+                        ("age", &hours(now - c.created_at)),
+                        (
+                            "due",
+                            &c.due_at.with_timezone(&v.tz).format("%Y-%m-%d %H:%M"),
+                        ),
+                    ],
+                );
+                let mut t = RichText::new(line);
+                if overdue || c.state == crate::domain::correction::CorrectionState::Rejected {
+                    t = t.color(style::error_color(ui));
+                }
+                if ui.selectable_label(false, t).clicked() {
+                    actions.push(Action::Open(c.payment_id));
+                }
+                if let Some(reason) = &c.hub_reason {
+                    ui.small(reason.as_str());
+                }
             }
-        }
-        ui.add_space(12.0);
-        missing_form(ui, s, lang, &mut actions);
-        payment_panel(&mut cols[1], s, v, &mut actions);
+            ui.add_space(12.0);
+            missing_form(ui, s, lang, &mut actions);
+        });
+        right[0].with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+            payment_panel(ui, s, v, &mut actions);
+        });
     });
     actions
 }

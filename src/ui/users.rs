@@ -36,6 +36,10 @@ pub struct UsersState {
     pub note: Option<(String, bool)>,
     /// A request is with the till.
     pub busy: bool,
+    /// Give the new user's name the keyboard focus on the next frame.
+    pub focus_name: bool,
+    /// Bring the note into view on the next frame (it is new).
+    pub show_note: bool,
 }
 
 impl Default for UsersState {
@@ -48,21 +52,45 @@ impl Default for UsersState {
             pin_for: None,
             note: None,
             busy: false,
+            focus_name: true,
+            show_note: false,
         }
     }
 }
 
-fn pin_input(ui: &mut egui::Ui, value: &mut String, id: &str, label: &str) {
+fn pin_input(ui: &mut egui::Ui, value: &mut String, id: &str, label: &str) -> egui::Response {
     let l = ui.label(label);
-    ui.add(
-        egui::TextEdit::singleline(value)
-            .id_salt(("users", id))
-            .password(true)
-            .char_limit(Pin::MAX)
-            .desired_width(120.0),
-    )
-    .labelled_by(l.id);
+    let r = ui
+        .add(
+            egui::TextEdit::singleline(value)
+                .id_salt(("users", id))
+                .password(true)
+                .char_limit(Pin::MAX)
+                .desired_width(120.0),
+        )
+        .labelled_by(l.id);
     value.retain(|c| c.is_ascii_digit());
+    r
+}
+
+/// True when Enter was pressed in one of these fields (egui moves the focus away on
+/// Enter in a single-line field, so "lost focus" + Enter is the submit).
+fn entered(ui: &egui::Ui, fields: &[&egui::Response]) -> bool {
+    fields.iter().any(|r| r.lost_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+/// The outcome of the last request, beside the button that made it.
+fn note_line(ui: &mut egui::Ui, s: &mut UsersState) {
+    if let Some((text, error)) = &s.note {
+        let mut t = RichText::new(text).strong();
+        if *error {
+            t = t.color(style::error_color(ui));
+        }
+        let r = ui.label(t);
+        if std::mem::take(&mut s.show_note) {
+            r.scroll_to_me(Some(egui::Align::Center));
+        }
+    }
 }
 
 /// The PIN typed twice, checked.
@@ -138,39 +166,45 @@ pub fn show(
     ui.add_space(10.0);
     if let Some(name) = s.pin_for.clone() {
         ui.label(RichText::new(format!("{} — {name}", lang.t(T::UserSetPin))).strong());
-        ui.horizontal(|ui| {
-            pin_input(ui, &mut s.pin, "reset-pin", lang.t(T::PinLabel));
-            pin_input(
+        ui.horizontal_wrapped(|ui| {
+            let p1 = pin_input(ui, &mut s.pin, "reset-pin", lang.t(T::PinLabel));
+            let p2 = pin_input(
                 ui,
                 &mut s.pin_again,
                 "reset-pin-again",
                 lang.t(T::PinRepeatLabel),
             );
-            if ui
+            let clicked = ui
                 .add_enabled(!s.busy, egui::Button::new(lang.t(T::UserSetPin)))
-                .clicked()
-            {
+                .clicked();
+            if !s.busy && (clicked || entered(ui, &[&p1, &p2])) {
                 match typed_pin(s, lang) {
                     Ok(pin) => actions.push(Action::Change(name, UserChange::Pin(pin))),
                     Err(e) => {
                         s.note = Some((e, true));
+                        s.show_note = true;
                         s.pin.clear();
                         s.pin_again.clear();
                     }
                 }
             }
+            note_line(ui, s);
         });
     } else {
         ui.label(RichText::new(lang.t(T::UserNewTitle)).strong());
         ui.horizontal_wrapped(|ui| {
             let l = ui.label(lang.t(T::UserNewName));
-            ui.add(
-                egui::TextEdit::singleline(&mut s.name)
-                    .id_salt(("users", "name"))
-                    .char_limit(40)
-                    .desired_width(200.0),
-            )
-            .labelled_by(l.id);
+            let name_field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut s.name)
+                        .id_salt(("users", "name"))
+                        .char_limit(40)
+                        .desired_width(200.0),
+                )
+                .labelled_by(l.id);
+            if std::mem::take(&mut s.focus_name) {
+                name_field.request_focus();
+            }
             let l = ui.label(lang.t(T::UserRole));
             egui::ComboBox::from_id_salt(("users", "role"))
                 .selected_text(messages::role(lang, s.role))
@@ -181,31 +215,26 @@ pub fn show(
                 })
                 .response
                 .labelled_by(l.id);
-            pin_input(ui, &mut s.pin, "pin", lang.t(T::PinLabel));
-            pin_input(ui, &mut s.pin_again, "pin-again", lang.t(T::PinRepeatLabel));
-            if ui
+            let p1 = pin_input(ui, &mut s.pin, "pin", lang.t(T::PinLabel));
+            let p2 = pin_input(ui, &mut s.pin_again, "pin-again", lang.t(T::PinRepeatLabel));
+            let clicked = ui
                 .add_enabled(!s.busy, egui::Button::new(lang.t(T::UserAddButton)))
-                .clicked()
-            {
+                .clicked();
+            if !s.busy && (clicked || entered(ui, &[&name_field, &p1, &p2])) {
                 let name =
                     UserName::parse(&s.name).map_err(|e| messages::user_name(lang, e).to_string());
                 match (name, typed_pin(s, lang)) {
                     (Ok(name), Ok(pin)) => actions.push(Action::Add(name, s.role, pin)),
                     (Err(e), _) | (_, Err(e)) => {
                         s.note = Some((e, true));
+                        s.show_note = true;
                         s.pin.clear();
                         s.pin_again.clear();
                     }
                 }
             }
+            note_line(ui, s);
         });
-    }
-    if let Some((text, error)) = &s.note {
-        let mut t = RichText::new(text);
-        if *error {
-            t = t.color(style::error_color(ui));
-        }
-        ui.label(t);
     }
     actions
 }

@@ -5,9 +5,43 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::hub::HubStatus;
 use crate::domain::money::Money;
 use crate::domain::receipt::{Block, Document, DocumentContext, DocumentKind};
-use crate::i18n::T;
+use crate::i18n::{Lang, T};
+
+/// A report row's journal state in the shop's words: one set of words for the
+/// screen, the files and the paper ("accepted", never the journal's "fiscalized").
+pub fn state_text(lang: Lang, state: &str) -> &'static str {
+    lang.t(match state {
+        "fiscalized" => T::ReportStatusAccepted,
+        "voided" => T::ReportStatusVoided,
+        _ => T::ReportStatusUnfinished,
+    })
+}
+
+/// The hub's status in the shop's words; "—" while the hub has not answered.
+pub fn hub_status_text(lang: Lang, status: Option<&str>) -> &'static str {
+    let known = [
+        HubStatus::Accepted,
+        HubStatus::Processing,
+        HubStatus::Completed,
+        HubStatus::Failed,
+        HubStatus::Cancelled,
+        HubStatus::Refunded,
+    ];
+    match status.and_then(|s| known.into_iter().find(|k| k.as_str() == s)) {
+        None => "—",
+        Some(s) => lang.t(match s {
+            HubStatus::Accepted => T::HubStatusAccepted,
+            HubStatus::Processing => T::HubStatusProcessing,
+            HubStatus::Completed => T::HubStatusCompleted,
+            HubStatus::Failed => T::HubStatusFailed,
+            HubStatus::Cancelled => T::HubStatusCancelled,
+            HubStatus::Refunded => T::HubStatusRefunded,
+        }),
+    }
+}
 
 /// Which payments by their state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,13 +139,15 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// The sums of `rows`.
+    /// The sums of the accepted payments among `rows` (the cash the shop took): a
+    /// voided or unfinished payment is listed but never summed.
     pub fn of(rows: &[ReportRow]) -> Totals {
+        let taken: Vec<&ReportRow> = rows.iter().filter(|r| r.state == "fiscalized").collect();
         let minor = |f: fn(&ReportRow) -> Money| -> Money {
-            Money::from_minor(rows.iter().map(|r| f(r).minor()).sum()).unwrap_or_default()
+            Money::from_minor(taken.iter().map(|r| f(r).minor()).sum()).unwrap_or_default()
         };
         Totals {
-            count: rows.len() as u64,
+            count: taken.len() as u64,
             amount: minor(|r| r.amount),
             fee: minor(|r| r.fee),
             total: minor(|r| r.total),
@@ -223,7 +259,7 @@ pub fn payments_document(
             value: r.account.clone(),
         });
         b.push(Block::Field {
-            label: r.state.clone(),
+            label: state_text(l, &r.state).to_string(),
             value: ctx.money(r.total),
         });
     }

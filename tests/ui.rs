@@ -536,9 +536,16 @@ fn the_default_run_checks_and_delivers_every_payment_to_the_in_process_hub() {
         std::thread::sleep(Duration::from_millis(20));
     }
     h.run();
-    h.get_by_label("Payment system: online");
-    h.get_by_label("to send: 0");
-    h.get_by_label("sending from this terminal");
+    h.get_by_label("Payments: online · to send: 0");
+    assert!(
+        matches!(
+            &h.state().sync_view,
+            paydesk::ui::SyncView::Status(s)
+                if matches!(s.role, paydesk::app::sync::Role::Leader { .. })
+        ),
+        "this till sends (said on hover): {:?}",
+        h.state().sync_view
+    );
     let hub_file = dir.path().join("paydesk-training-hub.sqlite");
     let held: i64 = rusqlite::Connection::open(hub_file)
         .unwrap()
@@ -1334,7 +1341,7 @@ fn the_status_bar_is_one_short_line_and_the_journal_path_is_in_settings() {
     assert!(h.query_by_label_contains("Journal:").is_none());
     let path = config.journal_path.display().to_string();
     assert!(h.query_by_label_contains(&path).is_none());
-    h.get_by_label("Printer: Generic 80 mm (80 mm)");
+    h.get_by_label("Printer: Generic 80 mm");
     click(&mut h, "Settings");
     h.get_by_label(&path);
 }

@@ -350,16 +350,13 @@ impl PaydeskApp {
     /// whose details are in their tooltips (the journal's path is in Settings).
     fn status_bar(&self, ui: &mut egui::Ui) {
         let lang = self.lang;
+        // Training mode is the banner's to say; the bar stays one line at 1024 px.
         ui.horizontal(|ui| {
-            if self.config.training {
-                ui.label(
-                    RichText::new(lang.t(T::TrainingShort))
-                        .strong()
-                        .color(style::TRAINING_BG),
-                );
-                ui.separator();
-            }
-            ui.label(lang.fill(T::StatusTerminal, &[("id", &self.config.terminal_id)]));
+            chip(
+                ui,
+                RichText::new(&self.config.terminal_id),
+                &lang.fill(T::StatusTerminal, &[("id", &self.config.terminal_id)]),
+            );
             ui.separator();
             if let Some(t) = self.terminal() {
                 ui.label(match t.snapshot.shift {
@@ -381,6 +378,8 @@ impl PaydeskApp {
                     // The model only; the connection is in the tooltip.
                     None => {
                         let model = t.printer.split(" · ").next().unwrap_or(&t.printer);
+                        // "Generic 80 mm (80 mm)": the paper width is in the tooltip.
+                        let model = model.split(" (").next().unwrap_or(model);
                         chip(
                             ui,
                             RichText::new(lang.fill(T::StatusPrinter, &[("printer", &model)])),
@@ -448,7 +447,7 @@ impl PaydeskApp {
                     ),
                     Role::Starting => (String::new(), String::new()),
                 };
-                let mut tip = vec![role.clone()];
+                let mut tip = vec![role];
                 if !detail.is_empty() {
                     tip.push(detail);
                 }
@@ -457,25 +456,21 @@ impl PaydeskApp {
                     tip.push(lang.fill(T::SyncOldest, &[("minutes", &minutes)]));
                 }
                 // A follower does not talk to the hub itself: only the leader's word counts.
-                let state = match (s.online, &s.role) {
-                    (Some(false), _) => Some(
-                        RichText::new(lang.t(T::SyncOffline))
-                            .strong()
-                            .color(style::error_color(ui)),
-                    ),
-                    (Some(true), _) => Some(RichText::new(lang.t(T::SyncOnline))),
-                    (None, Role::Follower { .. }) => None,
-                    (None, _) => Some(RichText::new(lang.t(T::SyncConnecting))),
+                let (word, offline) = match (s.online, &s.role) {
+                    (Some(false), _) => (lang.t(T::SyncStateOffline), true),
+                    (Some(true), _) => (lang.t(T::SyncStateOnline), false),
+                    (None, Role::Follower { .. }) => (lang.t(T::SyncFollowerShort), false),
+                    (None, _) => (lang.t(T::SyncStateConnecting), false),
                 };
-                if let Some(state) = state {
-                    chip(ui, state, &tip.join("\n"));
-                    ui.separator();
-                }
-                chip(
-                    ui,
-                    RichText::new(lang.fill(T::SyncQueue, &[("n", &s.summary.queued)])),
-                    &tip.join("\n"),
+                let text = RichText::new(
+                    lang.fill(T::SyncChip, &[("state", &word), ("n", &s.summary.queued)]),
                 );
+                let text = if offline {
+                    text.strong().color(style::error_color(ui))
+                } else {
+                    text
+                };
+                chip(ui, text, &tip.join("\n"));
                 if s.summary.stuck > 0 {
                     ui.label(
                         RichText::new(lang.fill(T::SyncStuck, &[("n", &s.summary.stuck)]))
@@ -487,10 +482,6 @@ impl PaydeskApp {
                         RichText::new(lang.fill(T::SyncRefused, &[("n", &s.summary.refused)]))
                             .color(style::error_color(ui)),
                     );
-                }
-                if !role.is_empty() {
-                    ui.separator();
-                    ui.label(role);
                 }
             }
         }
@@ -513,16 +504,16 @@ impl PaydeskApp {
                         b.on_disabled_hover_text(lang.t(T::SwitchUserBusy))
                     };
                     switch |= b.clicked();
-                    ui.label(
-                        RichText::new(lang.fill(
-                            T::LoggedInAs,
-                            &[
-                                ("name", &user.name),
-                                ("role", &messages::role(lang, user.role)),
-                            ],
-                        ))
-                        .strong(),
+                    // Who is logged in gives way to the tabs: shortened, never on top.
+                    let who = lang.fill(
+                        T::LoggedInAs,
+                        &[
+                            ("name", &user.name),
+                            ("role", &messages::role(lang, user.role)),
+                        ],
                     );
+                    ui.add(egui::Label::new(RichText::new(&who).strong()).truncate())
+                        .on_hover_text(who);
                 });
             });
         });

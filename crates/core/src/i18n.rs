@@ -423,7 +423,7 @@ texts! {
     ReportStatusUndelivered => ["not yet sent", "ещё не отправлены", "jeszcze niewysłane"],
     ReportStatusCompleted => ["completed", "зачислены", "zaksięgowane"],
     ReportStatusFailed => ["failed", "отклонены", "odrzucone"],
-    HubStatusAccepted => ["registered at the payment system", "принят платёжной системой", "przyjęta przez system płatności"],
+    HubStatusAccepted => ["registered", "зарегистрирован", "zarejestrowana"],
     HubStatusProcessing => ["processing at the operator", "обрабатывается оператором", "w realizacji u operatora"],
     HubStatusCompleted => ["completed", "зачислен", "zaksięgowana"],
     HubStatusFailed => ["failed at the operator", "отклонён оператором", "odrzucona przez operatora"],

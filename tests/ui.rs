@@ -1345,3 +1345,40 @@ fn the_status_bar_is_one_short_line_and_the_journal_path_is_in_settings() {
     click(&mut h, "Settings");
     h.get_by_label(&path);
 }
+
+#[test]
+fn ctrl_and_a_digit_open_the_tabs_and_the_tabs_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config);
+    h.get_by_label("Ctrl+2");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num2);
+    settle(&mut h);
+    h.get_by_label("Payments report");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num1);
+    settle(&mut h);
+    h.get_by_label("1. Payment details");
+}
+
+#[test]
+fn a_single_esc_right_after_typing_does_not_clear_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config);
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.get_by_label("Press Esc again to clear what you typed.");
+    assert_eq!(
+        h.get_by_label("Account number").value().unwrap_or_default(),
+        "9031234567",
+        "one Esc right after typing keeps the text"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(
+        h.get_by_label("Account number").value().unwrap_or_default(),
+        ""
+    );
+}

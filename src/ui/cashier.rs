@@ -20,6 +20,9 @@ use crate::i18n::{Currency, Lang, T};
 use super::screen::{Cx, Screen};
 use super::{preview, recovery, style};
 
+/// How long after the last keystroke a single Esc does not clear the form.
+const ESC_GUARD_SECONDS: f64 = 2.0;
+
 /// The cashier's input fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
@@ -70,6 +73,10 @@ pub struct CashierState {
     /// Voiding the active payment waits for the cashier's "yes" (Enter): once the
     /// pre-receipt is printed no single key throws a payment away.
     pub confirm_void: Option<VoidReason>,
+    /// When (egui time, seconds) the cashier last typed into the form.
+    pub last_typed: Option<f64>,
+    /// Esc was pressed once over text just typed: the next Esc clears.
+    pub esc_armed: bool,
 }
 
 /// What the screen asks the app to do.
@@ -705,6 +712,11 @@ fn enter_step(
     if !s.amount.trim().is_empty() || s.show_all_errors {
         error_line(ui, amount_err.as_deref());
     }
+    // Typing guard: Esc right after typing (a slip of the hand) asks for a second Esc.
+    if op_response.changed() || acc.changed() || amt.changed() {
+        s.last_typed = Some(ui.input(|i| i.time));
+        s.esc_armed = false;
+    }
     let mut submit = false;
     if entered(&amt, ui) {
         enter_consumed = true;
@@ -755,7 +767,17 @@ fn enter_step(
         submit = true;
     }
     if idle && ui.input(|i| i.key_pressed(Key::Escape)) {
-        actions.push(Action::NewPayment);
+        let now = ui.input(|i| i.time);
+        let just_typed = s.last_typed.is_some_and(|t| now - t < ESC_GUARD_SECONDS);
+        let has_text = [&s.operator_query, &s.account, &s.amount]
+            .iter()
+            .any(|f| !f.trim().is_empty());
+        if has_text && just_typed && !s.esc_armed {
+            s.esc_armed = true;
+            s.notice = Some(Notice::Info(lang.t(T::EscAgainToClear).to_string()));
+        } else {
+            actions.push(Action::NewPayment);
+        }
     }
     if submit && idle {
         match quote {

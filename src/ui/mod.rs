@@ -491,10 +491,31 @@ impl PaydeskApp {
         let lang = self.lang;
         let can_switch = self.can_switch_user();
         let mut switch = false;
+        // Ctrl+1…9 opens a tab from anywhere, the keyboard never leaving the till.
+        const DIGITS: [egui::Key; 9] = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+            egui::Key::Num7,
+            egui::Key::Num8,
+            egui::Key::Num9,
+        ];
+        let count = self.screens.len().min(DIGITS.len());
+        if let Some(i) = ui
+            .input(|inp| (0..count).find(|&i| inp.modifiers.command && inp.key_pressed(DIGITS[i])))
+        {
+            self.tab = i;
+        }
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.horizontal(|ui| {
                 for (i, screen) in self.screens.iter().enumerate() {
                     ui.selectable_value(&mut self.tab, i, screen.title(lang));
+                    if i < count {
+                        ui.label(RichText::new(format!("Ctrl+{}", i + 1)).small());
+                    }
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let b = ui.add_enabled(can_switch, egui::Button::new(lang.t(T::SwitchUser)));

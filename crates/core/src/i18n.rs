@@ -296,6 +296,7 @@ texts! {
     PaymentIdLabel => ["Payment", "Платёж", "Płatność"],
     PreviewTitle => ["Last printed document", "Последний напечатанный документ", "Ostatni wydrukowany dokument"],
     PreviewEmpty => ["Nothing printed yet.", "Ещё ничего не напечатано.", "Jeszcze nic nie wydrukowano."],
+    EscAgainToClear => ["Press Esc again to clear what you typed.", "Нажмите Esc ещё раз, чтобы стереть введённое.", "Naciśnij Esc jeszcze raz, aby wyczyścić wpisane dane."],
     ShortcutsHint => ["Tab moves between fields · Enter does the highlighted step · Esc clears the form; after the pre-receipt it asks first", "Tab — следующее поле · Enter — выделенный шаг · Esc — очистить форму; после пречека сначала спросит", "Tab — następne pole · Enter — wyróżniony krok · Esc — wyczyść formularz; po paragonie wstępnym najpierw zapyta"],
 
     // ---- Payment states

@@ -225,10 +225,15 @@ fn csv_and_xlsx_read_back_equal_the_rows() {
     assert_eq!(rows.len(), 40);
     let tz = chrono_tz::Europe::Moscow;
 
-    // CSV, parsed by a real CSV reader.
+    // CSV as Excel in a Russian locale reads it (UTF-8 with BOM, `;`, decimal comma),
+    // parsed by a real CSV reader.
     let text = paydesk::app::export::csv(&rows, Lang::Ru, tz);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark first");
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(b';')
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header[0], "Дата и время");
@@ -245,7 +250,7 @@ fn csv_and_xlsx_read_back_equal_the_rows() {
         assert_eq!(&rec[3], row.operator);
         assert_eq!(&rec[4], row.account);
         assert_eq!(Money::parse(&rec[5]).unwrap(), row.amount);
-        assert_eq!(&rec[7], row.total.to_string());
+        assert_eq!(&rec[7], row.total.to_string().replace('.', ","));
         // The screen's words for the state, never the journal's.
         assert_eq!(
             &rec[8],
@@ -256,7 +261,14 @@ fn csv_and_xlsx_read_back_equal_the_rows() {
     let totals = records.last().unwrap();
     let t = Totals::of(&rows);
     assert_eq!(&totals[1], t.count.to_string());
-    assert_eq!(&totals[7], t.total.to_string());
+    assert_eq!(&totals[7], t.total.to_string().replace('.', ","));
+    // English: comma-separated, decimal point.
+    let en = paydesk::app::export::csv(&rows, Lang::En, tz);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(en.trim_start_matches('\u{feff}').as_bytes());
+    let first = reader.records().next().unwrap().unwrap();
+    assert_eq!(&first[7], rows[0].total.to_string());
 
     // XLSX, read back with calamine: numbers are numbers, dates are dates.
     use calamine::{Data, Reader, Xlsx, open_workbook};

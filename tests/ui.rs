@@ -693,6 +693,12 @@ fn the_payments_report_filters_rows_and_totals_copies_a_request_and_exports() {
     assert_eq!(written.len(), 1, "{written:?}");
     let path = written[0].clone();
     assert!(path.extension().is_some_and(|e| e == "xlsx"), "{path:?}");
+    // The name carries the filters and the time: a second export is a second file.
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    assert!(
+        name.contains("account1122") && name.contains("-at-"),
+        "{name}"
+    );
     h.get_by_label_contains(&path.display().to_string());
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();

@@ -53,20 +53,50 @@ pub fn headers(lang: Lang) -> [&'static str; 11] {
     ]
 }
 
-/// The payments report as CSV (RFC 4180, comma, dot decimals, shop-local times), with
-/// a totals line.
+/// How a spreadsheet in the language's locale reads CSV: Excel in a Russian or Polish
+/// locale splits on `;` and reads `1500,50` as a number; in English on `,` and `1500.50`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CsvDialect {
+    /// Between cells.
+    pub separator: char,
+    /// Before the minor units.
+    pub decimal: char,
+}
+
+impl CsvDialect {
+    /// The dialect of `lang`'s usual locale.
+    pub fn of(lang: Lang) -> CsvDialect {
+        match lang {
+            Lang::Ru | Lang::Pl => CsvDialect {
+                separator: ';',
+                decimal: ',',
+            },
+            Lang::En => CsvDialect {
+                separator: ',',
+                decimal: '.',
+            },
+        }
+    }
+}
+
+/// The payments report as CSV for a spreadsheet in the language's locale: UTF-8 with a
+/// byte-order mark (Excel otherwise guesses a legacy code page), [`CsvDialect`]
+/// separators and decimals, RFC 4180 quoting, shop-local times, a totals line.
 pub fn csv(rows: &[ReportRow], lang: Lang, tz: Tz) -> String {
-    fn field(s: &str) -> String {
-        if s.contains([',', '"', '\n', '\r']) {
+    let dialect = CsvDialect::of(lang);
+    let field = |s: &str| -> String {
+        if s.contains([dialect.separator, '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
             s.to_string()
         }
-    }
-    let mut out = String::new();
+    };
+    let money =
+        |m: crate::domain::money::Money| m.to_string().replace('.', &dialect.decimal.to_string());
+    let mut out = String::from('\u{feff}');
     let line = |out: &mut String, cells: &[String]| {
         let cells: Vec<String> = cells.iter().map(|c| field(c)).collect();
-        out.push_str(&cells.join(","));
+        out.push_str(&cells.join(&dialect.separator.to_string()));
         out.push_str("\r\n");
     };
     line(
@@ -85,9 +115,9 @@ pub fn csv(rows: &[ReportRow], lang: Lang, tz: Tz) -> String {
                 number(r.fiscal_receipt_no),
                 r.operator.clone(),
                 r.account.clone(),
-                r.amount.to_string(),
-                r.fee.to_string(),
-                r.total.to_string(),
+                money(r.amount),
+                money(r.fee),
+                money(r.total),
                 state_text(lang, &r.state).to_string(),
                 r.hub_status
                     .as_deref()
@@ -106,9 +136,9 @@ pub fn csv(rows: &[ReportRow], lang: Lang, tz: Tz) -> String {
             String::new(),
             String::new(),
             String::new(),
-            t.amount.to_string(),
-            t.fee.to_string(),
-            t.total.to_string(),
+            money(t.amount),
+            money(t.fee),
+            money(t.total),
             String::new(),
             String::new(),
             String::new(),

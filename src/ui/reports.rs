@@ -532,11 +532,7 @@ impl ReportsState {
                     ExportFormat::Xlsx => "xlsx",
                 };
                 let tz = cx.config.tz;
-                let name = format!(
-                    "payments-{}-{}.{ext}",
-                    f.from.with_timezone(&tz).format("%Y%m%d-%H%M"),
-                    f.to.with_timezone(&tz).format("%Y%m%d-%H%M"),
-                );
+                let name = export_name(&f, tz, Utc::now(), ext);
                 let dir = cx
                     .config
                     .journal_path
@@ -580,6 +576,47 @@ impl ReportsState {
             Err(e) => (messages::flow(lang, &e), true),
         });
     }
+}
+
+/// An export's file name: the period, the filters and when it was made, so a second
+/// export never overwrites the first ("payments-20261201-0000-20261202-0000-MTS-
+/// accepted-at-20261202-161900.csv").
+pub fn export_name(f: &PaymentsFilter, tz: Tz, now: DateTime<Utc>, ext: &str) -> String {
+    let mut parts = vec![
+        "payments".to_string(),
+        f.from.with_timezone(&tz).format("%Y%m%d-%H%M").to_string(),
+        f.to.with_timezone(&tz).format("%Y%m%d-%H%M").to_string(),
+    ];
+    if let Some(op) = &f.operator {
+        parts.push(op.clone());
+    }
+    if let Some(acc) = &f.account {
+        parts.push(format!("account{acc}"));
+    }
+    if let Some(s) = f.status {
+        let word = StatusFilter::ALL
+            .iter()
+            .find(|(k, _)| *k == s)
+            .map_or("status", |(_, w)| *w);
+        parts.push(word.to_string());
+    }
+    parts.push(format!(
+        "at-{}",
+        now.with_timezone(&tz).format("%Y%m%d-%H%M%S")
+    ));
+    // Operator codes are letters and digits; anything else becomes '_'.
+    let name: String = parts
+        .join("-")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{name}.{ext}")
 }
 
 impl From<ReportRequest> for Request {

@@ -1388,3 +1388,39 @@ fn a_single_esc_right_after_typing_does_not_clear_the_form() {
         ""
     );
 }
+
+#[test]
+fn on_a_1024_by_600_panel_the_primary_button_and_the_errors_are_in_sight_in_every_language() {
+    for (lang, button) in [
+        (Lang::Ru, "Печать пречека (Enter)"),
+        (Lang::Pl, "Drukuj paragon wstępny (Enter)"),
+        (Lang::En, "Print pre-receipt (Enter)"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config_in(dir.path(), lang);
+        seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+        let mut h = Harness::builder()
+            .with_size([1024.0, 600.0])
+            .with_max_steps(24)
+            .build_eframe(move |cc| PaydeskApp::new(cc, config));
+        settle(&mut h);
+        type_blind(&mut h, ADMIN.1);
+        h.key_press(egui::Key::Enter);
+        settle(&mut h);
+        // The worst case: an operator chosen (its rules shown), an account error and
+        // an amount error under their fields.
+        type_blind(&mut h, "mts");
+        h.key_press(egui::Key::Enter);
+        h.run();
+        type_blind(&mut h, "903123456a");
+        h.key_press(egui::Key::Enter);
+        h.run();
+        type_blind(&mut h, "99999");
+        let bottom = h.get_by_label(button).rect().max.y;
+        // The status bar takes the last ~40 px of the window.
+        assert!(
+            bottom < 560.0,
+            "{lang:?}: the button ends at {bottom} of 600"
+        );
+    }
+}

@@ -104,6 +104,8 @@ pub struct View<'a> {
     pub catalogue: &'a Catalogue,
     /// The ceiling for one payment.
     pub max_payment: Money,
+    /// Labels above the fields, or beside them on a short screen.
+    pub layout: FieldLayout,
 }
 
 /// The step the screen shows.
@@ -234,30 +236,69 @@ impl CashierState {
     }
 }
 
+/// Where a field's label goes: above it, or beside it when the screen is short.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldLayout {
+    /// The label above the field (the default).
+    Stacked,
+    /// The label to the left, saving a line per field (short screens, e.g. 1024×600).
+    Inline,
+}
+
+/// One input field of the form.
+struct FieldSpec<'a> {
+    field: Field,
+    label: &'a str,
+    hint: &'a str,
+    enabled: bool,
+    layout: FieldLayout,
+}
+
 /// A labelled single-line field; returns its response.
 fn text_field(
     ui: &mut egui::Ui,
     state_focus: &mut Option<Field>,
-    field: Field,
-    label: &str,
+    spec: FieldSpec<'_>,
     value: &mut String,
-    hint: &str,
-    enabled: bool,
 ) -> egui::Response {
-    let label = ui.label(RichText::new(label).strong());
-    let response = ui.add_enabled(
-        enabled,
-        // A stable id: auto ids shift when the operator list above changes, which
-        // would drop keyboard focus between frames.
-        egui::TextEdit::singleline(value)
-            .id_salt(("cashier-field", field))
-            .hint_text(hint)
-            .desired_width(360.0)
-            .font(egui::TextStyle::Heading)
-            .char_limit(64),
-    );
-    let response = response.labelled_by(label.id);
-    if *state_focus == Some(field) && enabled {
+    let text = RichText::new(spec.label).strong();
+    let mut add = |ui: &mut egui::Ui, label: egui::Response| {
+        ui.add_enabled(
+            spec.enabled,
+            // A stable id: auto ids shift when the operator list above changes, which
+            // would drop keyboard focus between frames.
+            egui::TextEdit::singleline(value)
+                .id_salt(("cashier-field", spec.field))
+                .hint_text(spec.hint)
+                .desired_width(360.0)
+                .font(egui::TextStyle::Heading)
+                .char_limit(64),
+        )
+        .labelled_by(label.id)
+    };
+    let response = match spec.layout {
+        FieldLayout::Stacked => {
+            let label = ui.label(text);
+            add(ui, label)
+        }
+        FieldLayout::Inline => {
+            ui.horizontal(|ui| {
+                let label = ui
+                    .allocate_ui_with_layout(
+                        egui::vec2(170.0, 36.0),
+                        egui::Layout::left_to_right(egui::Align::Center),
+                        |ui| {
+                            ui.set_min_width(170.0);
+                            ui.label(text)
+                        },
+                    )
+                    .inner;
+                add(ui, label)
+            })
+            .inner
+        }
+    };
+    if *state_focus == Some(spec.field) && spec.enabled {
         response.request_focus();
         *state_focus = None;
     }
@@ -397,11 +438,14 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
             let r = text_field(
                 ui,
                 &mut s.focus,
-                Field::Tendered,
-                lang.t(T::FieldTendered),
+                FieldSpec {
+                    field: Field::Tendered,
+                    label: lang.t(T::FieldTendered),
+                    hint: "",
+                    enabled: idle,
+                    layout: view.layout,
+                },
                 &mut s.tendered,
-                "",
-                idle,
             );
             let tendered = Money::parse(&s.tendered);
             let error = match &tendered {
@@ -602,11 +646,14 @@ fn enter_step(
     let op_response = text_field(
         ui,
         &mut s.focus,
-        Field::Operator,
-        lang.t(T::FieldOperator),
+        FieldSpec {
+            field: Field::Operator,
+            label: lang.t(T::FieldOperator),
+            hint: lang.t(T::FieldOperatorHint),
+            enabled: idle,
+            layout: view.layout,
+        },
         &mut s.operator_query,
-        lang.t(T::FieldOperatorHint),
-        idle,
     );
     let chosen: Option<&Operator> = s.operator.as_deref().and_then(|c| view.catalogue.get(c));
     if op_response.changed() && chosen.is_some_and(|op| op.name != s.operator_query) {
@@ -685,11 +732,14 @@ fn enter_step(
     let acc = text_field(
         ui,
         &mut s.focus,
-        Field::Account,
-        lang.t(T::FieldAccount),
+        FieldSpec {
+            field: Field::Account,
+            label: lang.t(T::FieldAccount),
+            hint: &hint,
+            enabled: idle,
+            layout: view.layout,
+        },
         &mut s.account,
-        &hint,
-        idle,
     );
     if !s.account.trim().is_empty() || s.show_all_errors {
         error_line(ui, account_err.as_deref());
@@ -703,11 +753,14 @@ fn enter_step(
     let amt = text_field(
         ui,
         &mut s.focus,
-        Field::Amount,
-        lang.t(T::FieldAmount),
+        FieldSpec {
+            field: Field::Amount,
+            label: lang.t(T::FieldAmount),
+            hint: "0,00",
+            enabled: idle,
+            layout: view.layout,
+        },
         &mut s.amount,
-        "0,00",
-        idle,
     );
     if !s.amount.trim().is_empty() || s.show_all_errors {
         error_line(ui, amount_err.as_deref());
@@ -807,9 +860,11 @@ impl Screen for CashierState {
 
     fn show(&mut self, ui: &mut egui::Ui, cx: &mut Cx<'_>) {
         let lang = cx.lang;
+        // A narrow till gives the form the room; the preview shrinks.
+        let narrow = ui.available_width() < 1200.0;
         egui::Panel::right("preview")
             .resizable(true)
-            .default_size(520.0)
+            .default_size(if narrow { 340.0 } else { 520.0 })
             .show(ui, |ui| {
                 ui.heading(lang.t(T::PreviewTitle));
                 egui::ScrollArea::vertical().show(ui, |ui| match &cx.terminal.last_printout {
@@ -824,6 +879,13 @@ impl Screen for CashierState {
             currency: &cx.config.currency,
             catalogue: &cx.terminal.catalogue,
             max_payment: cx.terminal.max_payment,
+            // Below ~600 px of window (1024×600 panels) the labels go beside the
+            // fields so the primary button stays in sight.
+            layout: if ui.available_height() < 560.0 {
+                FieldLayout::Inline
+            } else {
+                FieldLayout::Stacked
+            },
         };
         let mut actions = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {

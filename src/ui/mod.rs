@@ -511,6 +511,7 @@ impl PaydeskApp {
         }
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.horizontal(|ui| {
+                ui.spacing_mut().item_spacing.x = 6.0;
                 for (i, screen) in self.screens.iter().enumerate() {
                     ui.selectable_value(&mut self.tab, i, screen.title(lang));
                     if i < count {

@@ -1424,3 +1424,26 @@ fn on_a_1024_by_600_panel_the_primary_button_and_the_errors_are_in_sight_in_ever
         );
     }
 }
+
+#[test]
+fn buttons_are_big_enough_for_a_finger_and_secondary_text_is_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let h = app(config);
+    for label in [
+        "Print pre-receipt (Enter)",
+        "Clear (Esc)",
+        "Switch user (F12)",
+    ] {
+        let height = h.get_by_label(label).rect().height();
+        assert!(height >= 44.0, "{label}: {height} px");
+    }
+    let visuals = egui::Visuals::dark();
+    let ratio = paydesk::ui::style::contrast(paydesk::ui::style::WEAK_TEXT, visuals.panel_fill);
+    assert!(ratio >= 4.5, "secondary text contrast {ratio}:1");
+    // And the style in force uses it.
+    assert_eq!(
+        h.ctx.global_style().visuals.weak_text_color,
+        Some(paydesk::ui::style::WEAK_TEXT)
+    );
+}

@@ -397,10 +397,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
             } else {
                 ui.horizontal(|ui| {
                     if ui
-                        .add_enabled(
-                            idle,
-                            egui::Button::new(RichText::new(lang.t(T::ButtonSigned)).strong()),
-                        )
+                        .add_enabled(idle, style::primary(ui, lang.t(T::ButtonSigned)))
                         .clicked()
                     {
                         actions.push(Action::Signed);
@@ -484,7 +481,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
                     submit |= ui
                         .add_enabled(
                             idle && ready,
-                            egui::Button::new(RichText::new(lang.t(T::ButtonCashTaken)).strong()),
+                            style::primary(ui, lang.t(T::ButtonCashTaken)),
                         )
                         .clicked();
                     if ui
@@ -532,10 +529,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
             summary(ui, lang, view.currency, &p);
             ui.add_space(12.0);
             let clicked = ui
-                .add_enabled(
-                    idle,
-                    egui::Button::new(RichText::new(lang.t(T::ButtonNewPayment)).strong()),
-                )
+                .add_enabled(idle, style::primary(ui, lang.t(T::ButtonNewPayment)))
                 .clicked();
             if clicked
                 || (idle
@@ -604,10 +598,7 @@ fn confirm_void(
     let mut back = false;
     ui.horizontal(|ui| {
         void |= ui
-            .add_enabled(
-                idle,
-                egui::Button::new(RichText::new(lang.t(T::ButtonConfirmVoid)).strong()),
-            )
+            .add_enabled(idle, style::primary(ui, lang.t(T::ButtonConfirmVoid)))
             .clicked();
         back |= ui
             .add_enabled(idle, egui::Button::new(lang.t(T::ButtonBack)))
@@ -804,10 +795,7 @@ fn enter_step(
     ui.add_space(12.0);
     ui.horizontal(|ui| {
         submit |= ui
-            .add_enabled(
-                idle,
-                egui::Button::new(RichText::new(lang.t(T::ButtonPrintPreReceipt)).strong()),
-            )
+            .add_enabled(idle, style::primary(ui, lang.t(T::ButtonPrintPreReceipt)))
             .clicked();
         if ui
             .add_enabled(idle, egui::Button::new(lang.t(T::ButtonClear)))

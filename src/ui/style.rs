@@ -55,8 +55,42 @@ pub fn install(ctx: &egui::Context) {
         .into();
         style.spacing.button_padding = egui::vec2(14.0, 8.0);
         style.spacing.item_spacing = egui::vec2(10.0, 8.0);
-        style.spacing.interact_size.y = 34.0;
+        // Touch panels: every button at least 44 px high (WCAG 2.5.5, Apple's HIG).
+        style.spacing.interact_size.y = MIN_TOUCH;
+        // Secondary text (hints, small labels) at WCAG AA contrast on the dark panels:
+        // grey 170 on the panel's grey 27 is about 7.9:1 (AA asks 4.5:1).
+        style.visuals.weak_text_color = Some(WEAK_TEXT);
     });
+}
+
+/// The smallest height of anything a finger must hit.
+pub const MIN_TOUCH: f32 = 44.0;
+
+/// Secondary text: readable on the dark panels (WCAG AA).
+pub const WEAK_TEXT: Color32 = Color32::from_gray(170);
+
+/// The contrast ratio of two colours (WCAG 2.x relative luminance).
+pub fn contrast(a: Color32, b: Color32) -> f32 {
+    fn luminance(c: Color32) -> f32 {
+        let lin = |v: u8| {
+            let s = f32::from(v) / 255.0;
+            if s <= 0.040_45 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// The step's primary action: filled with the accent colour, bold, so it stands out
+/// from the secondary buttons beside it.
+pub fn primary<'a>(ui: &egui::Ui, text: &str) -> egui::Button<'a> {
+    let fill = ui.visuals().selection.bg_fill;
+    egui::Button::new(egui::RichText::new(text).strong().color(Color32::WHITE)).fill(fill)
 }
 
 /// Red for errors beside fields.

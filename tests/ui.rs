@@ -775,6 +775,15 @@ fn a_shift_is_opened_with_cash_reported_with_x_and_closed_with_z() {
 
     type_into(&mut h, "Cash counted", "1090");
     click(&mut h, "Close shift (Z report)");
+    // A count that differs is shown and must be confirmed.
+    h.get_by_label(&format!(
+        "Counted 1,090.00{NBSP}₽, expected 1,100.00{NBSP}₽: the difference is −10.00{NBSP}₽. Close the shift with it? Enter = close, Esc = back."
+    ));
+    assert!(
+        h.query_by_label_contains("Z REPORT").is_none(),
+        "not closed yet"
+    );
+    click(&mut h, "Close the shift with the difference");
     h.get_by_label_contains("Z REPORT");
     h.get_by_label_contains(&format!(
         "Difference                              −10.00{NBSP}₽"

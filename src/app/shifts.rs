@@ -60,6 +60,13 @@ impl<'t> Shifts<'t> {
         Ok((report, printed))
     }
 
+    /// The open shift's sums so far, nothing printed (what a close would compare the
+    /// count with).
+    pub fn preview(&self) -> Result<ShiftReport, FlowError> {
+        self.access.require(Action::ManageShift)?;
+        Ok(self.journal.x_report(self.terminal.id())?)
+    }
+
     /// Closes the open shift with the cash counted and prints its Z report. The shift
     /// is closed even if the printer then fails (the report can be printed again with
     /// `paydesk report`); the close itself is what the journal must not lose.

@@ -101,6 +101,8 @@ pub enum ShiftRequest {
     Open(Money),
     /// Print the open shift's X report.
     XReport,
+    /// The cash expected before closing with this count (nothing is written).
+    PreviewClose(Money),
     /// Close the open shift with the cash counted; print the Z report.
     Close(Money),
 }
@@ -249,6 +251,13 @@ pub enum ShiftReply {
     Opened(u64),
     /// An X or Z report and its paper (none if the Z report did not print).
     Report(Box<ShiftReport>, Option<Printout>),
+    /// The shift as it stands, for a close with this count (nothing written).
+    ClosePreview {
+        /// The cash counted.
+        counted: Money,
+        /// The shift so far.
+        report: Box<ShiftReport>,
+    },
 }
 
 /// Report file formats.
@@ -483,6 +492,10 @@ fn shift_request(till: &mut Till, request: ShiftRequest) -> Result<ShiftReply, F
         ShiftRequest::XReport => shifts
             .x_report()
             .map(|(r, p)| ShiftReply::Report(Box::new(r), Some(p.printout))),
+        ShiftRequest::PreviewClose(counted) => shifts.preview().map(|r| ShiftReply::ClosePreview {
+            counted,
+            report: Box::new(r),
+        }),
         ShiftRequest::Close(counted) => shifts
             .close(counted)
             .map(|(r, p)| ShiftReply::Report(Box::new(r), p.map(|p| p.printout))),

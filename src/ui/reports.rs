@@ -53,8 +53,10 @@ pub enum Action {
     OpenShift(crate::domain::money::Money),
     /// Print the X report.
     XReport,
-    /// Close the shift with this cash counted (Z report).
+    /// Close the shift with this cash counted (Z report): first compare.
     CloseShift(crate::domain::money::Money),
+    /// Close it although the count differs from the cash expected.
+    ConfirmClose(crate::domain::money::Money),
 }
 
 /// The report screen's state.
@@ -86,6 +88,8 @@ pub struct ReportsState {
     pub shift_cash: String,
     /// Counted cash, as typed.
     pub shift_counted: String,
+    /// A close waiting for the manager's yes: (counted, expected), when they differ.
+    pub confirm_close: Option<(crate::domain::money::Money, crate::domain::money::Money)>,
     /// The last X/Z report as text, or a message about the shift.
     pub shift_text: Option<(String, bool)>,
 }
@@ -222,6 +226,39 @@ fn shift_panel(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut 
                         Ok(m) => actions.push(Action::OpenShift(m)),
                         Err(e) => s.shift_text = Some((e, true)),
                     }
+                }
+            }
+            Some(_) if s.confirm_close.is_some() => {
+                let (counted, expected) = s.confirm_close.expect("checked");
+                let diff = counted.decimal() - expected.decimal();
+                let sign = if diff.is_sign_negative() { "−" } else { "+" };
+                let abs = crate::domain::money::Money::from_decimal(diff.abs()).unwrap_or_default();
+                ui.label(
+                    RichText::new(lang.fill(
+                        T::ShiftConfirmDifference,
+                        &[
+                            ("counted", &lang.money_with(counted, v.currency)),
+                            ("expected", &lang.money_with(expected, v.currency)),
+                            (
+                                "diff",
+                                &format!("{sign}{}", lang.money_with(abs, v.currency)),
+                            ),
+                        ],
+                    ))
+                    .strong()
+                    .color(style::error_color(ui)),
+                );
+                let yes = ui
+                    .add(style::primary(ui, lang.t(T::ShiftConfirmClose)))
+                    .clicked()
+                    || ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let back = ui.button(lang.t(T::ShiftConfirmBack)).clicked()
+                    || ui.input(|i| i.key_pressed(egui::Key::Escape));
+                if yes {
+                    s.confirm_close = None;
+                    actions.push(Action::ConfirmClose(counted));
+                } else if back {
+                    s.confirm_close = None;
                 }
             }
             Some(n) => {
@@ -543,7 +580,8 @@ impl ReportsState {
             }
             Action::OpenShift(m) => Request::Shift(ShiftRequest::Open(m)),
             Action::XReport => Request::Shift(ShiftRequest::XReport),
-            Action::CloseShift(m) => Request::Shift(ShiftRequest::Close(m)),
+            Action::CloseShift(m) => Request::Shift(ShiftRequest::PreviewClose(m)),
+            Action::ConfirmClose(m) => Request::Shift(ShiftRequest::Close(m)),
             Action::Print(f) => ReportRequest::Print(f).into(),
             Action::Copy(text) => {
                 ui.ctx().copy_text(text.clone());
@@ -556,7 +594,16 @@ impl ReportsState {
 
     fn shift_reply(&mut self, r: Result<ShiftReply, crate::app::till::FlowError>, cx: &mut Cx<'_>) {
         let lang = cx.lang;
-        self.shift_text = Some(match r {
+        let text = match r {
+            // A count that matches closes at once; a difference is shown and confirmed.
+            Ok(ShiftReply::ClosePreview { counted, report }) => {
+                if report.expected_cash == counted {
+                    self.busy = cx.send(Request::Shift(ShiftRequest::Close(counted)));
+                } else {
+                    self.confirm_close = Some((counted, report.expected_cash));
+                }
+                return;
+            }
             Ok(ShiftReply::Opened(n)) => {
                 self.shift_cash.clear();
                 (lang.fill(T::ShiftOpenedMsg, &[("n", &n)]), false)
@@ -574,7 +621,8 @@ impl ReportsState {
                 )
             }
             Err(e) => (messages::flow(lang, &e), true),
-        });
+        };
+        self.shift_text = Some(text);
     }
 }
 

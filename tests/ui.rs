@@ -1456,3 +1456,41 @@ fn buttons_are_big_enough_for_a_finger_and_secondary_text_is_readable() {
         Some(paydesk::ui::style::WEAK_TEXT)
     );
 }
+
+#[test]
+fn a_payment_that_fails_at_the_operator_afterwards_is_shown_and_announced_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config);
+    // Demo accounts ending 6666 fail at the operator after being accepted.
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031236666");
+    type_into(&mut h, "Amount", "100");
+    click(&mut h, "Print pre-receipt (Enter)");
+    click(&mut h, "Customer signed (Enter)");
+    type_into(&mut h, "Cash received", "100");
+    click(&mut h, "Cash taken — print payment confirmation (Enter)");
+    h.get_by_label_contains("Payment accepted");
+    h.get_by_label_contains("This shift");
+    click(&mut h, "New payment (Enter)");
+
+    // The sync worker delivers it and learns its fate; the till says so unasked.
+    let alert = "Payment № 1 (МТС, 9031236666, 100.00\u{a0}₽) failed at the operator.";
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while h.query_by_label_contains(alert).is_none() {
+        assert!(Instant::now() < deadline, "no announcement of the failure");
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    h.run();
+    h.get_by_label_contains("· failed at the operator");
+    click(&mut h, "Seen");
+    assert!(h.query_by_label_contains(alert).is_none());
+    // Announced once: later news about the same payment does not bring it back.
+    for _ in 0..40 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    h.run();
+    assert!(h.query_by_label_contains(alert).is_none());
+}

@@ -17,6 +17,7 @@ use crate::domain::payment::{
     OperatorSnapshot, Payment, PaymentDetails, PaymentEvent, PaymentId, StateName, VoidReason,
 };
 use crate::domain::receipt;
+use crate::domain::report::{PaymentsFilter, ReportRow, StatusFilter};
 use crate::domain::user::Action;
 use crate::hub::client::HubClient;
 use crate::hub::protocol::{CheckCode, CheckRequest};
@@ -183,6 +184,35 @@ impl<'t> Payments<'t> {
     /// till on this journal is taking right now).
     pub fn unfinished(&self) -> Result<Vec<Payment>, JournalError> {
         self.journal.waiting_for_answer(self.terminal.id())
+    }
+
+    /// This terminal's accepted payments of the open shift, newest first (at most
+    /// `limit`): what the cashier sees of each one's fate at the hub.
+    pub fn this_shift(&self, limit: usize) -> Result<Vec<ReportRow>, FlowError> {
+        self.access.require(Action::TakePayments)?;
+        let Some(shift) = self.journal.current_shift(self.terminal.id())? else {
+            return Ok(Vec::new());
+        };
+        let Ok(from) = chrono::DateTime::parse_from_rfc3339(&shift.opened_at) else {
+            return Ok(Vec::new());
+        };
+        let filter = PaymentsFilter {
+            // The payment that opened the shift was created just before it.
+            from: from.with_timezone(&Utc) - chrono::Duration::hours(1),
+            to: Utc::now() + chrono::Duration::minutes(1),
+            operator: None,
+            account: None,
+            status: Some(StatusFilter::Accepted),
+        };
+        let mut rows: Vec<ReportRow> = self
+            .journal
+            .payments_report(&filter)?
+            .into_iter()
+            .filter(|r| r.terminal_id == self.terminal.id())
+            .collect();
+        rows.reverse();
+        rows.truncate(limit);
+        Ok(rows)
     }
 
     /// The payment a typed id names: a full id, or the short id printed on the

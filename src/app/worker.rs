@@ -38,8 +38,11 @@ use super::recovery::{self, Answer, Outcome};
 use super::support::StatusCheck;
 use super::till::{CheckOutcome, FlowError, OpenError, Step, Till};
 
-/// How often an idle till asks the printer for its status.
-const STATUS_POLL: Duration = Duration::from_secs(5);
+/// How often an idle till looks at the journal for news (payments' statuses).
+const IDLE_TICK: Duration = Duration::from_secs(1);
+
+/// How many idle ticks between two questions to the printer about its status.
+const STATUS_EVERY: u32 = 5;
 
 /// How long the cashier waits for the operator's check at most.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
@@ -368,8 +371,9 @@ pub enum PaymentReply {
     },
 }
 
-/// The terminal's state the status bar and recovery dialog need, sent with every reply.
-#[derive(Clone, Debug, Default)]
+/// The terminal's state the status bar and recovery dialog need, sent with every reply
+/// (and on its own when it changes while the till is idle).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
     /// Payments left between two steps (the recovery dialog's list).
     pub unfinished: Vec<Payment>,
@@ -377,7 +381,12 @@ pub struct Snapshot {
     pub shift: Option<u64>,
     /// Who is logged in (none: the login or first-run screen).
     pub user: Option<User>,
+    /// This shift's latest accepted payments, newest first, with their hub status.
+    pub recent: Vec<ReportRow>,
 }
+
+/// How many of this shift's payments the cashier sees.
+const RECENT: usize = 8;
 
 /// What the till answers.
 #[derive(Debug)]
@@ -419,13 +428,18 @@ pub enum Reply {
     Support(Result<SupportReply, SupportError>),
     /// The config file.
     Config(ConfigReply),
+    /// The terminal's state changed while nobody asked (the sync worker learnt a
+    /// payment's status, a shift was opened elsewhere).
+    Snapshot(Snapshot),
 }
 
 impl Reply {
     /// The terminal's state after the step, for replies that carry it.
     pub fn snapshot(&self) -> Option<&Snapshot> {
         match self {
-            Reply::Payment(_, s) | Reply::Shift(_, s) | Reply::User(_, s) => Some(s),
+            Reply::Payment(_, s) | Reply::Shift(_, s) | Reply::User(_, s) | Reply::Snapshot(s) => {
+                Some(s)
+            }
             _ => None,
         }
     }
@@ -436,6 +450,7 @@ fn snapshot(till: &mut Till) -> Snapshot {
         unfinished: till.payments().unfinished().unwrap_or_default(),
         shift: till.shifts().current().ok().flatten().map(|s| s.number),
         user: till.users().current().cloned(),
+        recent: till.payments().this_shift(RECENT).unwrap_or_default(),
     }
 }
 
@@ -747,13 +762,26 @@ impl TillWorker {
                 });
                 let mut lang = config.lang;
                 let mut last_status: Option<String> = None;
+                let mut last_snapshot: Option<Snapshot> = None;
+                let mut ticks: u32 = 0;
                 loop {
-                    let request = match req_rx.recv_timeout(STATUS_POLL) {
+                    let request = match req_rx.recv_timeout(IDLE_TICK) {
                         Ok(r) => r,
                         Err(RecvTimeoutError::Disconnected) => break,
                         Err(RecvTimeoutError::Timeout) => {
-                            // Idle: watch the printer so the status bar says "out of
+                            // Idle: say what changed in the journal (the sync worker
+                            // writes the hub's answers there) …
+                            let now = snapshot(&mut till);
+                            if last_snapshot.as_ref() != Some(&now) {
+                                last_snapshot = Some(now.clone());
+                                send(Reply::Snapshot(now));
+                            }
+                            // … and watch the printer so the status bar says "out of
                             // paper" before the cashier starts a payment.
+                            ticks += 1;
+                            if !ticks.is_multiple_of(STATUS_EVERY) {
+                                continue;
+                            }
                             let mut printer = till.printer();
                             if printer.has_status() {
                                 let status = printer.status();

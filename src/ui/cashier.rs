@@ -14,6 +14,7 @@ use crate::domain::entry::{self, PaymentInput, Quote};
 use crate::domain::money::Money;
 use crate::domain::operator::{Catalogue, Operator};
 use crate::domain::payment::{Payment, PaymentState, StateName, VoidReason};
+use crate::domain::report::{ReportRow, hub_status_text};
 use crate::domain::user::{self, Action as Permission, PermissionError, User};
 use crate::i18n::{Currency, Lang, T};
 
@@ -73,6 +74,11 @@ pub struct CashierState {
     /// Voiding the active payment waits for the cashier's "yes" (Enter): once the
     /// pre-receipt is printed no single key throws a payment away.
     pub confirm_void: Option<VoidReason>,
+    /// Payments of this shift already known to have failed at the operator (each is
+    /// announced once); `None` until the first look, which announces nothing.
+    pub failed_seen: Option<std::collections::BTreeSet<String>>,
+    /// A payment that failed after the cashier moved on: stays until acknowledged.
+    pub alert: Option<String>,
     /// When (egui time, seconds) the cashier last typed into the form.
     pub last_typed: Option<f64>,
     /// Esc was pressed once over text just typed: the next Esc clears.
@@ -124,6 +130,32 @@ impl CashierState {
             Some(StateName::Signed) => Step::Cash,
             Some(StateName::Fiscalized | StateName::Voided) => Step::Done,
             _ => Step::Enter,
+        }
+    }
+
+    /// Announces, once, a payment of this shift that failed at the operator since the
+    /// last look (the customer may still be at the counter).
+    fn watch_failures(&mut self, recent: &[ReportRow], lang: Lang, currency: &Currency) {
+        let failed: Vec<&ReportRow> = recent
+            .iter()
+            .filter(|r| r.hub_status.as_deref() == Some("failed"))
+            .collect();
+        let Some(seen) = &mut self.failed_seen else {
+            self.failed_seen = Some(failed.iter().map(|r| r.id.clone()).collect());
+            return;
+        };
+        for r in failed {
+            if seen.insert(r.id.clone()) {
+                self.alert = Some(lang.fill(
+                    T::FailedAfterwards,
+                    &[
+                        ("n", &r.fiscal_receipt_no.unwrap_or_default()),
+                        ("operator", &r.operator),
+                        ("account", &r.account),
+                        ("amount", &lang.money_with(r.total, currency)),
+                    ],
+                ));
+            }
         }
     }
 
@@ -837,6 +869,35 @@ fn enter_step(
     }
 }
 
+/// This shift's latest payments with where each stands at the payment system,
+/// coloured: the cashier sees a failure while the customer may still be there.
+fn this_shift(ui: &mut egui::Ui, lang: Lang, currency: &Currency, recent: &[ReportRow]) {
+    if recent.is_empty() {
+        return;
+    }
+    ui.label(RichText::new(lang.t(T::ThisShiftTitle)).strong());
+    for r in recent {
+        let state = match r.hub_status.as_deref() {
+            None => lang.t(T::DeliveryWaiting),
+            s => hub_status_text(lang, s),
+        };
+        let line = format!(
+            "№ {} · {} · {} · {} · {state}",
+            r.fiscal_receipt_no.unwrap_or_default(),
+            r.operator,
+            r.account,
+            lang.money_with(r.total, currency)
+        );
+        let text = RichText::new(line).small();
+        ui.label(match r.hub_status.as_deref() {
+            Some("failed") => text.color(style::error_color(ui)).strong(),
+            Some("completed") => text.color(egui::Color32::from_rgb(0x7C, 0xD9, 0x7C)),
+            _ => text,
+        });
+    }
+    ui.separator();
+}
+
 impl Screen for CashierState {
     fn title(&self, lang: Lang) -> &'static str {
         lang.t(T::TabCashier)
@@ -854,6 +915,7 @@ impl Screen for CashierState {
             .resizable(true)
             .default_size(if narrow { 340.0 } else { 520.0 })
             .show(ui, |ui| {
+                this_shift(ui, lang, &cx.config.currency, &cx.terminal.snapshot.recent);
                 ui.heading(lang.t(T::PreviewTitle));
                 egui::ScrollArea::vertical().show(ui, |ui| match &cx.terminal.last_printout {
                     Some(p) => preview::show(ui, p),
@@ -878,6 +940,15 @@ impl Screen for CashierState {
         let mut actions = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
+                if let Some(alert) = self.alert.clone() {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(alert).strong().color(style::error_color(ui)));
+                        if ui.button(lang.t(T::AlertSeen)).clicked() {
+                            self.alert = None;
+                        }
+                    });
+                    ui.separator();
+                }
                 actions = show(ui, self, &view);
             });
         });
@@ -912,8 +983,14 @@ impl Screen for CashierState {
     }
 
     fn on_reply(&mut self, reply: Reply, cx: &mut Cx<'_>) -> Option<Reply> {
-        let Reply::Payment(reply, _) = reply else {
-            return Some(reply);
+        let recent = reply.snapshot().map(|s| s.recent.clone());
+        if let Some(recent) = recent {
+            self.watch_failures(&recent, cx.lang, &cx.config.currency);
+        }
+        let reply = match reply {
+            Reply::Snapshot(_) => return None,
+            Reply::Payment(reply, _) => reply,
+            other => return Some(other),
         };
         self.busy = false;
         match reply {

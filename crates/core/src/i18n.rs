@@ -296,6 +296,10 @@ texts! {
     PaymentIdLabel => ["Payment", "Платёж", "Płatność"],
     PreviewTitle => ["Last printed document", "Последний напечатанный документ", "Ostatni wydrukowany dokument"],
     PreviewEmpty => ["Nothing printed yet.", "Ещё ничего не напечатано.", "Jeszcze nic nie wydrukowano."],
+    ThisShiftTitle => ["This shift", "Эта смена", "Ta zmiana"],
+    DeliveryWaiting => ["waiting to be sent", "ждёт отправки", "czeka na wysłanie"],
+    FailedAfterwards => ["Payment № {n} ({operator}, {account}, {amount}) failed at the operator. If the customer is still here, tell them; Support can refund it.", "Платёж № {n} ({operator}, {account}, {amount}) отклонён оператором. Если клиент ещё здесь, скажите ему; возврат оформляется в разделе «Поддержка».", "Płatność nr {n} ({operator}, {account}, {amount}) odrzucona przez operatora. Jeśli klient jest jeszcze tutaj, powiedz mu; zwrot w zakładce Wsparcie."],
+    AlertSeen => ["Seen", "Понятно", "Rozumiem"],
     EscAgainToClear => ["Press Esc again to clear what you typed.", "Нажмите Esc ещё раз, чтобы стереть введённое.", "Naciśnij Esc jeszcze raz, aby wyczyścić wpisane dane."],
     ShortcutsHint => ["Tab moves between fields · Enter does the highlighted step · Esc clears the form; after the pre-receipt it asks first", "Tab — следующее поле · Enter — выделенный шаг · Esc — очистить форму; после пречека сначала спросит", "Tab — następne pole · Enter — wyróżniony krok · Esc — wyczyść formularz; po paragonie wstępnym najpierw zapyta"],
 

@@ -1494,3 +1494,37 @@ fn a_payment_that_fails_at_the_operator_afterwards_is_shown_and_announced_once()
     h.run();
     assert!(h.query_by_label_contains(alert).is_none());
 }
+
+#[test]
+fn a_correction_needing_approval_defaults_to_the_manager_at_the_till() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    {
+        let mut till = paydesk::app::till::Till::open(&config).unwrap();
+        common::take_mts_payment(&mut till, "9031234567", "100");
+    }
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    seed_user(&config, "Max", Role::ShiftManager, "3333");
+    let mut h = sized_app(config, 1400.0);
+    log_in(&mut h, "Max", "3333");
+    click(&mut h, "Support");
+    type_into(
+        &mut h,
+        "Confirmation No., account or payment id",
+        "9031234567",
+    );
+    click(&mut h, "Find (Enter)");
+    click_contains(&mut h, "№ 1 · МТС · 9031234567");
+    click(&mut h, "Cancel");
+    assert_eq!(
+        h.get_by_label("Approving manager")
+            .value()
+            .unwrap_or_default(),
+        "Max"
+    );
+}
+
+fn click_contains(h: &mut Harness<'static, PaydeskApp>, label: &str) {
+    h.get_by_label_contains(label).click();
+    settle(h);
+}

@@ -601,6 +601,18 @@ impl Screen for SupportState {
                     self.clear_form();
                     self.printout = None;
                 }
+                // The approval defaults to the manager at the till (the PIN is still
+                // asked); another manager's name can be typed over it.
+                if self.manager.is_empty()
+                    && let Some(u) = cx
+                        .terminal
+                        .snapshot
+                        .user
+                        .as_ref()
+                        .filter(|u| u.role.may(Permission::ApproveRefund))
+                {
+                    self.manager = u.name.to_string();
+                }
                 if let Some(p) = printout {
                     self.printout = Some(p.clone());
                     cx.terminal.last_printout = Some(p);

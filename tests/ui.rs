@@ -1528,3 +1528,34 @@ fn click_contains(h: &mut Harness<'static, PaydeskApp>, label: &str) {
     h.get_by_label_contains(label).click();
     settle(h);
 }
+
+#[test]
+fn support_buttons_stay_put_when_their_message_appears() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    {
+        let mut till = paydesk::app::till::Till::open(&config).unwrap();
+        common::take_mts_payment(&mut till, "9031234567", "100");
+    }
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    let mut h = sized_app(config, 1400.0);
+    log_in(&mut h, ADMIN.0, ADMIN.1);
+    click(&mut h, "Support");
+    type_into(
+        &mut h,
+        "Confirmation No., account or payment id",
+        "9031234567",
+    );
+    click(&mut h, "Find (Enter)");
+    click_contains(&mut h, "№ 1 · МТС · 9031234567");
+    let before = h.get_by_label("Retry now").rect();
+    click(&mut h, "Retry now");
+    assert!(
+        h.query_by_label_contains("It is sent at the next round")
+            .is_some()
+            || h.query_by_label_contains("Nothing to send").is_some(),
+        "the outcome is said"
+    );
+    let after = h.get_by_label("Retry now").rect();
+    assert_eq!(before.min.y, after.min.y, "the button did not move");
+}

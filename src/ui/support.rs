@@ -127,6 +127,9 @@ impl SupportState {
     }
 }
 
+/// The room kept for the last outcome above the payment's buttons (three lines).
+const NOTE_HEIGHT: f32 = 72.0;
+
 /// What the view needs besides its state.
 pub struct View<'a> {
     /// Language.
@@ -335,14 +338,23 @@ fn missing_form(ui: &mut egui::Ui, s: &mut SupportState, lang: Lang, actions: &m
 
 fn payment_panel(ui: &mut egui::Ui, s: &mut SupportState, v: &View, actions: &mut Vec<Action>) {
     let lang = v.lang;
-    if let Some((note, error)) = &s.note {
-        let mut t = RichText::new(note.as_str()).strong();
-        if *error {
-            t = t.color(style::error_color(ui));
-        }
-        ui.label(t);
-        ui.add_space(6.0);
-    }
+    // The outcome of the last button always has its place here, so the buttons
+    // below never move under the pointer when a message appears.
+    let width = ui.available_width();
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, NOTE_HEIGHT),
+        egui::Layout::top_down(egui::Align::Min),
+        |ui| {
+            ui.set_min_size(egui::vec2(width, NOTE_HEIGHT));
+            if let Some((note, error)) = &s.note {
+                let mut t = RichText::new(note.as_str()).strong();
+                if *error {
+                    t = t.color(style::error_color(ui));
+                }
+                ui.label(t);
+            }
+        },
+    );
     let Some(story) = s.story.clone() else {
         ui.label(lang.t(T::SupportChoosePayment));
         return;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{Shop, config_in};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use paydesk::app::config::Config;
 use paydesk::domain::payment::StateName;
 use paydesk::domain::user::{Pin, Role, UserName};
@@ -1558,4 +1558,57 @@ fn support_buttons_stay_put_when_their_message_appears() {
     );
     let after = h.get_by_label("Retry now").rect();
     assert_eq!(before.min.y, after.min.y, "the button did not move");
+}
+
+/// Every label on screen, as a screen reader gets them.
+fn all_labels(h: &Harness<'static, PaydeskApp>) -> Vec<String> {
+    h.query_all(egui_kittest::kittest::by().predicate(|_| true))
+        .filter_map(|n| n.accesskit_node().label())
+        .collect()
+}
+
+#[test]
+fn every_screen_speaks_only_the_chosen_language() {
+    use paydesk::i18n::T;
+    for lang in [Lang::Ru, Lang::Pl, Lang::En] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config_in(dir.path(), lang);
+        // A payment to list (the Polish demo catalogue has no МТС).
+        if lang != Lang::Pl {
+            let mut till = paydesk::app::till::Till::open(&config).unwrap();
+            common::take_mts_payment(&mut till, "9031234567", "100");
+        }
+        seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+        let mut h = sized_app(config, 1400.0);
+        type_blind(&mut h, ADMIN.1);
+        h.key_press(egui::Key::Enter);
+        settle(&mut h);
+        let mut seen = 0;
+        for (tab, key) in [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            h.key_press_modifiers(egui::Modifiers::COMMAND, key);
+            settle(&mut h);
+            for label in all_labels(&h) {
+                seen += 1;
+                for t in T::ALL {
+                    let own = t.text(lang);
+                    for other in Lang::ALL.into_iter().filter(|l| *l != lang) {
+                        assert!(
+                            !(t.text(other) == label && own != label),
+                            "{lang:?}, tab {}: {label:?} is the {other:?} text of {t:?}",
+                            tab + 1
+                        );
+                    }
+                }
+            }
+        }
+        assert!(seen > 40, "{lang:?}: the screens were read ({seen} labels)");
+    }
 }

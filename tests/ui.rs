@@ -1612,3 +1612,16 @@ fn every_screen_speaks_only_the_chosen_language() {
         assert!(seen > 40, "{lang:?}: the screens were read ({seen} labels)");
     }
 }
+
+#[test]
+fn the_window_has_its_title_as_its_accessible_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let title = paydesk::ui::window_title(&config);
+    let h = app(config);
+    assert_eq!(
+        h.root().accesskit_node().label().as_deref(),
+        Some(title.as_str())
+    );
+    assert!(title.starts_with("paydesk — "), "{title}");
+}

@@ -31,13 +31,18 @@ use crate::i18n::{Lang, T};
 
 pub use screen::{Cx, Effect, PrinterStatus, Screen, Terminal};
 
-/// Opens the terminal's window and runs until it is closed.
-pub fn run(config: Config) -> ExitCode {
-    let title = format!(
+/// The window's title, also the name a screen reader gives the window.
+pub fn window_title(config: &Config) -> String {
+    format!(
         "paydesk — {}{}",
         config.shop.name,
         if config.training { " — TRAINING" } else { "" }
-    );
+    )
+}
+
+/// Opens the terminal's window and runs until it is closed.
+pub fn run(config: Config) -> ExitCode {
+    let title = window_title(&config);
     let icon = egui::IconData {
         rgba: include_bytes!("../../assets/icon-64.rgba").to_vec(),
         width: 64,
@@ -583,6 +588,10 @@ impl eframe::App for PaydeskApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let lang = self.lang;
+        // The window itself has a name for screen readers: its title.
+        let title = window_title(&self.config);
+        ui.ctx()
+            .accesskit_node_builder(egui::accesskit_root_id(), |node| node.set_label(title));
         if self.config.training {
             self.training_banner(ui);
         }

@@ -1625,3 +1625,24 @@ fn the_window_has_its_title_as_its_accessible_name() {
     );
     assert!(title.starts_with("paydesk — "), "{title}");
 }
+
+#[test]
+fn a_language_switch_leaves_no_notice_in_the_old_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config);
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "100");
+    click(&mut h, "Print pre-receipt (Enter)");
+    click(&mut h, "Customer signed (Enter)");
+    type_into(&mut h, "Cash received", "100");
+    click(&mut h, "Cash taken — print payment confirmation (Enter)");
+    h.get_by_label_contains("Payment accepted: payment confirmation No. 1");
+    click(&mut h, "Settings");
+    click(&mut h, "Русский");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num1);
+    settle(&mut h);
+    assert!(h.query_by_label_contains("Payment accepted").is_none());
+    h.get_by_label_contains("Выдайте сдачу");
+}

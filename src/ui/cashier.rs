@@ -77,8 +77,9 @@ pub struct CashierState {
     /// Payments of this shift already known to have failed at the operator (each is
     /// announced once); `None` until the first look, which announces nothing.
     pub failed_seen: Option<std::collections::BTreeSet<String>>,
-    /// A payment that failed after the cashier moved on: stays until acknowledged.
-    pub alert: Option<String>,
+    /// A payment that failed after the cashier moved on: stays until acknowledged
+    /// (worded when drawn, so it follows a language switch).
+    pub alert: Option<ReportRow>,
     /// When (egui time, seconds) the cashier last typed into the form.
     pub last_typed: Option<f64>,
     /// Esc was pressed once over text just typed: the next Esc clears.
@@ -135,7 +136,7 @@ impl CashierState {
 
     /// Announces, once, a payment of this shift that failed at the operator since the
     /// last look (the customer may still be at the counter).
-    fn watch_failures(&mut self, recent: &[ReportRow], lang: Lang, currency: &Currency) {
+    fn watch_failures(&mut self, recent: &[ReportRow]) {
         let failed: Vec<&ReportRow> = recent
             .iter()
             .filter(|r| r.hub_status.as_deref() == Some("failed"))
@@ -146,15 +147,7 @@ impl CashierState {
         };
         for r in failed {
             if seen.insert(r.id.clone()) {
-                self.alert = Some(lang.fill(
-                    T::FailedAfterwards,
-                    &[
-                        ("n", &r.fiscal_receipt_no.unwrap_or_default()),
-                        ("operator", &r.operator),
-                        ("account", &r.account),
-                        ("amount", &lang.money_with(r.total, currency)),
-                    ],
-                ));
+                self.alert = Some(r.clone());
             }
         }
     }
@@ -940,7 +933,16 @@ impl Screen for CashierState {
         let mut actions = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                if let Some(alert) = self.alert.clone() {
+                if let Some(r) = self.alert.clone() {
+                    let alert = lang.fill(
+                        T::FailedAfterwards,
+                        &[
+                            ("n", &r.fiscal_receipt_no.unwrap_or_default()),
+                            ("operator", &r.operator),
+                            ("account", &r.account),
+                            ("amount", &lang.money_with(r.total, &cx.config.currency)),
+                        ],
+                    );
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(alert).strong().color(style::error_color(ui)));
                         if ui.button(lang.t(T::AlertSeen)).clicked() {
@@ -985,7 +987,7 @@ impl Screen for CashierState {
     fn on_reply(&mut self, reply: Reply, cx: &mut Cx<'_>) -> Option<Reply> {
         let recent = reply.snapshot().map(|s| s.recent.clone());
         if let Some(recent) = recent {
-            self.watch_failures(&recent, cx.lang, &cx.config.currency);
+            self.watch_failures(&recent);
         }
         let reply = match reply {
             Reply::Snapshot(_) => return None,
@@ -1027,6 +1029,12 @@ impl Screen for CashierState {
 
     fn busy(&self) -> bool {
         self.busy
+    }
+
+    fn on_language(&mut self) {
+        // The last notice was worded in the old language: it goes (the payment's own
+        // state line and any recovery question are drawn anew in the new one).
+        self.notice = None;
     }
 
     fn holds_payment(&self) -> bool {

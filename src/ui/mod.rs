@@ -304,6 +304,9 @@ impl PaydeskApp {
                 Effect::SetLanguage(l) => {
                     self.lang = l;
                     self.worker.send(Request::SetLanguage(l));
+                    for screen in &mut self.screens {
+                        screen.on_language();
+                    }
                 }
                 Effect::Copy(text) => self.pending_copy = Some(text),
                 Effect::PrinterApplied(pc) => self.config.printer = *pc,

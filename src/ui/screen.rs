@@ -32,6 +32,8 @@ pub trait Screen: std::any::Any {
     fn on_enter(&mut self, _cx: &mut Cx<'_>) {}
     /// A request of this screen is with the till.
     fn busy(&self) -> bool;
+    /// The language changed: drop or re-word what was worded in the old one.
+    fn on_language(&mut self) {}
     /// A payment is between two steps on this screen: the user cannot be switched.
     fn holds_payment(&self) -> bool {
         false

@@ -1646,3 +1646,68 @@ fn a_language_switch_leaves_no_notice_in_the_old_language() {
     assert!(h.query_by_label_contains("Payment accepted").is_none());
     h.get_by_label_contains("Выдайте сдачу");
 }
+
+#[test]
+fn twenty_payments_in_a_row_by_keyboard_on_a_1024_by_600_till_in_russian() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::Ru);
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    let journal_path = config.journal_path.clone();
+    let mut h = Harness::builder()
+        .with_size([1024.0, 600.0])
+        .with_max_steps(24)
+        .build_eframe(move |cc| PaydeskApp::new(cc, config));
+    settle(&mut h);
+    type_blind(&mut h, ADMIN.1);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    let enter = |h: &mut Harness<'static, PaydeskApp>| {
+        h.key_press(egui::Key::Enter);
+        settle(h);
+    };
+    for round in 0..20 {
+        type_blind(&mut h, "mts");
+        enter(&mut h);
+        // Each refusal gives the keyboard back to the field that must change, its
+        // text selected: typing the right value replaces the wrong one.
+        let account = match round {
+            3 => "903123456a", // letters
+            7 => "9031230000", // the operator does not know it
+            _ => "9031234567",
+        };
+        type_blind(&mut h, account);
+        enter(&mut h);
+        type_blind(&mut h, if round == 5 { "99999" } else { "100" });
+        enter(&mut h);
+        match round {
+            3 | 7 => {
+                type_blind(&mut h, "9031234567");
+                enter(&mut h);
+                enter(&mut h);
+            }
+            5 => {
+                type_blind(&mut h, "100");
+                enter(&mut h);
+            }
+            _ => {}
+        }
+        h.get_by_label_contains("клиенту для проверки и подписи");
+        enter(&mut h); // signed
+        type_blind(&mut h, "100");
+        enter(&mut h); // cash taken
+        h.get_by_label_contains("Платёж принят");
+        enter(&mut h); // next customer
+    }
+    let j = Journal::open(&journal_path, &OpenOptions::default()).unwrap();
+    let payments = j.all_payments().unwrap();
+    assert_eq!(
+        payments.len(),
+        20,
+        "one payment per round, none lost or doubled"
+    );
+    assert!(
+        payments
+            .iter()
+            .all(|p| p.state.name() == StateName::Fiscalized && p.details.account == "9031234567")
+    );
+}

@@ -8,7 +8,7 @@
 use egui::{Key, RichText};
 
 use crate::app::messages;
-use crate::app::till::{CheckOutcome, Step as TillStep};
+use crate::app::till::{CheckOutcome, FlowError, Step as TillStep};
 use crate::app::worker::{PaymentReply, PaymentRequest, Reply, Request};
 use crate::domain::entry::{self, PaymentInput, Quote};
 use crate::domain::money::Money;
@@ -325,6 +325,14 @@ fn text_field(
     };
     if *state_focus == Some(spec.field) && spec.enabled {
         response.request_focus();
+        // With its text selected: what the cashier types next replaces it.
+        let mut state = egui::TextEdit::load_state(ui.ctx(), response.id).unwrap_or_default();
+        let all = egui::text::CCursorRange::two(
+            egui::text::CCursor::new(0),
+            egui::text::CCursor::new(value.chars().count()),
+        );
+        state.cursor.set_char_range(Some(all));
+        state.store(ui.ctx(), response.id);
         *state_focus = None;
     }
     response
@@ -1009,6 +1017,12 @@ impl Screen for CashierState {
                     &cx.config.currency,
                     messages::Surface::Screen,
                 )));
+                // The field that must change gets the keyboard back.
+                self.focus = match *error {
+                    FlowError::CheckRefused { .. } => Some(Field::Account),
+                    FlowError::Tendered(_) => Some(Field::Tendered),
+                    _ => self.focus,
+                };
                 // A payment stopped between two steps goes to the recovery dialog.
                 self.active = standing.payment().cloned().filter(|p| {
                     matches!(

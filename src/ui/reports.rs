@@ -463,13 +463,18 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
         .id_salt("payments-report")
         .striped(true)
         .resizable(true)
-        .column(Column::initial(160.0).at_least(120.0))
-        .columns(Column::initial(80.0).at_least(50.0), 2)
-        .column(Column::initial(120.0).at_least(80.0))
-        .column(Column::initial(110.0).at_least(90.0))
-        .column(Column::initial(100.0).at_least(70.0))
-        .column(Column::initial(70.0).at_least(50.0))
-        .columns(Column::initial(100.0).at_least(60.0), 3)
+        // The date, the account and the money in full; names may end in "…". Sized
+        // for 1366 px; a narrower screen scrolls sideways.
+        .column(Column::initial(180.0).at_least(170.0))
+        .columns(Column::initial(70.0).at_least(50.0), 2)
+        .column(Column::initial(110.0).at_least(80.0))
+        // Up to 16 digits (utility accounts).
+        .column(Column::initial(210.0).at_least(200.0))
+        .column(Column::initial(110.0).at_least(100.0))
+        .column(Column::initial(80.0).at_least(70.0))
+        .column(Column::initial(110.0).at_least(60.0))
+        .column(Column::initial(140.0).at_least(60.0))
+        .column(Column::initial(100.0).at_least(60.0))
         .column(Column::remainder().at_least(120.0))
         .header(24.0, |mut header| {
             for (sort, t) in heads {

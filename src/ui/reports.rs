@@ -465,17 +465,17 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
         .resizable(true)
         // The date, the account and the money in full; names may end in "…". Sized
         // for 1366 px; a narrower screen scrolls sideways.
-        .column(Column::initial(180.0).at_least(170.0))
-        .columns(Column::initial(70.0).at_least(50.0), 2)
-        .column(Column::initial(110.0).at_least(80.0))
+        .column(Column::initial(185.0).at_least(180.0))
+        .columns(Column::initial(55.0).at_least(45.0), 2)
+        .column(Column::initial(95.0).at_least(70.0))
         // Up to 16 digits (utility accounts).
-        .column(Column::initial(210.0).at_least(200.0))
+        .column(Column::initial(195.0).at_least(190.0))
         .column(Column::initial(110.0).at_least(100.0))
-        .column(Column::initial(80.0).at_least(70.0))
-        .column(Column::initial(110.0).at_least(60.0))
-        .column(Column::initial(140.0).at_least(60.0))
-        .column(Column::initial(100.0).at_least(60.0))
-        .column(Column::remainder().at_least(120.0))
+        .column(Column::initial(70.0).at_least(65.0))
+        .column(Column::initial(95.0).at_least(60.0))
+        .column(Column::initial(115.0).at_least(60.0))
+        .column(Column::initial(85.0).at_least(60.0))
+        .column(Column::remainder().at_least(110.0))
         .header(24.0, |mut header| {
             for (sort, t) in heads {
                 header.col(|ui| match sort {

@@ -318,6 +318,20 @@ fn create(path: &Path, options: &OpenOptions) -> Result<(), JournalError> {
     made
 }
 
+/// Runs `step` again while it finds the file locked by a sibling setting it up, up to
+/// [`SETUP_WAIT`].
+fn settle_locked<T>(mut step: impl FnMut() -> Result<T, JournalError>) -> Result<T, JournalError> {
+    let deadline = std::time::Instant::now() + SETUP_WAIT;
+    loop {
+        match step() {
+            Err(JournalError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            r => return r,
+        }
+    }
+}
+
 /// An I/O error on the journal's file (outside SQLite) as a journal error.
 fn classify_io(path: &Path, e: std::io::Error) -> JournalError {
     let path = path.to_path_buf();
@@ -413,7 +427,10 @@ impl Journal {
         }
         let mut journal = Journal::connect(path, path, options)?;
         // Before anything is changed in it (even its journal mode): is it ours?
-        if journal.schema_version()? == 0 {
+        // Siblings opening the same new file at the same moment (the till and the sync
+        // thread) briefly lock each other while SQLite sets up the WAL index: wait for
+        // that, as for a sibling's migration, instead of failing.
+        if settle_locked(|| journal.schema_version())? == 0 {
             // Every journal paydesk creates has its schema before it gets its name.
             let tables: i64 = journal
                 .conn
@@ -428,8 +445,8 @@ impl Journal {
                 },
             });
         }
-        journal.durable()?;
-        journal.integrity_check()?;
+        settle_locked(|| journal.durable())?;
+        settle_locked(|| journal.integrity_check())?;
         journal.migrate()?;
         Ok(journal)
     }

@@ -1711,3 +1711,19 @@ fn twenty_payments_in_a_row_by_keyboard_on_a_1024_by_600_till_in_russian() {
             .all(|p| p.state.name() == StateName::Fiscalized && p.details.account == "9031234567")
     );
 }
+
+#[test]
+fn tab_goes_round_the_cashier_form_and_never_out_to_the_top_tabs() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config);
+    assert!(h.get_by_label("Operator").is_focused());
+    for want in ["Account number", "Amount", "Operator", "Account number"] {
+        h.key_press(egui::Key::Tab);
+        h.run();
+        assert!(h.get_by_label(want).is_focused(), "Tab to {want}");
+    }
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::Tab);
+    h.run();
+    assert!(h.get_by_label("Operator").is_focused(), "Shift+Tab back");
+}

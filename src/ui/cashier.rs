@@ -37,6 +37,19 @@ pub enum Field {
     Tendered,
 }
 
+impl Field {
+    /// The field Tab (or Shift+Tab, `back`) goes to: round the entry step's three
+    /// fields; the cash field keeps it.
+    fn next(self, back: bool) -> Field {
+        const ROUND: [Field; 3] = [Field::Operator, Field::Account, Field::Amount];
+        match ROUND.iter().position(|f| *f == self) {
+            Some(i) if back => ROUND[(i + ROUND.len() - 1) % ROUND.len()],
+            Some(i) => ROUND[(i + 1) % ROUND.len()],
+            None => self,
+        }
+    }
+}
+
 /// A message under the form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
@@ -297,7 +310,9 @@ fn text_field(
                 .hint_text(spec.hint)
                 .desired_width(360.0)
                 .font(egui::TextStyle::Heading)
-                .char_limit(64),
+                .char_limit(64)
+                // Tab stays inside the form: the field keeps it, the form moves on.
+                .lock_focus(true),
         )
         .labelled_by(label.id)
     };
@@ -323,6 +338,15 @@ fn text_field(
             .inner
         }
     };
+    // Tab and Shift+Tab go round the form's fields, never out to the top tabs.
+    if response.has_focus() {
+        // Shift+Tab first: a plain Tab pattern also matches it.
+        let back = ui.input_mut(|i| i.consume_key(egui::Modifiers::SHIFT, Key::Tab));
+        let tab = !back && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Tab));
+        if tab || back {
+            *state_focus = Some(spec.field.next(back));
+        }
+    }
     if *state_focus == Some(spec.field) && spec.enabled {
         response.request_focus();
         // With its text selected: what the cashier types next replaces it.

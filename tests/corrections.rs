@@ -312,6 +312,22 @@ fn each_correction_goes_through_the_hub_and_the_till_journal_and_shift_agree() {
     .unwrap();
     let refund = done.refund.expect("a refund");
     assert_eq!(refund.amount, Money::parse("400").unwrap());
+    // The payments report gives the refunds their own line (a manager looks).
+    till.users().login("Max", &pin("3333")).unwrap();
+    let now = chrono::Utc::now();
+    let period = paydesk::domain::report::PaymentsFilter {
+        from: now - chrono::Duration::days(1),
+        to: now + chrono::Duration::days(1),
+        operator: None,
+        account: None,
+        status: None,
+    };
+    let refunds = till.reports().refunds(&period).unwrap();
+    assert_eq!(
+        (refunds.count, refunds.amount),
+        (1, Money::parse("400").unwrap())
+    );
+    till.users().login("Olga", &pin("2222")).unwrap();
     let printed = done.printed.expect("the refund receipt printed");
     let kicks = |p: &paydesk::printing::decode::Printout| {
         p.items

@@ -2,7 +2,7 @@
 //! document on the receipt printer ([`crate::domain::report::payments_document`]).
 //! Files are written by [`super::export`].
 
-use crate::domain::report::{PaymentsFilter, ReportRow, payments_document};
+use crate::domain::report::{PaymentsFilter, RefundTotals, ReportRow, payments_document};
 use crate::domain::user::Action;
 use crate::journal::Journal;
 use crate::printing::{CashDrawer, PrintedDocument};
@@ -39,6 +39,12 @@ impl<'t> Reports<'t> {
     pub fn payments(&self, filter: &PaymentsFilter) -> Result<Vec<ReportRow>, FlowError> {
         self.access.require(Action::ViewReports)?;
         Ok(self.journal.payments_report(filter)?)
+    }
+
+    /// The refunds paid in the filter's period (the report's own line for them).
+    pub fn refunds(&self, filter: &PaymentsFilter) -> Result<RefundTotals, FlowError> {
+        self.access.require(Action::ViewReports)?;
+        Ok(self.journal.refund_totals(filter)?)
     }
 
     /// Prints the payments report of a filter on the receipt printer.

@@ -14,7 +14,7 @@ use crate::domain::entry::Quote;
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
 use crate::domain::payment::{Payment, PaymentId, VoidReason};
-use crate::domain::report::{PaymentsFilter, ReportRow, ShiftReport};
+use crate::domain::report::{PaymentsFilter, RefundTotals, ReportRow, ShiftReport};
 use crate::domain::user::{Pin, Role, User, UserName};
 use crate::hub::client::HubClient;
 use crate::i18n::Lang;
@@ -283,11 +283,20 @@ pub enum ReportFileError {
     Export(#[from] ExportError),
 }
 
+/// The payments report for the screen.
+#[derive(Debug)]
+pub struct ReportTable {
+    /// The payments.
+    pub rows: Vec<ReportRow>,
+    /// The refunds paid in the period (their own line).
+    pub refunds: RefundTotals,
+}
+
 /// What the till answers about the payments report.
 #[derive(Debug)]
 pub enum ReportReply {
-    /// Its rows.
-    Rows(Result<Vec<ReportRow>, FlowError>),
+    /// Its rows and the refunds of the period.
+    Rows(Result<ReportTable, FlowError>),
     /// Where the file was written.
     Exported(Result<PathBuf, ReportFileError>),
     /// The report as printed (the paper).
@@ -521,7 +530,12 @@ fn report_request(till: &mut Till, request: ReportRequest, lang: Lang) -> Report
     let tz = till.terminal().docs().tz;
     let mut reports = till.reports();
     match request {
-        ReportRequest::Rows(f) => ReportReply::Rows(reports.payments(&f)),
+        ReportRequest::Rows(f) => ReportReply::Rows(reports.payments(&f).and_then(|rows| {
+            Ok(ReportTable {
+                rows,
+                refunds: reports.refunds(&f)?,
+            })
+        })),
         ReportRequest::Print(f) => ReportReply::Printed(reports.print(&f).map(|p| p.printout)),
         ReportRequest::Export(f, format, path) => ReportReply::Exported(
             reports

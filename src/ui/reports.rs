@@ -88,6 +88,8 @@ pub struct ReportsState {
     pub shift_cash: String,
     /// Counted cash, as typed.
     pub shift_counted: String,
+    /// The refunds paid in the period shown.
+    pub refunds: crate::domain::report::RefundTotals,
     /// A close waiting for the manager's yes: (counted, expected), when they differ.
     pub confirm_close: Option<(crate::domain::money::Money, crate::domain::money::Money)>,
     /// The last X/Z report as text, or a message about the shift.
@@ -433,6 +435,19 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
         ))
         .strong(),
     );
+    // The cash given back has its own line: never netted into the payments above.
+    if s.refunds.count > 0 {
+        ui.label(
+            RichText::new(lang.fill(
+                T::ReportRefundsLine,
+                &[
+                    ("count", &s.refunds.count),
+                    ("amount", &lang.money_with(s.refunds.amount, v.currency)),
+                ],
+            ))
+            .strong(),
+        );
+    }
     ui.separator();
     // A narrow screen scrolls sideways; the table scrolls its rows itself.
     egui::ScrollArea::horizontal()
@@ -715,8 +730,9 @@ impl Screen for ReportsState {
             Reply::Report(r) => {
                 self.busy = false;
                 match r {
-                    ReportReply::Rows(Ok(rows)) => {
-                        self.set_rows(rows);
+                    ReportReply::Rows(Ok(table)) => {
+                        self.refunds = table.refunds;
+                        self.set_rows(table.rows);
                         self.note = None;
                     }
                     ReportReply::Rows(Err(e)) | ReportReply::Printed(Err(e)) => {

@@ -440,6 +440,7 @@ texts! {
     ReportShow => ["Show (Enter)", "Показать (Enter)", "Pokaż (Enter)"],
     ReportExportCsv => ["Export CSV", "Экспорт CSV", "Eksport CSV"],
     ReportExportXlsx => ["Export XLSX", "Экспорт XLSX", "Eksport XLSX"],
+    ReportRefundsLine => ["Refunds paid: {count} · {amount}", "Возвраты выданы: {count} · {amount}", "Zwroty wypłacone: {count} · {amount}"],
     ReportTotalsLine => ["Payments: {count} · amount {amount} · fees {fee} · total {total}", "Платежей: {count} · сумма {amount} · комиссия {fee} · итого {total}", "Płatności: {count} · kwota {amount} · prowizje {fee} · razem {total}"],
     ReportCopyColumn => ["For the central office", "Для центрального офиса", "Dla centrali"],
     ReportCopy => ["Copy request", "Копировать заявку", "Kopiuj zgłoszenie"],

@@ -10,7 +10,9 @@ use crate::domain::money::Money;
 
 use super::{Journal, JournalError, timestamp};
 
-pub use crate::domain::report::{PaymentsFilter, ReportRow, SettlementLine, StatusFilter, Totals};
+pub use crate::domain::report::{
+    PaymentsFilter, RefundTotals, ReportRow, SettlementLine, StatusFilter, Totals,
+};
 
 /// The SQL condition of a status filter.
 fn status_sql(s: StatusFilter) -> &'static str {
@@ -105,6 +107,23 @@ impl Journal {
 }
 
 impl Journal {
+    /// The refunds paid in the filter's period.
+    pub fn refund_totals(&self, f: &PaymentsFilter) -> Result<RefundTotals, JournalError> {
+        let (count, minor): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM refunds
+                 WHERE created_at >= ?1 AND created_at < ?2",
+                [timestamp(f.from), timestamp(f.to)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(RefundTotals {
+            count: count as u64,
+            amount: Money::from_minor(minor).unwrap_or_default(),
+        })
+    }
+
     /// The settlement for a period (a month): accepted payments per principal.
     pub fn settlement(
         &self,

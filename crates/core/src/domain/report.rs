@@ -138,6 +138,16 @@ pub struct Totals {
     pub total: Money,
 }
 
+/// The refunds paid in a period: their own line of the payments report (the cash
+/// that went back, never subtracted from the payments listed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RefundTotals {
+    /// Refunds paid.
+    pub count: u64,
+    /// Their sum.
+    pub amount: Money,
+}
+
 impl Totals {
     /// The sums of the accepted payments among `rows` (the cash the shop took): a
     /// voided or unfinished payment is listed but never summed.

@@ -107,6 +107,18 @@ fn click(h: &mut Harness<'static, PaydeskApp>, label: &str) {
     settle(h);
 }
 
+/// An MTS payment through the English cashier screen by mouse, up to the cash step's
+/// document.
+fn pay_by_mouse(h: &mut Harness<'static, PaydeskApp>, account: &str, amount: &str, cash: &str) {
+    click(h, "MTS — МТС");
+    type_into(h, "Account number", account);
+    type_into(h, "Amount", amount);
+    click(h, "Print pre-receipt (Enter)");
+    click(h, "Customer signed (Enter)");
+    type_into(h, "Cash received", cash);
+    click(h, "Cash taken — print payment confirmation (Enter)");
+}
+
 fn printed_text(h: &Harness<'static, PaydeskApp>) -> String {
     h.state()
         .terminal()
@@ -749,13 +761,7 @@ fn a_shift_is_opened_with_cash_reported_with_x_and_closed_with_z() {
     h.get_by_label("Shift 1 is open.");
 
     click(&mut h, "Cashier");
-    click(&mut h, "MTS — МТС");
-    type_into(&mut h, "Account number", "9031234567");
-    type_into(&mut h, "Amount", "100");
-    click(&mut h, "Print pre-receipt (Enter)");
-    click(&mut h, "Customer signed (Enter)");
-    type_into(&mut h, "Cash received", "100");
-    click(&mut h, "Cash taken — print payment confirmation (Enter)");
+    pay_by_mouse(&mut h, "9031234567", "100", "100");
     h.get_by_label(
         "Payment accepted: payment confirmation No. 1. It is queued for the payment system.",
     );
@@ -1463,13 +1469,7 @@ fn a_payment_that_fails_at_the_operator_afterwards_is_shown_and_announced_once()
     let config = config_in(dir.path(), Lang::En);
     let mut h = app(config);
     // Demo accounts ending 6666 fail at the operator after being accepted.
-    click(&mut h, "MTS — МТС");
-    type_into(&mut h, "Account number", "9031236666");
-    type_into(&mut h, "Amount", "100");
-    click(&mut h, "Print pre-receipt (Enter)");
-    click(&mut h, "Customer signed (Enter)");
-    type_into(&mut h, "Cash received", "100");
-    click(&mut h, "Cash taken — print payment confirmation (Enter)");
+    pay_by_mouse(&mut h, "9031236666", "100", "100");
     h.get_by_label_contains("Payment accepted");
     h.get_by_label_contains("This shift");
     click(&mut h, "New payment (Enter)");
@@ -1631,13 +1631,7 @@ fn a_language_switch_leaves_no_notice_in_the_old_language() {
     let dir = tempfile::tempdir().unwrap();
     let config = config_in(dir.path(), Lang::En);
     let mut h = app(config);
-    click(&mut h, "MTS — МТС");
-    type_into(&mut h, "Account number", "9031234567");
-    type_into(&mut h, "Amount", "100");
-    click(&mut h, "Print pre-receipt (Enter)");
-    click(&mut h, "Customer signed (Enter)");
-    type_into(&mut h, "Cash received", "100");
-    click(&mut h, "Cash taken — print payment confirmation (Enter)");
+    pay_by_mouse(&mut h, "9031234567", "100", "100");
     h.get_by_label_contains("Payment accepted: payment confirmation No. 1");
     click(&mut h, "Settings");
     click(&mut h, "Русский");

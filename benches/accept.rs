@@ -57,6 +57,9 @@ fn main() {
     )
     .expect("quote");
     let tendered = Money::parse("2000").unwrap();
+    till.shifts()
+        .open(Money::default())
+        .expect("open the shift");
 
     let bare = rusqlite::Connection::open(dir.path().join("bare.sqlite")).unwrap();
     bare.execute_batch(

@@ -10,6 +10,12 @@ fn pay_prints_both_documents_decoded_from_their_bytes() {
     let shop = Shop::new();
     let o = shop
         .paydesk()
+        .args(["shift-open", "--cash", "0"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    let o = shop
+        .paydesk()
         .args([
             "pay",
             "--operator",
@@ -68,6 +74,7 @@ fn pay_prints_both_documents_decoded_from_their_bytes() {
 #[test]
 fn out_writes_the_bytes_the_text_and_the_paper_image_of_each_document() {
     let shop = Shop::new();
+    shop.ensure_shift();
     let o = shop
         .paydesk()
         .args(["pay", "--operator", "MTS", "--account", "9031234567"])
@@ -111,6 +118,7 @@ fn out_writes_the_bytes_the_text_and_the_paper_image_of_each_document() {
 #[test]
 fn a_refused_signature_voids_the_payment_after_the_pre_receipt() {
     let shop = Shop::new();
+    shop.ensure_shift();
     let o = shop
         .paydesk()
         .args([
@@ -448,4 +456,102 @@ fn odd_files_among_printer_profiles_never_hang_and_a_broken_one_is_reported() {
     let (_, err) = out(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("epson-tm-t20iii.toml"), "{err}");
+}
+
+#[test]
+fn pay_with_no_shift_open_is_refused_before_the_pre_receipt_and_says_how_to_open_one() {
+    let shop = Shop::new();
+    let pay = || {
+        shop.paydesk()
+            .args(["pay", "--operator", "MTS", "--account", "9031234567"])
+            .args(["--amount", "100", "--tendered", "100", "--customer-signed"])
+            .arg("--out")
+            .arg(shop.paper_dir())
+            .output()
+            .unwrap()
+    };
+    let o = pay();
+    let (_, stderr) = out(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("No shift is open on this till, and nothing was printed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("paydesk shift-open --cash AMOUNT"),
+        "{stderr}"
+    );
+    assert!(shop.journal().all_payments().unwrap().is_empty());
+    assert!(
+        !shop.paper_dir().exists()
+            || std::fs::read_dir(shop.paper_dir())
+                .unwrap()
+                .next()
+                .is_none()
+    );
+
+    let o = shop
+        .paydesk()
+        .args(["shift-open", "--cash", "2 500"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    let o = pay();
+    assert!(o.status.success(), "{}", out(&o).1);
+    let j = shop.journal();
+    assert_eq!(j.all_payments().unwrap().len(), 1);
+    assert_eq!(
+        j.x_report("TRAIN-01").unwrap().opening_cash.to_string(),
+        "2500.00"
+    );
+}
+
+#[test]
+fn with_manager_opens_shift_a_cashier_can_neither_open_one_nor_pay_without_one() {
+    let shop = Shop::with_config("[till]\nmanager_opens_shift = true\n");
+    let o = shop
+        .paydesk()
+        .env("PAYDESK_NEW_PIN", "2468")
+        .args(["user", "add", "Anna", "--role", "admin"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    let o = shop
+        .paydesk()
+        .env("PAYDESK_PIN", "2468")
+        .env("PAYDESK_NEW_PIN", "1357")
+        .args(["--user", "Anna", "user", "add", "Ivan", "--role", "cashier"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    let as_ivan = |args: &[&str]| {
+        shop.paydesk()
+            .env("PAYDESK_PIN", "1357")
+            .args(["--user", "Ivan"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = as_ivan(&["shift-open", "--cash", "0"]);
+    assert!(!o.status.success());
+    let o = as_ivan(&[
+        "pay",
+        "--operator",
+        "MTS",
+        "--account",
+        "9031234567",
+        "--amount",
+        "100",
+        "--tendered",
+        "100",
+        "--customer-signed",
+    ]);
+    let (_, stderr) = out(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("ask a shift manager to open the shift"),
+        "{stderr}"
+    );
+    assert!(shop.journal().all_payments().unwrap().is_empty());
+    assert!(shop.journal().current_shift("TRAIN-01").unwrap().is_none());
 }

@@ -59,6 +59,14 @@ max_amount = "15000"
 }
 
 fn pay(config: &Path, operator: &str) -> std::process::Output {
+    // The day's first step (refused harmlessly once the shift is open).
+    std::process::Command::new(env!("CARGO_BIN_EXE_paydesk"))
+        .arg("--config")
+        .arg(config)
+        .env("PAYDESK_LOG", "off")
+        .args(["shift-open", "--cash", "0"])
+        .output()
+        .unwrap();
     std::process::Command::new(env!("CARGO_BIN_EXE_paydesk"))
         .arg("--config")
         .arg(config)

@@ -130,6 +130,7 @@ fn sync_delivers_over_https_with_the_configured_ca_file() {
             till.rules().max_payment(),
         )
         .unwrap();
+        common::ensure_shift(&mut till);
         let id = till.payments().print_pre_receipt(&q).unwrap().payment.id();
         till.payments().customer_signed(id).unwrap();
         till.payments()

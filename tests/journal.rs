@@ -177,7 +177,7 @@ fn a_read_only_journal_is_refused_before_anything_is_printed() {
 #[test]
 fn receipt_numbers_stay_gapless_with_two_processes_writing_at_once() {
     let shop = Shop::new();
-    drop(shop.journal());
+    shop.ensure_shift();
     let per_process = 12;
     std::thread::scope(|s| {
         for _ in 0..2 {
@@ -513,6 +513,11 @@ fn every_file_paydesk_writes_is_readable_by_its_owner_only() {
         c
     };
     let paper = dir.path().join("paper");
+    let o = paydesk()
+        .args(["shift-open", "--cash", "0"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
     let o = paydesk()
         .args(["pay", "--operator", "MTS", "--account", "9031234567"])
         .args([

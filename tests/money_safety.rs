@@ -35,6 +35,7 @@ fn shop_on_serial(fake: &FakePrinter, lang: &str) -> Shop {
 }
 
 fn pay(shop: &Shop, extra: &[&str]) -> Output {
+    shop.ensure_shift();
     shop.paydesk()
         .args([
             "pay",
@@ -175,6 +176,7 @@ fn wait_stopped(child: &Child) {
 #[test]
 fn a_journal_failure_at_the_cash_step_says_the_cash_is_not_recorded() {
     let shop = Shop::new();
+    shop.ensure_shift();
     let child = shop
         .paydesk()
         .env(paydesk::crashpoint::STOP_ENV, "signed")

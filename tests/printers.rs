@@ -69,6 +69,7 @@ fn quote(till: &Till, operator: &str, account: &str, amount: &str) -> Quote {
 
 /// Pre-receipt printed and signed: the payment waits for the cash.
 fn signed(till: &mut Till, q: &Quote) -> PaymentId {
+    common::ensure_shift(till);
     let id = till.payments().print_pre_receipt(q).unwrap().payment.id();
     till.payments().customer_signed(id).unwrap();
     id
@@ -182,6 +183,7 @@ fn a_printer_without_paper_refuses_before_anything_happens() {
         fake.set_paper_out(set.unwrap_or(false));
         fake.set_cover_open(set.is_none());
         let q = quote(&till, "MTS", "9031234567", "100");
+        common::ensure_shift(&mut till);
         match till.payments().print_pre_receipt(&q) {
             Err(FlowError::Print(PrintError::NotReady(r))) => {
                 assert_eq!(r.problems, vec![problem])
@@ -366,6 +368,7 @@ fn a_serial_port_that_does_not_exist_is_named_and_nothing_is_written() {
     ))
     .unwrap();
     let q = quote(&till, "MTS", "9031234567", "100");
+    common::ensure_shift(&mut till);
     let err = till.payments().print_pre_receipt(&q).unwrap_err();
     let message = paydesk::app::messages::flow(paydesk::i18n::Lang::En, &err);
     assert!(message.contains("ttyNONE"), "{message}");
@@ -450,6 +453,7 @@ fn a_network_printer_nobody_answers_at_is_named() {
     let message = paydesk::app::messages::printer(paydesk::i18n::Lang::En, &err);
     assert!(message.contains(&address), "{message}");
     let q = quote(&till, "MTS", "9031234567", "100");
+    common::ensure_shift(&mut till);
     assert!(till.payments().print_pre_receipt(&q).is_err());
     assert!(till.journal().all_payments().unwrap().is_empty());
 }
@@ -476,6 +480,7 @@ fn a_device_file_printer_gets_the_documents_and_cannot_be_asked_for_status() {
         "a device file cannot answer"
     );
     let q = quote(&till, "MTS", "9031234567", "100");
+    common::ensure_shift(&mut till);
     let step = till.payments().print_pre_receipt(&q).unwrap();
     let first = step.payment.id();
     let job = step.printed.unwrap().job;
@@ -505,6 +510,7 @@ fn a_device_file_printer_gets_the_documents_and_cannot_be_asked_for_status() {
         )
         .unwrap();
     let before = till.journal().all_payments().unwrap().len();
+    common::ensure_shift(&mut till);
     let err = till.payments().print_pre_receipt(&q).unwrap_err();
     let message = paydesk::app::messages::flow(paydesk::i18n::Lang::En, &err);
     assert!(message.contains("lp9"), "{message}");
@@ -520,6 +526,7 @@ fn a_network_printer_refuses_with_its_cover_open_and_a_vanishing_one_leaves_fisc
     let mut till = Till::open(&config(dir.path(), "ru", &tcp(&fake, profile))).unwrap();
     fake.set_cover_open(true);
     let q = quote(&till, "MTS", "9031234567", "100");
+    common::ensure_shift(&mut till);
     match till.payments().print_pre_receipt(&q) {
         Err(FlowError::Print(PrintError::NotReady(r))) => {
             assert_eq!(r.problems, vec![Problem::CoverOpen])

@@ -64,6 +64,7 @@ fn take_payments(dir: &std::path::Path, n: usize, accounts: &[&str]) -> std::pat
             till.rules().max_payment(),
         )
         .unwrap();
+        common::ensure_shift(&mut till);
         let id = till.payments().print_pre_receipt(&q).unwrap().payment.id();
         till.payments().customer_signed(id).unwrap();
         till.payments()
@@ -345,6 +346,7 @@ fn without_a_hub_answer_the_check_lets_the_payment_go_on_and_says_so() {
             "The payment system did not answer: the account was checked against the saved operator list only."
         )
     );
+    common::ensure_shift(&mut till);
     let step = till.payments().print_pre_receipt(&q).unwrap();
     assert_eq!(step.payment.state.name(), StateName::PreReceiptPrinted);
 }

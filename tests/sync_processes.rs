@@ -208,6 +208,7 @@ fn pay(till: &mut Till, i: usize) {
         till.rules().max_payment(),
     )
     .unwrap();
+    common::ensure_shift(till);
     let id = till.payments().print_pre_receipt(&q).unwrap().payment.id();
     till.payments().customer_signed(id).unwrap();
     till.payments()

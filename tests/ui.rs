@@ -46,8 +46,28 @@ fn seed_user(config: &Config, name: &str, role: Role, pin: &str) {
     }
 }
 
-/// The app with the admin logged in through the login screen.
+/// Opens a shift with 1 000.00 in the drawer on the config's journal (the day's first
+/// step, done before the test's window opens).
+fn open_shift(config: &Config) {
+    let Ok(mut j) = Journal::open(&config.journal_path, &OpenOptions::default()) else {
+        return; // a damaged journal: the app says why
+    };
+    if j.current_shift(&config.terminal_id).unwrap().is_none() {
+        let cash = paydesk::domain::money::Money::parse("1000").unwrap();
+        j.open_shift(&config.terminal_id, cash, ADMIN.0).unwrap();
+    }
+}
+
+/// The app with the admin logged in through the login screen, mid-day: the shift is
+/// open.
 fn app(config: Config) -> Harness<'static, PaydeskApp> {
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    open_shift(&config);
+    app_before_shift(config)
+}
+
+/// The app with the admin logged in, no shift open yet (the day's start).
+fn app_before_shift(config: Config) -> Harness<'static, PaydeskApp> {
     seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
     let mut h = bare_app(config);
     if matches!(h.state().phase, Phase::Ready(_)) {
@@ -1674,6 +1694,13 @@ fn twenty_payments_in_a_row_by_keyboard_on_a_1024_by_600_till_in_russian() {
         type_blind(&mut h, if round == 5 { "99999" } else { "100" });
         enter(&mut h);
         match round {
+            // The day's first payment: no shift is open, so the cashier is asked for
+            // the cash in the drawer, and one Enter opens the shift and prints.
+            0 => {
+                h.get_by_label_contains("введите сумму: смена откроется с ней");
+                type_blind(&mut h, "2500");
+                enter(&mut h);
+            }
             3 | 7 => {
                 type_blind(&mut h, "9031234567");
                 enter(&mut h);
@@ -1693,6 +1720,13 @@ fn twenty_payments_in_a_row_by_keyboard_on_a_1024_by_600_till_in_russian() {
         enter(&mut h); // next customer
     }
     let j = Journal::open(&journal_path, &OpenOptions::default()).unwrap();
+    let shift = j
+        .current_shift("TRAIN-01")
+        .unwrap()
+        .expect("the cashier opened it");
+    assert_eq!(shift.number, 1);
+    let report = j.x_report("TRAIN-01").unwrap();
+    assert_eq!(report.opening_cash.to_string(), "2500.00");
     let payments = j.all_payments().unwrap();
     assert_eq!(
         payments.len(),
@@ -1720,4 +1754,82 @@ fn tab_goes_round_the_cashier_form_and_never_out_to_the_top_tabs() {
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::Tab);
     h.run();
     assert!(h.get_by_label("Operator").is_focused(), "Shift+Tab back");
+}
+
+#[test]
+fn no_shift_open_asks_the_cashier_for_the_cash_in_the_drawer_before_the_pre_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    seed_user(&config, "Cash", Role::Cashier, "1357");
+    let journal_path = config.journal_path.clone();
+    let mut h = bare_app(config);
+    log_in(&mut h, "Cash", "1357");
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "100");
+    click(&mut h, "Print pre-receipt (Enter)");
+    // Nothing printed, nothing journaled: the prompt asks for the count.
+    h.get_by_label_contains("No shift is open. Count the cash in the drawer");
+    let j = Journal::open(&journal_path, &OpenOptions::default()).unwrap();
+    assert!(j.all_payments().unwrap().is_empty());
+    assert!(j.current_shift("TRAIN-01").unwrap().is_none());
+    // Esc goes back to the payment as typed; the shift stays closed.
+    type_blind(&mut h, "12");
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    assert!(h.query_by_label("Cash in the drawer").is_none());
+    assert_eq!(h.get_by_label("Amount").value().unwrap_or_default(), "100");
+    assert!(j.current_shift("TRAIN-01").unwrap().is_none());
+    // A bad count is refused beside the field; the right one opens and prints.
+    click(&mut h, "Print pre-receipt (Enter)");
+    type_blind(&mut h, "abc");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    assert!(j.current_shift("TRAIN-01").unwrap().is_none());
+    h.get_by_label("Cash in the drawer").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    type_blind(&mut h, "1500");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label_contains("to the customer to check and sign");
+    let shift = j.current_shift("TRAIN-01").unwrap().expect("opened");
+    assert_eq!(
+        j.x_report("TRAIN-01").unwrap().opening_cash.to_string(),
+        "1500.00"
+    );
+    assert_eq!(shift.number, 1);
+    let events: Vec<(String, String)> = j
+        .terminal_events(50)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.kind, e.actor))
+        .collect();
+    assert!(
+        events.contains(&("shift_opened".to_string(), "Cash".to_string())),
+        "{events:?}"
+    );
+    assert_eq!(j.all_payments().unwrap().len(), 1);
+}
+
+#[test]
+fn with_manager_opens_shift_a_cashier_is_refused_before_the_pre_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config_in(dir.path(), Lang::En);
+    config.shift_opening = paydesk::domain::user::ShiftOpening::Manager;
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    seed_user(&config, "Cash", Role::Cashier, "1357");
+    let journal_path = config.journal_path.clone();
+    let mut h = bare_app(config);
+    log_in(&mut h, "Cash", "1357");
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "100");
+    click(&mut h, "Print pre-receipt (Enter)");
+    h.get_by_label_contains("ask a shift manager to open the shift");
+    assert!(h.query_by_label("Cash in the drawer").is_none());
+    let j = Journal::open(&journal_path, &OpenOptions::default()).unwrap();
+    assert!(j.all_payments().unwrap().is_empty());
+    assert!(j.current_shift("TRAIN-01").unwrap().is_none());
+    assert_eq!(h.get_by_label("Amount").value().unwrap_or_default(), "100");
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::money::Money;
 use crate::domain::receipt::Shop;
+use crate::domain::user::ShiftOpening;
 use crate::i18n::{Currency, Lang};
 use crate::printing::profile::{FlowControl, Parity, PrinterProfile, SerialSettings};
 use crate::printing::transport::{Connection, Timeouts};
@@ -58,6 +59,20 @@ pub struct ConfigFile {
     /// The payment hub.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hub: Option<HubSection>,
+    /// How the till works day to day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub till: Option<TillSection>,
+}
+
+/// `[till]`
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TillSection {
+    /// Only a shift manager opens the shift; a cashier's payment with no shift open is
+    /// refused before the pre-receipt (default: the cashier opens it with the cash
+    /// counted in the drawer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manager_opens_shift: Option<bool>,
 }
 
 /// `[hub]`
@@ -448,6 +463,8 @@ pub struct Config {
     pub catalogue: CatalogueSource,
     /// The hub.
     pub hub: HubConfig,
+    /// Who opens a shift.
+    pub shift_opening: ShiftOpening,
 }
 
 /// Why the configuration cannot be used.
@@ -836,6 +853,10 @@ impl Config {
             printer,
             catalogue,
             hub,
+            shift_opening: match f.till.as_ref().and_then(|t| t.manager_opens_shift) {
+                Some(true) => ShiftOpening::Manager,
+                _ => ShiftOpening::Cashier,
+            },
         })
     }
 

@@ -6,7 +6,7 @@ use crate::domain::correction::{ReceiptError, Refusal};
 use crate::domain::operator::AccountError;
 use crate::domain::payment::{Payment, PaymentId, StateName};
 use crate::domain::receipt::DocumentError;
-use crate::domain::user::{PermissionError, UserName};
+use crate::domain::user::{PermissionError, ShiftOpening, UserName};
 use crate::hub::protocol::CheckCode;
 use crate::journal::JournalError;
 use crate::journal::users::LoginError;
@@ -75,6 +75,13 @@ pub enum FlowError {
         short: String,
         /// How many payments have it.
         count: usize,
+    },
+    /// No shift is open on this till: the payment stops before its pre-receipt (a
+    /// payment never opens a shift by itself).
+    #[error("no shift is open on this till")]
+    NoShift {
+        /// Who may open it: the cashier (with the cash in the drawer) or a manager.
+        opening: ShiftOpening,
     },
     /// The step does not apply to the payment's state.
     #[error("payment {id} is {state}; this step does not apply")]

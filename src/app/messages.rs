@@ -7,7 +7,7 @@ use crate::domain::entry::{AmountError, EntryErrors, TenderedError};
 use crate::domain::money::MoneyError;
 use crate::domain::operator::{AccountError, AccountMask, AmountLimitError, Operator};
 use crate::domain::payment::Payment;
-use crate::domain::user::{Action, PermissionError, PinError, Role, UserNameError};
+use crate::domain::user::{Action, PermissionError, PinError, Role, ShiftOpening, UserNameError};
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::JournalError;
 use crate::journal::users::LoginError;
@@ -139,6 +139,7 @@ pub fn flow(lang: Lang, e: &FlowError) -> String {
         FlowError::AmbiguousShortId { short, count } => {
             lang.fill(T::ErrAmbiguousShortId, &[("short", short), ("n", count)])
         }
+        FlowError::NoShift { opening } => no_shift(lang, *opening, Surface::Screen),
         // Payment steps are worded by `step_failed`, which knows the currency.
         other => lang.fill(T::ErrInternal, &[("detail", other)]),
     }
@@ -153,6 +154,16 @@ pub enum Surface {
     Screen,
     /// The command line (`paydesk recovery …` answers the question).
     CommandLine,
+}
+
+/// No shift is open: who opens it and, where that is the reader, how.
+pub fn no_shift(lang: Lang, opening: ShiftOpening, surface: Surface) -> String {
+    lang.t(match (opening, surface) {
+        (ShiftOpening::Manager, _) => T::ErrNoShiftManager,
+        (ShiftOpening::Cashier, Surface::Screen) => T::ErrNoShiftCashier,
+        (ShiftOpening::Cashier, Surface::CommandLine) => T::ErrNoShiftCashierCli,
+    })
+    .to_string()
 }
 
 /// What went wrong, without any claim about the payment (the standing says that).
@@ -214,6 +225,7 @@ pub fn step_failed(
             Standing::NotRecorded => match e {
                 // Refused before anything: the refusal itself says what to do.
                 FlowError::CheckRefused { .. } | FlowError::Permission(_) => flow(lang, e),
+                FlowError::NoShift { opening } => no_shift(lang, *opening, surface),
                 FlowError::Tendered(_) | FlowError::Pending { .. } => cause(lang, e, currency),
                 FlowError::Journal(j) => {
                     lang.fill(T::ErrJournalWrite, &[("detail", &journal(lang, j))])

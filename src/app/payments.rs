@@ -18,7 +18,7 @@ use crate::domain::payment::{
 };
 use crate::domain::receipt;
 use crate::domain::report::{PaymentsFilter, ReportRow, StatusFilter};
-use crate::domain::user::Action;
+use crate::domain::user::{Action, ShiftOpening};
 use crate::hub::client::HubClient;
 use crate::hub::protocol::{CheckCode, CheckRequest};
 use crate::journal::{Journal, JournalError};
@@ -92,15 +92,27 @@ pub struct PaymentRules {
     catalogue: Catalogue,
     max_payment: Money,
     max_change: Money,
+    shift_opening: ShiftOpening,
 }
 
 impl PaymentRules {
-    pub(super) fn new(catalogue: Catalogue, max_payment: Money, max_change: Money) -> PaymentRules {
+    pub(super) fn new(
+        catalogue: Catalogue,
+        max_payment: Money,
+        max_change: Money,
+        shift_opening: ShiftOpening,
+    ) -> PaymentRules {
         PaymentRules {
             catalogue,
             max_payment,
             max_change,
+            shift_opening,
         }
+    }
+
+    /// Who opens a shift (`[till] manager_opens_shift`).
+    pub fn shift_opening(&self) -> ShiftOpening {
+        self.shift_opening
     }
 
     /// The operator catalogue in force.
@@ -260,6 +272,19 @@ impl<'t> Payments<'t> {
         Ok(self.journal.record(p, e, &actor)?)
     }
 
+    /// A payment belongs to a shift opened on purpose, with the cash counted: none
+    /// open stops it before the pre-receipt (the error says who may open one). Asked
+    /// by `print_pre_receipt` itself, and before the hub is asked so a refusal is
+    /// immediate.
+    pub fn require_shift(&self) -> Result<(), FlowError> {
+        match self.journal.current_shift(self.terminal.id())? {
+            Some(_) => Ok(()),
+            None => Err(FlowError::NoShift {
+                opening: self.rules.shift_opening,
+            }),
+        }
+    }
+
     /// Step 2: journal the payment with its pre-receipt number, print the
     /// pre-receipt, journal that it printed.
     pub fn print_pre_receipt(&mut self, quote: &Quote) -> Result<Step, FlowError> {
@@ -271,6 +296,7 @@ impl<'t> Payments<'t> {
                 payment: Box::new(waiting),
             });
         }
+        self.require_shift()?;
         // A printer that says it cannot print stops the payment before it exists.
         self.printer.check_ready()?;
         let details = PaymentDetails {

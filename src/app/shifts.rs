@@ -4,7 +4,7 @@
 
 use crate::domain::money::Money;
 use crate::domain::report::{ShiftReport, shift_document};
-use crate::domain::user::Action;
+use crate::domain::user::{Action, ShiftOpening};
 use crate::journal::{Journal, JournalError, Shift};
 use crate::printing::{CashDrawer, PrintedDocument};
 
@@ -19,6 +19,7 @@ pub struct Shifts<'t> {
     access: &'t Access,
     terminal: &'t Terminal,
     printer: &'t mut PrinterDesk,
+    opening: ShiftOpening,
 }
 
 impl<'t> Shifts<'t> {
@@ -27,12 +28,14 @@ impl<'t> Shifts<'t> {
         access: &'t Access,
         terminal: &'t Terminal,
         printer: &'t mut PrinterDesk,
+        opening: ShiftOpening,
     ) -> Shifts<'t> {
         Shifts {
             journal,
             access,
             terminal,
             printer,
+            opening,
         }
     }
 
@@ -41,9 +44,17 @@ impl<'t> Shifts<'t> {
         self.journal.current_shift(self.terminal.id())
     }
 
-    /// Opens a shift with the cash in the drawer.
+    /// Opens a shift with the cash in the drawer: a shift manager's work, or a
+    /// cashier's too unless `[till] manager_opens_shift` says otherwise.
     pub fn open(&mut self, cash: Money) -> Result<u64, FlowError> {
-        self.access.require(Action::ManageShift)?;
+        match self.opening {
+            ShiftOpening::Cashier if self.access.require(Action::ManageShift).is_err() => {
+                self.access.require(Action::TakePayments)?;
+            }
+            _ => {
+                self.access.require(Action::ManageShift)?;
+            }
+        }
         let cashier = self.access.actor();
         Ok(self
             .journal

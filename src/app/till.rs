@@ -119,7 +119,12 @@ impl Till {
             journal,
             access,
             printer,
-            rules: PaymentRules::new(catalogue, config.max_payment, config.max_change),
+            rules: PaymentRules::new(
+                catalogue,
+                config.max_payment,
+                config.max_change,
+                config.shift_opening,
+            ),
             terminal: Terminal::new(
                 config.terminal_id.clone(),
                 DocumentContext {
@@ -160,6 +165,7 @@ impl Till {
             &self.access,
             &self.terminal,
             &mut self.printer,
+            self.rules.shift_opening(),
         )
     }
 

@@ -18,6 +18,7 @@ use crate::domain::report::{PaymentsFilter, RefundTotals, ReportRow, ShiftReport
 use crate::domain::user::{Pin, Role, User, UserName};
 use crate::hub::client::HubClient;
 use crate::i18n::Lang;
+use crate::journal::JournalError;
 use crate::journal::corrections::Correction;
 use crate::journal::support::SupportRow;
 use crate::journal::users::UserChange;
@@ -87,6 +88,14 @@ pub enum ConfigReply {
 pub enum PaymentRequest {
     /// Ask the operator, journal the payment and print its pre-receipt.
     PrintPreReceipt(Box<Quote>),
+    /// No shift was open: open one with the cash counted in the drawer, then as
+    /// [`PaymentRequest::PrintPreReceipt`].
+    OpenShiftThenPrintPreReceipt {
+        /// The cash counted in the drawer.
+        opening_cash: Money,
+        /// The payment.
+        quote: Box<Quote>,
+    },
     /// The customer signed.
     CustomerSigned(PaymentId),
     /// Void before money was taken.
@@ -619,9 +628,24 @@ fn support_request(till: &mut Till, request: SupportRequest) -> Result<SupportRe
     }
 }
 
+/// The first step of a payment: a shift must be open (refused before the hub is
+/// asked), the operator asked, the pre-receipt journaled and printed.
+fn pre_receipt(
+    till: &mut Till,
+    q: &Quote,
+    check: &mut Option<CheckOutcome>,
+) -> Result<(Step, bool), FlowError> {
+    let mut payments = till.payments();
+    payments.require_shift()?;
+    let c = payments.check(q)?;
+    *check = Some(c);
+    payments.print_pre_receipt(q).map(|s| (s, false))
+}
+
 fn payment_request(till: &mut Till, request: PaymentRequest) -> PaymentReply {
     let id = match &request {
-        PaymentRequest::PrintPreReceipt(_) => None,
+        PaymentRequest::PrintPreReceipt(_)
+        | PaymentRequest::OpenShiftThenPrintPreReceipt { .. } => None,
         PaymentRequest::CustomerSigned(id)
         | PaymentRequest::Void(id, _)
         | PaymentRequest::TakeCash(id, _) => Some(*id),
@@ -629,13 +653,18 @@ fn payment_request(till: &mut Till, request: PaymentRequest) -> PaymentReply {
     };
     let mut check = None;
     let result: Result<(Step, bool), FlowError> = match request {
-        PaymentRequest::PrintPreReceipt(q) => {
-            let mut payments = till.payments();
-            payments.check(&q).and_then(|c| {
-                check = Some(c);
-                payments.print_pre_receipt(&q).map(|s| (s, false))
-            })
-        }
+        PaymentRequest::PrintPreReceipt(q) => pre_receipt(till, &q, &mut check),
+        PaymentRequest::OpenShiftThenPrintPreReceipt {
+            opening_cash,
+            quote,
+        } => match till.shifts().open(opening_cash) {
+            // Opened meanwhile elsewhere (another till program on this journal): the
+            // shift is open, which is what the cashier asked for.
+            Ok(_) | Err(FlowError::Journal(JournalError::ShiftOpen { .. })) => {
+                pre_receipt(till, &quote, &mut check)
+            }
+            Err(e) => Err(e),
+        },
         PaymentRequest::CustomerSigned(id) => {
             till.payments().customer_signed(id).map(|s| (s, false))
         }

@@ -141,7 +141,7 @@ pub(super) fn pay(mut config: Config, args: PayArgs, creds: Option<&Credentials>
 
     let step = match till.payments().print_pre_receipt(&quote) {
         Ok(s) => s,
-        Err(e @ FlowError::Pending { .. }) => {
+        Err(e @ (FlowError::Pending { .. } | FlowError::NoShift { .. })) => {
             return fail_input(step_failed(&mut till, &config, &e, None));
         }
         Err(e) => return fail(step_failed(&mut till, &config, &e, None)),

@@ -2,17 +2,15 @@
 
 use std::process::ExitCode;
 
-use super::common::Credentials;
-use super::common::{explain, fail, fail_input};
+use super::common::{Credentials, explain, fail, fail_input, open_till_as};
 use crate::app::config::Config;
+use crate::app::flow::FlowError;
 use crate::app::messages;
 use crate::domain::entry::{self};
 use crate::domain::money::Money;
-use crate::domain::user::Action;
 use crate::i18n::T;
-use crate::journal::{Journal, OpenOptions};
 
-pub(super) fn open(config: Config, cash: &str, creds: Option<&Credentials>) -> ExitCode {
+pub(super) fn open(mut config: Config, cash: &str, creds: Option<&Credentials>) -> ExitCode {
     let lang = config.lang;
     let cash = match Money::parse(cash) {
         Ok(m) => m,
@@ -24,25 +22,17 @@ pub(super) fn open(config: Config, cash: &str, creds: Option<&Credentials>) -> E
             ));
         }
     };
-    let mut journal = match Journal::open(
-        &config.journal_path,
-        &OpenOptions {
-            busy_timeout: config.busy_timeout,
-        },
-    ) {
-        Ok(j) => j,
-        Err(e) => return fail(messages::journal(lang, &e)),
+    let mut till = match open_till_as(&mut config, None, creds) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
-    let actor =
-        match super::common::authorize(&mut journal, creds, Action::ManageShift, &config.cashier) {
-            Ok(a) => a,
-            Err(e) => return fail(explain(lang, &e)),
-        };
-    match journal.open_shift(&config.terminal_id, cash, &actor) {
+    // A shift manager opens it; a cashier too unless `[till] manager_opens_shift`.
+    match till.shifts().open(cash) {
         Ok(n) => {
             println!("{}", lang.fill(T::ShiftOpenedMsg, &[("n", &n)]));
             ExitCode::SUCCESS
         }
-        Err(e) => fail(messages::journal(lang, &e)),
+        Err(FlowError::Journal(e)) => fail(messages::journal(lang, &e)),
+        Err(e) => fail(explain(lang, &e)),
     }
 }

@@ -15,7 +15,7 @@ use crate::domain::money::Money;
 use crate::domain::operator::{Catalogue, Operator};
 use crate::domain::payment::{Payment, PaymentState, StateName, VoidReason};
 use crate::domain::report::{ReportRow, hub_status_text};
-use crate::domain::user::{self, Action as Permission, PermissionError, User};
+use crate::domain::user::{self, Action as Permission, PermissionError, ShiftOpening, User};
 use crate::i18n::{Currency, Lang, T};
 
 use super::screen::{Cx, Screen};
@@ -35,6 +35,8 @@ pub enum Field {
     Amount,
     /// Cash received.
     Tendered,
+    /// Cash in the drawer when the shift opens.
+    OpeningCash,
 }
 
 impl Field {
@@ -97,6 +99,9 @@ pub struct CashierState {
     pub last_typed: Option<f64>,
     /// Esc was pressed once over text just typed: the next Esc clears.
     pub esc_armed: bool,
+    /// No shift was open when the cashier asked for the pre-receipt: the cash counted
+    /// in the drawer, as typed (the prompt shows while this is set).
+    pub opening_cash: Option<String>,
 }
 
 /// What the screen asks the app to do.
@@ -104,6 +109,8 @@ pub struct CashierState {
 pub enum Action {
     /// Journal and print the pre-receipt.
     PrintPreReceipt(Box<Quote>),
+    /// Open the shift with this cash in the drawer, then print the pre-receipt.
+    OpenShiftThenPrintPreReceipt(Money, Box<Quote>),
     /// The customer signed the active payment.
     Signed,
     /// Void the active payment.
@@ -200,6 +207,13 @@ impl CashierState {
         let active = self.active.as_ref().map(|p| p.id());
         let request = match (action, active) {
             (Action::PrintPreReceipt(q), _) => PaymentRequest::PrintPreReceipt(q),
+            (Action::OpenShiftThenPrintPreReceipt(cash, quote), _) => {
+                self.opening_cash = None;
+                PaymentRequest::OpenShiftThenPrintPreReceipt {
+                    opening_cash: cash,
+                    quote,
+                }
+            }
             (Action::Signed, Some(id)) => PaymentRequest::CustomerSigned(id),
             (Action::Void(reason), Some(id)) => PaymentRequest::Void(id, reason),
             (Action::TakeCash(m), Some(id)) => PaymentRequest::TakeCash(id, m),
@@ -689,6 +703,8 @@ fn enter_step(
 ) {
     let lang = view.lang;
     let mut enter_consumed = false;
+    // While the shift-opening prompt shows, the payment above it stays as typed.
+    let idle = idle && s.opening_cash.is_none();
 
     // Operator: type part of the name or code, pick with Enter or a click.
     let op_response = text_field(
@@ -850,6 +866,14 @@ fn enter_step(
         });
     }
     ui.add_space(12.0);
+    if s.opening_cash.is_some() {
+        if let Ok(q) = quote {
+            open_shift_prompt(ui, s, view, !s.busy, q, actions);
+        } else {
+            s.opening_cash = None;
+        }
+        return;
+    }
     ui.horizontal(|ui| {
         submit |= ui
             .add_enabled(idle, style::primary(ui, lang.t(T::ButtonPrintPreReceipt)))
@@ -890,6 +914,73 @@ fn enter_step(
                     Field::Amount
                 });
             }
+        }
+    }
+}
+
+/// No shift is open: the cash counted in the drawer opens it, then the pre-receipt
+/// prints (one Enter). Esc goes back to the payment as typed.
+fn open_shift_prompt(
+    ui: &mut egui::Ui,
+    s: &mut CashierState,
+    view: &View,
+    idle: bool,
+    quote: Quote,
+    actions: &mut Vec<Action>,
+) {
+    let lang = view.lang;
+    ui.label(RichText::new(lang.t(T::OpenShiftTitle)).heading().strong());
+    ui.label(lang.t(T::OpenShiftPrompt));
+    ui.add_space(6.0);
+    let mut text = s.opening_cash.take().unwrap_or_default();
+    let r = text_field(
+        ui,
+        &mut s.focus,
+        FieldSpec {
+            field: Field::OpeningCash,
+            label: lang.t(T::FieldOpeningCash),
+            hint: "0,00",
+            enabled: idle,
+            layout: view.layout,
+        },
+        &mut text,
+    );
+    // An empty drawer is a count too: "0" opens with nothing.
+    let cash = match text.trim() {
+        "0" => Ok(Money::default()),
+        t => Money::parse(t),
+    };
+    let error = match &cash {
+        Err(e) if !text.trim().is_empty() => Some(messages::amount(
+            lang,
+            &entry::AmountError::Money(e.clone()),
+            None,
+            view.currency,
+        )),
+        _ => None,
+    };
+    error_line(ui, error.as_deref());
+    let mut submit = entered(&r, ui);
+    let mut back = false;
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        submit |= ui
+            .add_enabled(idle, style::primary(ui, lang.t(T::ButtonOpenShiftAndPrint)))
+            .clicked();
+        back |= ui
+            .add_enabled(idle, egui::Button::new(lang.t(T::ButtonBack)))
+            .clicked();
+    });
+    back |= idle && ui.input(|i| i.key_pressed(Key::Escape));
+    if back {
+        s.focus = Some(Field::Amount);
+        return;
+    }
+    s.opening_cash = Some(text);
+    if submit && idle {
+        match cash {
+            Ok(c) => actions.push(Action::OpenShiftThenPrintPreReceipt(c, Box::new(quote))),
+            Err(_) => s.focus = Some(Field::OpeningCash),
         }
     }
 }
@@ -1047,6 +1138,16 @@ impl Screen for CashierState {
                     FlowError::Tendered(_) => Some(Field::Tendered),
                     _ => self.focus,
                 };
+                // No shift open and the cashier may open it: ask for the cash in the
+                // drawer right under the payment (the prompt explains; no notice).
+                if let FlowError::NoShift {
+                    opening: ShiftOpening::Cashier,
+                } = *error
+                {
+                    self.notice = None;
+                    self.opening_cash = Some(String::new());
+                    self.focus = Some(Field::OpeningCash);
+                }
                 // A payment stopped between two steps goes to the recovery dialog.
                 self.active = standing.payment().cloned().filter(|p| {
                     matches!(

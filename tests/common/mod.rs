@@ -71,8 +71,26 @@ impl Shop {
         c
     }
 
-    /// `paydesk pay` for a valid MTS payment of `amount`, documents into paper_dir.
+    /// Opens a shift with an empty drawer on this shop's journal unless one is open
+    /// (the day's first step at a till; a payment never opens one by itself). A
+    /// journal that cannot be opened or written is left alone: the command under test
+    /// says why.
+    pub fn ensure_shift(&self) {
+        let config = self.config();
+        let Ok(mut j) = Journal::open(&config.journal_path, &OpenOptions::default()) else {
+            return;
+        };
+        if let Ok(None) = j.current_shift(&config.terminal_id) {
+            // Opened meanwhile by a sibling, or the journal is locked on purpose: the
+            // command under test meets what is there.
+            let _ = j.open_shift(&config.terminal_id, Default::default(), "Test");
+        }
+    }
+
+    /// `paydesk pay` for a valid MTS payment of `amount`, documents into paper_dir
+    /// (a shift opened first if none is).
     pub fn pay(&self, amount: &str) -> Output {
+        self.ensure_shift();
         self.paydesk()
             .args([
                 "pay",
@@ -92,6 +110,7 @@ impl Shop {
     /// `paydesk pay` (MTS, 250, tendered 300, documents into paper_dir) that aborts at
     /// the named crash point.
     pub fn pay_crashing_at(&self, point: &str) -> Output {
+        self.ensure_shift();
         self.paydesk()
             .env(paydesk::crashpoint::ENV, point)
             .args([
@@ -197,8 +216,16 @@ pub fn out(o: &Output) -> (String, String) {
     )
 }
 
+/// Opens a shift with an empty drawer unless one is open (a payment needs one).
+pub fn ensure_shift(till: &mut paydesk::app::till::Till) {
+    if till.shifts().current().unwrap().is_none() {
+        till.shifts().open(Default::default()).unwrap();
+    }
+}
+
 /// Takes an MTS payment of `amount` to `account` through the till with the exact cash:
-/// pre-receipt, signature, fiscal receipt. Returns its id and fiscal receipt number.
+/// pre-receipt, signature, fiscal receipt (a shift opened first if none is). Returns its
+/// id and fiscal receipt number.
 pub fn take_mts_payment(
     till: &mut paydesk::app::till::Till,
     account: &str,
@@ -214,6 +241,7 @@ pub fn take_mts_payment(
         till.rules().max_payment(),
     )
     .unwrap();
+    ensure_shift(till);
     let id = till.payments().print_pre_receipt(&q).unwrap().payment.id();
     till.payments().customer_signed(id).unwrap();
     let p = till.payments().take_cash(id, q.total).unwrap().payment;

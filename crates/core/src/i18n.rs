@@ -449,6 +449,13 @@ texts! {
     ReportExported => ["Written to {path}.", "Записано в {path}.", "Zapisano w {path}."],
     ErrShiftOpen => ["Shift {n} is still open: close it with a Z report first.", "Смена {n} ещё открыта: сначала закройте её Z-отчётом.", "Zmiana {n} jest nadal otwarta: najpierw zamknij ją raportem Z."],
     ErrNoShift => ["No shift is open: open one with the cash in the drawer.", "Смена не открыта: откройте её, указав наличные в кассе.", "Żadna zmiana nie jest otwarta: otwórz ją, podając gotówkę w szufladzie."],
+    ErrNoShiftCashier => ["No shift is open on this till, and nothing was printed. Count the cash in the drawer and enter it to open the shift.", "Смена не открыта, ничего не напечатано. Пересчитайте наличные в кассе и введите сумму, чтобы открыть смену.", "Zmiana nie jest otwarta, nic nie wydrukowano. Policz gotówkę w szufladzie i wpisz kwotę, aby otworzyć zmianę."],
+    ErrNoShiftCashierCli => ["No shift is open on this till, and nothing was printed. Count the cash in the drawer, open the shift with `paydesk shift-open --cash AMOUNT`, then take the payment again.", "Смена не открыта, ничего не напечатано. Пересчитайте наличные в кассе, откройте смену командой `paydesk shift-open --cash СУММА` и примите платёж снова.", "Zmiana nie jest otwarta, nic nie wydrukowano. Policz gotówkę w szufladzie, otwórz zmianę poleceniem `paydesk shift-open --cash KWOTA` i przyjmij wpłatę ponownie."],
+    ErrNoShiftManager => ["No shift is open on this till, and nothing was printed: ask a shift manager to open the shift.", "Смена не открыта, ничего не напечатано: попросите старшего смены открыть смену.", "Zmiana nie jest otwarta, nic nie wydrukowano: poproś kierownika zmiany o jej otwarcie."],
+    OpenShiftTitle => ["Open the shift", "Открытие смены", "Otwarcie zmiany"],
+    OpenShiftPrompt => ["No shift is open. Count the cash in the drawer and enter it: the shift opens with it, then the pre-receipt prints.", "Смена не открыта. Пересчитайте наличные в кассе и введите сумму: смена откроется с ней, затем напечатается пречек.", "Zmiana nie jest otwarta. Policz gotówkę w szufladzie i wpisz kwotę: zmiana otworzy się z nią, potem wydrukuje się paragon wstępny."],
+    FieldOpeningCash => ["Cash in the drawer", "Наличные в кассе", "Gotówka w szufladzie"],
+    ButtonOpenShiftAndPrint => ["Open shift and print pre-receipt (Enter)", "Открыть смену и печатать пречек (Enter)", "Otwórz zmianę i drukuj paragon wstępny (Enter)"],
     // ---- Corrections and support
     KindReconduct => ["Re-conduct", "Перепровести", "Przeprowadź ponownie"],
     KindMoveAccount => ["Move to another account", "Перенести на другой счёт", "Przenieś na inne konto"],

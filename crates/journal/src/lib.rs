@@ -979,8 +979,9 @@ fn fiscal_start(tx: &Transaction, terminal: &str, actor: &str) -> rusqlite::Resu
     let shift_no = match open {
         Some(n) => n,
         None => {
-            // The till never refuses money for want of a shift: one opens with zero
-            // opening cash, attributed to whoever took the cash.
+            // The shift was closed after this payment's pre-receipt (payments start
+            // only in an open shift): the money in hand is never refused, so one opens
+            // with zero opening cash, attributed to whoever took the cash.
             let now = Utc::now();
             let n = tx.query_row(
                 "INSERT INTO shifts (terminal_id, number, opened_at, opened_by)

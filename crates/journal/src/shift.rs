@@ -4,8 +4,10 @@
 //! counted; the Z report lists payments not yet delivered to the hub (closing is
 //! allowed anyway: they are delivered later, and the report says which).
 //!
-//! A payment whose fiscal receipt starts while no shift is open opens one with zero
-//! opening cash (the till never refuses money for want of a shift).
+//! A payment starts only in an open shift (the app refuses its pre-receipt otherwise).
+//! Should the shift be closed while a customer signs (a Z report from another program
+//! on this journal), the fiscal receipt opens a new shift with zero opening cash: the
+//! money in hand is never refused, and the `shift_opened` event says who.
 
 use chrono::Utc;
 use rusqlite::{OptionalExtension, params};

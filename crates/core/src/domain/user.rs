@@ -28,6 +28,19 @@ pub enum Role {
     Admin,
 }
 
+/// Who opens a shift (`[till] manager_opens_shift`). Either way a shift is opened on
+/// purpose, with the cash counted in the drawer: a payment never opens one by itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ShiftOpening {
+    /// The cashier opens it, asked for the cash in the drawer before the first
+    /// pre-receipt (the default).
+    #[default]
+    Cashier,
+    /// Only a shift manager opens it; a cashier's payment with no shift open is
+    /// refused before the pre-receipt.
+    Manager,
+}
+
 /// Something a user may or may not be allowed to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {

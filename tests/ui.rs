@@ -1457,6 +1457,18 @@ fn on_a_1024_by_600_panel_the_primary_button_and_the_errors_are_in_sight_in_ever
             bottom < 560.0,
             "{lang:?}: the button ends at {bottom} of 600"
         );
+        // The top bar: the switch-user button shortens rather than crowd a tab's
+        // shortcut (at least the bar's spacing between them), inside the window.
+        let last_shortcut = h.get_by_label("Ctrl+4").rect();
+        let switch = h
+            .get_all_by(|n| n.label().is_some_and(|l| l.contains("(F12)")))
+            .next()
+            .expect("a switch-user button")
+            .rect();
+        assert!(
+            switch.min.x >= last_shortcut.max.x + 6.0 && switch.max.x <= 1024.0,
+            "{lang:?}: switch user at {switch:?}, Ctrl+4 at {last_shortcut:?}"
+        );
     }
 }
 

@@ -136,7 +136,7 @@ pub struct View<'a> {
 }
 
 /// The step the screen shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Step {
     Enter,
     Sign,
@@ -929,9 +929,11 @@ fn open_shift_prompt(
     actions: &mut Vec<Action>,
 ) {
     let lang = view.lang;
-    ui.label(RichText::new(lang.t(T::OpenShiftTitle)).heading().strong());
-    ui.label(lang.t(T::OpenShiftPrompt));
-    ui.add_space(6.0);
+    // The prompt just appeared: bring it (with its button) into sight on a short till.
+    let just_opened = s.focus == Some(Field::OpeningCash);
+    ui.label(RichText::new(lang.t(T::OpenShiftTitle)).strong());
+    ui.label(RichText::new(lang.t(T::OpenShiftPrompt)).small());
+    ui.add_space(4.0);
     let mut text = s.opening_cash.take().unwrap_or_default();
     let r = text_field(
         ui,
@@ -963,7 +965,7 @@ fn open_shift_prompt(
     let mut submit = entered(&r, ui);
     let mut back = false;
     ui.add_space(8.0);
-    ui.horizontal(|ui| {
+    let row = ui.horizontal(|ui| {
         submit |= ui
             .add_enabled(idle, style::primary(ui, lang.t(T::ButtonOpenShiftAndPrint)))
             .clicked();
@@ -971,6 +973,9 @@ fn open_shift_prompt(
             .add_enabled(idle, egui::Button::new(lang.t(T::ButtonBack)))
             .clicked();
     });
+    if just_opened {
+        row.response.scroll_to_me(Some(egui::Align::BOTTOM));
+    }
     back |= idle && ui.input(|i| i.key_pressed(Key::Escape));
     if back {
         s.focus = Some(Field::Amount);
@@ -1055,27 +1060,32 @@ impl Screen for CashierState {
         };
         let mut actions = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                if let Some(r) = self.alert.clone() {
-                    let alert = lang.fill(
-                        T::FailedAfterwards,
-                        &[
-                            ("n", &r.fiscal_receipt_no.unwrap_or_default()),
-                            ("operator", &r.operator),
-                            ("account", &r.account),
-                            ("amount", &lang.money_with(r.total, &cx.config.currency)),
-                        ],
-                    );
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(RichText::new(alert).strong().color(style::error_color(ui)));
-                        if ui.button(lang.t(T::AlertSeen)).clicked() {
-                            self.alert = None;
-                        }
-                    });
-                    ui.separator();
-                }
-                actions = show(ui, self, &view);
-            });
+            // Each step opens scrolled to its top (a scroll down to the shift prompt
+            // must not hide the next step's heading).
+            let step = self.step();
+            egui::ScrollArea::vertical()
+                .id_salt(("cashier-step", step))
+                .show(ui, |ui| {
+                    if let Some(r) = self.alert.clone() {
+                        let alert = lang.fill(
+                            T::FailedAfterwards,
+                            &[
+                                ("n", &r.fiscal_receipt_no.unwrap_or_default()),
+                                ("operator", &r.operator),
+                                ("account", &r.account),
+                                ("amount", &lang.money_with(r.total, &cx.config.currency)),
+                            ],
+                        );
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(RichText::new(alert).strong().color(style::error_color(ui)));
+                            if ui.button(lang.t(T::AlertSeen)).clicked() {
+                                self.alert = None;
+                            }
+                        });
+                        ui.separator();
+                    }
+                    actions = show(ui, self, &view);
+                });
         });
         // Payments left between two steps (other than the one on screen) are asked
         // about before anything else.

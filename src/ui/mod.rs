@@ -527,7 +527,26 @@ impl PaydeskApp {
                     }
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    let b = ui.add_enabled(can_switch, egui::Button::new(lang.t(T::SwitchUser)));
+                    // The button shortens before it would cover a tab's shortcut.
+                    let full = lang.t(T::SwitchUser);
+                    let needed = egui::WidgetText::from(full)
+                        .into_galley(
+                            ui,
+                            Some(egui::TextWrapMode::Extend),
+                            f32::INFINITY,
+                            egui::TextStyle::Button,
+                        )
+                        .size()
+                        .x
+                        + 2.0 * ui.spacing().button_padding.x;
+                    let label = if needed <= ui.available_width() {
+                        full
+                    } else {
+                        lang.t(T::SwitchUserShort)
+                    };
+                    let b = ui
+                        .add_enabled(can_switch, egui::Button::new(label))
+                        .on_hover_text(full);
                     let b = if can_switch {
                         b
                     } else {

@@ -11,12 +11,13 @@ use crate::domain::receipt::{Block, Document, DocumentContext, DocumentKind};
 use crate::i18n::{Lang, T};
 
 /// A report row's journal state in the shop's words: one set of words for the
-/// screen, the files and the paper ("accepted", never the journal's "fiscalized").
+/// screen, the files and the paper ("accepted", never the journal's "fiscalized"),
+/// said of one payment (the filter's words are plural in ru and pl).
 pub fn state_text(lang: Lang, state: &str) -> &'static str {
     lang.t(match state {
-        "fiscalized" => T::ReportStatusAccepted,
-        "voided" => T::ReportStatusVoided,
-        _ => T::ReportStatusUnfinished,
+        "fiscalized" => T::RowAccepted,
+        "voided" => T::RowVoided,
+        _ => T::RowUnfinished,
     })
 }
 

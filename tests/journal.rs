@@ -568,3 +568,82 @@ fn every_file_paydesk_writes_is_readable_by_its_owner_only() {
     assert!(o.status.success(), "{}", out(&o).1);
     assert_eq!(mode(&journal), 0o600);
 }
+
+/// `journal backup` while another process takes payments: every backup is a whole
+/// moment of the journal (it verifies: chains, replays, gapless numbers), payments go
+/// on meanwhile, and only the newest `--keep` stay.
+#[test]
+fn a_backup_taken_while_payments_are_written_is_consistent_and_checked() {
+    let shop = Shop::new();
+    shop.ensure_shift();
+    let dir = shop.path().join("backups");
+    let payments = 15;
+    let backups: Vec<std::process::Output> = std::thread::scope(|s| {
+        s.spawn(|| {
+            for i in 0..payments {
+                let o = shop.pay(&format!("{}", 100 + i));
+                assert!(o.status.success(), "{}", out(&o).1);
+            }
+        });
+        (0..4)
+            .map(|_| {
+                let o = shop
+                    .paydesk()
+                    .args(["journal", "backup", "--keep", "3", "--to"])
+                    .arg(&dir)
+                    .output()
+                    .unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                o
+            })
+            .collect()
+    });
+    for o in &backups {
+        assert!(o.status.success(), "{}", out(o).1);
+        assert!(
+            out(o).0.contains("Backup written and checked"),
+            "{}",
+            out(o).0
+        );
+    }
+    let kept = paydesk::journal::backup::list(&dir);
+    assert_eq!(kept.len(), 3, "{kept:?}");
+    for b in &kept {
+        assert_eq!(std::fs::metadata(b).unwrap().mode() & 0o777, 0o600);
+        let j = Journal::open(b, &OpenOptions::default()).unwrap();
+        let report = j.verify().unwrap();
+        assert!(report.is_ok(), "{b:?}: {report:?}");
+        assert!(report.payments <= payments);
+    }
+    assert_eq!(shop.journal().all_payments().unwrap().len(), payments);
+    // Nothing half-written is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_backup_folder_that_cannot_be_used_is_reported_and_the_journal_is_untouched() {
+    let shop = Shop::new();
+    assert!(shop.pay("100").status.success());
+    let before = shop.journal().verify().unwrap();
+    // A file where the folder should be.
+    let blocked = shop.path().join("not-a-folder");
+    std::fs::write(&blocked, b"x").unwrap();
+    let o = shop
+        .paydesk()
+        .args(["journal", "backup", "--to"])
+        .arg(blocked.join("backups"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = out(&o).1;
+    assert!(
+        err.contains("No backup was made") && err.contains("--to"),
+        "{err}"
+    );
+    assert_eq!(shop.journal().verify().unwrap(), before);
+}

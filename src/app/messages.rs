@@ -156,6 +156,21 @@ pub enum Surface {
     CommandLine,
 }
 
+/// A backup that was not made, in words: what to do next.
+pub fn backup(lang: Lang, e: &crate::journal::backup::BackupError) -> String {
+    use crate::journal::backup::BackupError;
+    match e {
+        BackupError::Folder { dir, detail } => lang.fill(
+            T::ErrBackupFolder,
+            &[("dir", &dir.display()), ("detail", detail)],
+        ),
+        BackupError::Copy(j) => lang.fill(T::ErrBackupCopy, &[("detail", &journal(lang, j))]),
+        BackupError::Check { problems } => {
+            lang.fill(T::ErrBackupCheck, &[("detail", &problems.join("; "))])
+        }
+    }
+}
+
 /// No shift is open: who opens it and, where that is the reader, how.
 pub fn no_shift(lang: Lang, opening: ShiftOpening, surface: Surface) -> String {
     lang.t(match (opening, surface) {

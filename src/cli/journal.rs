@@ -1,5 +1,7 @@
-//! `paydesk journal verify`: the journal's integrity and consistency.
+//! `paydesk journal verify`: the journal's integrity and consistency; `paydesk journal
+//! backup`: a checked copy taken while the till runs.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -7,6 +9,7 @@ use clap::Subcommand;
 use super::common::fail;
 use crate::app::config::Config;
 use crate::app::messages;
+use crate::i18n::T;
 use crate::journal::{Journal, OpenOptions};
 
 /// `paydesk journal …`
@@ -15,10 +18,73 @@ pub enum JournalCommand {
     /// Check the file's integrity and that every payment's row matches its events
     /// and that receipt numbers have no gaps. Exits 1 if anything is wrong.
     Verify,
+    /// Write a backup while paydesk runs (payments go on), check it as `verify`
+    /// does, and keep the newest ones.
+    Backup {
+        /// The folder (default: `backups` beside the journal; a second disk or a
+        /// USB stick is better).
+        #[arg(long)]
+        to: Option<PathBuf>,
+        /// How many backups to keep there.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        keep: u16,
+    },
 }
 
 pub(super) fn run(config: Config, command: JournalCommand) -> ExitCode {
-    let JournalCommand::Verify = command;
+    match command {
+        JournalCommand::Verify => verify(config),
+        JournalCommand::Backup { to, keep } => backup(config, to, keep),
+    }
+}
+
+fn backup(config: Config, to: Option<PathBuf>, keep: u16) -> ExitCode {
+    let lang = config.lang;
+    let journal = match Journal::open(
+        &config.journal_path,
+        &OpenOptions {
+            busy_timeout: config.busy_timeout,
+        },
+    ) {
+        Ok(j) => j,
+        Err(e) => return fail(messages::journal(lang, &e)),
+    };
+    let dir = to.unwrap_or_else(|| default_backup_dir(&config.journal_path));
+    match journal.backup_into(&dir, usize::from(keep)) {
+        Ok(b) => {
+            println!(
+                "{}",
+                lang.fill(
+                    T::BackupWritten,
+                    &[
+                        ("path", &b.path.display()),
+                        ("mb", &format!("{:.1}", b.bytes as f64 / 1_048_576.0)),
+                        ("n", &b.payments),
+                    ],
+                )
+            );
+            for old in &b.removed {
+                println!(
+                    "{}",
+                    lang.fill(T::BackupRemoved, &[("path", &old.display())])
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(messages::backup(lang, &e)),
+    }
+}
+
+/// Where backups go by default: `backups` beside the journal.
+pub fn default_backup_dir(journal: &std::path::Path) -> PathBuf {
+    journal
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
+        .join("backups")
+}
+
+fn verify(config: Config) -> ExitCode {
     let journal = match Journal::open(
         &config.journal_path,
         &OpenOptions {

@@ -17,6 +17,7 @@
 use paydesk_core::domain;
 use paydesk_fs as files;
 
+pub mod backup;
 pub mod chain;
 pub mod corrections;
 pub mod crashpoint;

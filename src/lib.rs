@@ -14,6 +14,7 @@ pub mod report;
 pub mod ui;
 
 pub use paydesk_core::{domain, i18n};
+pub use paydesk_fiscal as fiscal;
 pub use paydesk_fs as files;
 pub use paydesk_journal as journal;
 pub use paydesk_journal::crashpoint;

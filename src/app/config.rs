@@ -62,6 +62,172 @@ pub struct ConfigFile {
     /// How the till works day to day.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub till: Option<TillSection>,
+    /// The fiscal register, if the shop has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fiscal: Option<FiscalSection>,
+}
+
+/// `[fiscal]`
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiscalSection {
+    /// `"none"` (the default: the receipt printer prints a payment confirmation) or
+    /// `"shtrih-m"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// Serial port, e.g. /dev/ttyACM0 or COM3.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Serial speed (the register's default is 4800 or 115200).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baud: Option<u32>,
+    /// Network register: host or host:port (default port 7778).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// The cashier operator's password (factory default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_password: Option<u32>,
+    /// The system administrator's password (factory default 30).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_password: Option<u32>,
+    /// Применяемая СНО: osn, usn-income, usn-income-expense, eshn, patent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_system: Option<String>,
+    /// VAT on the agent's item: none (default), 0, 10, 20.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vat: Option<String>,
+    /// How long to wait for a receipt's answer, ms (default 60000).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+}
+
+/// How paydesk reaches the fiscal register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FiscalConnection {
+    /// A serial port (or a USB CDC one).
+    Serial {
+        /// The port.
+        path: String,
+        /// Its speed.
+        baud: u32,
+    },
+    /// TCP.
+    Tcp {
+        /// host:port.
+        address: String,
+    },
+}
+
+/// The fiscal register in force.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum FiscalConfig {
+    /// None: the receipt printer prints a payment confirmation (never called fiscal).
+    #[default]
+    None,
+    /// A Shtrih-M register.
+    ShtrihM {
+        /// Where it is.
+        connection: FiscalConnection,
+        /// Its passwords.
+        passwords: crate::fiscal::shtrih::Passwords,
+        /// The shop's tax system.
+        tax_system: crate::fiscal::TaxSystem,
+        /// VAT on the agent's item.
+        vat: crate::fiscal::Vat,
+        /// How long a receipt may take.
+        answer_timeout: Duration,
+    },
+}
+
+/// The network register's port when the address gives none: the vendor driver's
+/// TCPPort for Ethernet and USB-RNDIS models (README, "Fiscal registers").
+pub const SHTRIH_TCP_PORT: u16 = 7778;
+
+impl FiscalConfig {
+    /// Checks a `[fiscal]` section.
+    pub fn from_section(f: &FiscalSection) -> Result<FiscalConfig, String> {
+        match f.device.as_deref().unwrap_or("none") {
+            "none" => return Ok(FiscalConfig::None),
+            "shtrih-m" => {}
+            other => {
+                return Err(format!(
+                    "[fiscal] device = {other:?}: allowed \"none\" or \"shtrih-m\""
+                ));
+            }
+        }
+        let connection = match (&f.path, &f.address) {
+            (Some(path), None) if !path.trim().is_empty() => {
+                let baud = f.baud.unwrap_or(115_200);
+                const SPEEDS: [u32; 7] = [2400, 4800, 9600, 19200, 38400, 57600, 115_200];
+                if !SPEEDS.contains(&baud) {
+                    return Err(format!(
+                        "[fiscal] baud = {baud}: allowed 2400, 4800, 9600, 19200, 38400, 57600, 115200"
+                    ));
+                }
+                FiscalConnection::Serial {
+                    path: path.trim().to_string(),
+                    baud,
+                }
+            }
+            (None, Some(a)) if !a.trim().is_empty() => {
+                let a = a.trim();
+                let address = if a
+                    .rsplit_once(':')
+                    .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+                {
+                    a.to_string()
+                } else {
+                    format!("{a}:{SHTRIH_TCP_PORT}")
+                };
+                FiscalConnection::Tcp { address }
+            }
+            _ => {
+                return Err("[fiscal] device = \"shtrih-m\" needs path (a serial port, e.g. /dev/ttyACM0) or address (e.g. 192.168.137.111:7778), one of them".into());
+            }
+        };
+        use crate::fiscal::{TaxSystem, Vat};
+        let tax_system = match f.tax_system.as_deref() {
+            Some("osn") => TaxSystem::General,
+            Some("usn-income") => TaxSystem::SimplifiedIncome,
+            Some("usn-income-expense") => TaxSystem::SimplifiedIncomeMinusExpense,
+            Some("eshn") => TaxSystem::Agricultural,
+            Some("patent") => TaxSystem::Patent,
+            Some(other) => {
+                return Err(format!(
+                    "[fiscal] tax_system = {other:?}: allowed osn, usn-income, usn-income-expense, eshn, patent"
+                ));
+            }
+            None => {
+                return Err("[fiscal] tax_system is required with a fiscal register (osn, usn-income, usn-income-expense, eshn, patent): it goes on every receipt".into());
+            }
+        };
+        let vat = match f.vat.as_deref().unwrap_or("none") {
+            "none" => Vat::None,
+            "0" => Vat::Zero,
+            "10" => Vat::Ten,
+            "20" => Vat::Twenty,
+            other => {
+                return Err(format!("[fiscal] vat = {other:?}: allowed none, 0, 10, 20"));
+            }
+        };
+        let timeout = f.timeout_ms.unwrap_or(60_000);
+        if !(1_000..=600_000).contains(&timeout) {
+            return Err(format!(
+                "[fiscal] timeout_ms = {timeout}: allowed 1000 to 600000"
+            ));
+        }
+        let d = crate::fiscal::shtrih::Passwords::default();
+        Ok(FiscalConfig::ShtrihM {
+            connection,
+            passwords: crate::fiscal::shtrih::Passwords {
+                operator: f.operator_password.unwrap_or(d.operator),
+                admin: f.admin_password.unwrap_or(d.admin),
+            },
+            tax_system,
+            vat,
+            answer_timeout: Duration::from_millis(timeout),
+        })
+    }
 }
 
 /// `[till]`
@@ -465,6 +631,8 @@ pub struct Config {
     pub hub: HubConfig,
     /// Who opens a shift.
     pub shift_opening: ShiftOpening,
+    /// The fiscal register.
+    pub fiscal: FiscalConfig,
 }
 
 /// Why the configuration cannot be used.
@@ -853,6 +1021,8 @@ impl Config {
             printer,
             catalogue,
             hub,
+            fiscal: FiscalConfig::from_section(&f.fiscal.clone().unwrap_or_default())
+                .map_err(invalid)?,
             shift_opening: match f.till.as_ref().and_then(|t| t.manager_opens_shift) {
                 Some(true) => ShiftOpening::Manager,
                 _ => ShiftOpening::Cashier,

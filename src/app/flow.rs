@@ -76,6 +76,9 @@ pub enum FlowError {
         /// How many payments have it.
         count: usize,
     },
+    /// The fiscal register did not do it (or could not be reached).
+    #[error(transparent)]
+    Fiscal(#[from] crate::fiscal::FiscalError),
     /// No shift is open on this till: the payment stops before its pre-receipt (a
     /// payment never opens a shift by itself).
     #[error("no shift is open on this till")]

@@ -140,6 +140,7 @@ pub fn flow(lang: Lang, e: &FlowError) -> String {
             lang.fill(T::ErrAmbiguousShortId, &[("short", short), ("n", count)])
         }
         FlowError::NoShift { opening } => no_shift(lang, *opening, Surface::Screen),
+        FlowError::Fiscal(f) => fiscal(lang, f),
         // Payment steps are worded by `step_failed`, which knows the currency.
         other => lang.fill(T::ErrInternal, &[("detail", other)]),
     }
@@ -154,6 +155,24 @@ pub enum Surface {
     Screen,
     /// The command line (`paydesk recovery …` answers the question).
     CommandLine,
+}
+
+/// The fiscal register's trouble, in words: what to do at the register.
+pub fn fiscal(lang: Lang, e: &crate::fiscal::FiscalError) -> String {
+    use crate::fiscal::FiscalError as F;
+    use crate::fiscal::shtrih::link::LinkError as L;
+    match e {
+        F::Link(L::AnswerLost) => lang.t(T::ErrFiscalAnswerLost).to_string(),
+        F::Link(L::Io(io)) => lang.fill(T::ErrFiscalNoAnswer, &[("detail", io)]),
+        F::Link(other) => lang.fill(T::ErrFiscalNoAnswer, &[("detail", other)]),
+        F::ShiftExpired => lang.t(T::ErrFiscalShiftExpired).to_string(),
+        F::NoPaper => lang.t(T::ErrFiscalNoPaper).to_string(),
+        F::Refused { command, code } => lang.fill(
+            T::ErrFiscalRefused,
+            &[("command", command), ("code", &format!("{code:#04x}"))],
+        ),
+        other => lang.fill(T::ErrInternal, &[("detail", other)]),
+    }
 }
 
 /// A backup that was not made, in words: what to do next.

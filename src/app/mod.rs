@@ -9,6 +9,7 @@ pub mod config;
 pub mod corrections;
 pub mod diagnostics;
 pub mod export;
+pub mod fiscal;
 pub mod flow;
 pub mod hub_link;
 pub mod messages;

@@ -25,6 +25,7 @@ use crate::journal::{Journal, JournalError};
 use crate::printing::{CashDrawer, Confirmation};
 
 use super::access::Access;
+use super::fiscal::{FiscalDesk, document_ref};
 use super::flow::{FlowError, Step};
 use super::printer::{PrinterDesk, Printing};
 use super::terminal::Terminal;
@@ -140,6 +141,7 @@ pub struct Payments<'t> {
     printer: &'t mut PrinterDesk,
     rules: &'t PaymentRules,
     hub: Option<&'t HubClient>,
+    fiscal: &'t mut FiscalDesk,
 }
 
 impl<'t> Payments<'t> {
@@ -150,6 +152,7 @@ impl<'t> Payments<'t> {
         printer: &'t mut PrinterDesk,
         rules: &'t PaymentRules,
         hub: Option<&'t HubClient>,
+        fiscal: &'t mut FiscalDesk,
     ) -> Payments<'t> {
         Payments {
             journal,
@@ -158,6 +161,7 @@ impl<'t> Payments<'t> {
             printer,
             rules,
             hub,
+            fiscal,
         }
     }
 
@@ -276,13 +280,18 @@ impl<'t> Payments<'t> {
     /// open stops it before the pre-receipt (the error says who may open one). Asked
     /// by `print_pre_receipt` itself, and before the hub is asked so a refusal is
     /// immediate.
-    pub fn require_shift(&self) -> Result<(), FlowError> {
-        match self.journal.current_shift(self.terminal.id())? {
-            Some(_) => Ok(()),
-            None => Err(FlowError::NoShift {
+    pub fn require_shift(&mut self) -> Result<(), FlowError> {
+        if self.journal.current_shift(self.terminal.id())?.is_none() {
+            return Err(FlowError::NoShift {
                 opening: self.rules.shift_opening,
-            }),
+            });
         }
+        // A register whose shift is past 24 hours, or that does not answer, cannot
+        // issue the receipt: stop before the pre-receipt.
+        if self.fiscal.configured() {
+            self.fiscal.check_ready()?;
+        }
+        Ok(())
     }
 
     /// Step 2: journal the payment with its pre-receipt number, print the
@@ -291,6 +300,9 @@ impl<'t> Payments<'t> {
         self.access.require(Action::TakePayments)?;
         // A payment left between two steps is answered first: starting another while
         // one waits is how a customer gets charged twice.
+        if self.fiscal.configured() {
+            self.settle_all_fiscal();
+        }
         if let Some(waiting) = self.unfinished()?.into_iter().next() {
             return Err(FlowError::Pending {
                 payment: Box::new(waiting),
@@ -417,16 +429,146 @@ impl<'t> Payments<'t> {
         let p = self.expect(id, &[StateName::Signed])?;
         check_tendered(tendered, p.details.total, self.rules.max_change)?;
         let actor = self.access.actor();
-        if let Err(e) = self.printer.check_ready() {
+        // The device that issues the receipt must be able to: the fiscal register
+        // when there is one, the receipt printer otherwise.
+        let ready = if self.fiscal.configured() {
+            self.fiscal
+                .check_ready()
+                .map(|_| ())
+                .map_err(FlowError::from)
+        } else {
+            self.printer.check_ready().map_err(FlowError::from)
+        };
+        if let Err(e) = ready {
             self.journal.take_cash(&p, tendered, false, &actor)?;
-            return Err(e.into());
+            return Err(e);
         }
         let p = self.journal.take_cash(&p, tendered, true, &actor)?;
         crashpoint::hit("fiscal.intent");
         self.finish_fiscal(p, Printing::First)
     }
 
+    /// Settles every payment of this till left in "fiscal printing" by asking the
+    /// register (at start and before a new payment); those it cannot settle stay.
+    pub fn settle_all_fiscal(&mut self) -> Vec<Step> {
+        let waiting = self.unfinished().unwrap_or_default();
+        waiting
+            .into_iter()
+            .filter(|p| p.state.name() == StateName::FiscalPrinting)
+            .filter_map(|p| self.settle_fiscal(p.id()).ok())
+            .collect()
+    }
+
+    /// A fiscal register is configured: receipts are its, not the printer's.
+    pub fn fiscal_configured(&self) -> bool {
+        self.fiscal.configured()
+    }
+
+    /// The fiscal register issues the payment's receipt: journal "about to, after the
+    /// register's document N", ask the register, journal what its fiscal storage gave
+    /// the receipt (ФД, ФП, ФН). A crash anywhere here is settled by asking the
+    /// register ([`Payments::settle_fiscal`]).
+    fn issue_fiscal(&mut self, p: Payment) -> Result<Step, FlowError> {
+        let status = self.fiscal.check_ready()?;
+        let cash = p
+            .state
+            .cash()
+            .map(|c| u64::try_from(c.tendered.minor()).unwrap_or(0))
+            .unwrap_or(0);
+        let receipt = self
+            .fiscal
+            .agent_receipt(
+                &p,
+                self.terminal.docs(),
+                crate::fiscal::ReceiptKind::Sale,
+                cash,
+            )
+            .ok_or(FlowError::Fiscal(crate::fiscal::FiscalError::Malformed(
+                "no fiscal register configured",
+            )))?;
+        let p = self.record(
+            &p,
+            PaymentEvent::FiscalIssueStarted {
+                after_document: status.last_document,
+            },
+        )?;
+        let doc = self.fiscal.issue(&receipt)?;
+        crashpoint::hit("fiscal.printed");
+        let p = self.record(
+            &p,
+            PaymentEvent::FiscalIssued {
+                document: document_ref(&doc),
+            },
+        )?;
+        crashpoint::hit("fiscal.done");
+        Ok(Step {
+            payment: p,
+            printed: None,
+        })
+    }
+
+    /// A payment left in "fiscal printing" on a till with a fiscal register: asks the
+    /// register what became of its receipt and finishes it where the answer is
+    /// certain. A receipt left open is cancelled (it is no document); a sale of this
+    /// total numbered after the register's last document before the attempt, and not
+    /// already some other payment's, is this payment's receipt; none means it was
+    /// never issued, and it is issued now. A register that does not answer leaves
+    /// the payment as it is.
+    pub fn settle_fiscal(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        let p = self.expect(id, &[StateName::FiscalPrinting])?;
+        let status = self.fiscal.status()?;
+        if status.receipt_open {
+            self.fiscal.cancel_receipt()?;
+        }
+        let after = self
+            .journal
+            .events(id)?
+            .iter()
+            .rev()
+            .find(|e| e.kind == "fiscal_issue_started")
+            .and_then(|e| serde_json::from_str::<PaymentEvent>(&e.data).ok())
+            .and_then(|e| match e {
+                PaymentEvent::FiscalIssueStarted { after_document } => Some(after_document),
+                _ => None,
+            });
+        if let Some(after) = after {
+            let total = u64::try_from(p.details.total.minor()).unwrap_or(0);
+            for n in after.saturating_add(1)..=status.last_document {
+                let Some(found) = self.fiscal.find_receipt(n)? else {
+                    continue;
+                };
+                let ours = found.kind == crate::fiscal::ReceiptKind::Sale
+                    && found.total == total
+                    && self
+                        .journal
+                        .fiscal_document_owner(found.number, &status.fn_number)?
+                        .is_none();
+                if ours {
+                    let p = self.record(
+                        &p,
+                        PaymentEvent::FiscalIssued {
+                            document: crate::domain::payment::FiscalDocumentRef {
+                                number: found.number,
+                                fiscal_sign: found.fiscal_sign,
+                                fn_number: status.fn_number.clone(),
+                                issued_at: None,
+                            },
+                        },
+                    )?;
+                    return Ok(Step {
+                        payment: p,
+                        printed: None,
+                    });
+                }
+            }
+        }
+        self.issue_fiscal(p)
+    }
+
     fn finish_fiscal(&mut self, p: Payment, printing: Printing) -> Result<Step, FlowError> {
+        if self.fiscal.configured() {
+            return self.issue_fiscal(p);
+        }
         let mut doc = receipt::fiscal_receipt(self.terminal.docs(), &p, Utc::now())?;
         if printing == Printing::Copy {
             doc.mark_copy(self.terminal.docs().lang);
@@ -441,7 +583,11 @@ impl<'t> Payments<'t> {
     /// Recovery: the cash was taken but the fiscal receipt was never started.
     pub fn print_fiscal(&mut self, id: PaymentId) -> Result<Step, FlowError> {
         let p = self.expect(id, &[StateName::CashTaken])?;
-        self.printer.check_ready()?;
+        if self.fiscal.configured() {
+            self.fiscal.check_ready()?;
+        } else {
+            self.printer.check_ready()?;
+        }
         let actor = self.access.actor();
         let p = self.journal.start_fiscal(&p, &actor)?;
         crashpoint::hit("fiscal.intent");
@@ -451,6 +597,10 @@ impl<'t> Payments<'t> {
     /// Recovery: the fiscal receipt did not come out; print it again with the same
     /// number.
     pub fn reprint_fiscal(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        if self.fiscal.configured() {
+            // Never "print again" on a register: ask it what it issued.
+            return self.settle_fiscal(id);
+        }
         let p = self.expect(id, &[StateName::FiscalPrinting])?;
         self.printer.check_ready()?;
         let p = self.record(&p, PaymentEvent::FiscalReprintStarted)?;
@@ -459,6 +609,10 @@ impl<'t> Payments<'t> {
 
     /// Recovery: the cashier confirms the fiscal receipt came out and was handed over.
     pub fn confirm_fiscal_printed(&mut self, id: PaymentId) -> Result<Step, FlowError> {
+        if self.fiscal.configured() {
+            // The cashier cannot vouch for a fiscal document: the register can.
+            return self.settle_fiscal(id);
+        }
         let p = self.expect(id, &[StateName::FiscalPrinting])?;
         let p = self.record(&p, PaymentEvent::FiscalPrinted)?;
         Ok(Step {

@@ -9,6 +9,7 @@ use crate::journal::{Journal, JournalError, Shift};
 use crate::printing::{CashDrawer, PrintedDocument};
 
 use super::access::Access;
+use super::fiscal::FiscalDesk;
 use super::flow::FlowError;
 use super::printer::PrinterDesk;
 use super::terminal::Terminal;
@@ -20,6 +21,7 @@ pub struct Shifts<'t> {
     terminal: &'t Terminal,
     printer: &'t mut PrinterDesk,
     opening: ShiftOpening,
+    fiscal: &'t mut FiscalDesk,
 }
 
 impl<'t> Shifts<'t> {
@@ -29,6 +31,7 @@ impl<'t> Shifts<'t> {
         terminal: &'t Terminal,
         printer: &'t mut PrinterDesk,
         opening: ShiftOpening,
+        fiscal: &'t mut FiscalDesk,
     ) -> Shifts<'t> {
         Shifts {
             journal,
@@ -36,6 +39,7 @@ impl<'t> Shifts<'t> {
             terminal,
             printer,
             opening,
+            fiscal,
         }
     }
 
@@ -56,6 +60,14 @@ impl<'t> Shifts<'t> {
             }
         }
         let cashier = self.access.actor();
+        // The register's shift first: a register that cannot open one (an expired
+        // shift needing its Z, no paper) leaves paydesk's shift closed too.
+        if self.fiscal.configured() {
+            self.fiscal.open_shift(&crate::fiscal::Cashier {
+                name: cashier.clone(),
+                tax_id: None,
+            })?;
+        }
         Ok(self
             .journal
             .open_shift(self.terminal.id(), cash, &cashier)?)
@@ -65,6 +77,9 @@ impl<'t> Shifts<'t> {
     pub fn x_report(&mut self) -> Result<(ShiftReport, PrintedDocument), FlowError> {
         self.access.require(Action::ManageShift)?;
         let report = self.journal.x_report(self.terminal.id())?;
+        if self.fiscal.configured() {
+            self.fiscal.x_report()?;
+        }
         let doc = shift_document(self.terminal.docs(), &report);
         self.printer.check_ready()?;
         let printed = self.printer.print(&doc, CashDrawer::Closed)?;
@@ -87,6 +102,11 @@ impl<'t> Shifts<'t> {
     ) -> Result<(ShiftReport, Option<PrintedDocument>), FlowError> {
         self.access.require(Action::ManageShift)?;
         let cashier = self.access.actor();
+        // The register's Z first: if it refuses, paydesk's shift stays open too and
+        // the Z is tried again once the register is fixed.
+        if self.fiscal.configured() && self.current()?.is_some() {
+            self.fiscal.z_report()?;
+        }
         let report = self
             .journal
             .close_shift(self.terminal.id(), counted, &cashier)?;

@@ -22,6 +22,7 @@ use crate::printing::profile::ProfileError;
 use super::access::{Access, Users};
 use super::config::{CatalogueSource, Config, HubTarget};
 use super::corrections::Corrections;
+use super::fiscal::FiscalDesk;
 use super::payments::{PaymentRules, Payments};
 use super::printer::{Printer, PrinterDesk};
 use super::reports::Reports;
@@ -67,6 +68,7 @@ pub struct Till {
     rules: PaymentRules,
     terminal: Terminal,
     hub: Option<HubClient>,
+    fiscal: FiscalDesk,
 }
 
 /// Reads and checks a catalogue file.
@@ -142,6 +144,7 @@ impl Till {
                 },
             ),
             hub: None,
+            fiscal: FiscalDesk::new(config.fiscal.clone()),
         })
     }
 
@@ -155,6 +158,7 @@ impl Till {
             &mut self.printer,
             &self.rules,
             self.hub.as_ref(),
+            &mut self.fiscal,
         )
     }
 
@@ -166,6 +170,7 @@ impl Till {
             &self.terminal,
             &mut self.printer,
             self.rules.shift_opening(),
+            &mut self.fiscal,
         )
     }
 

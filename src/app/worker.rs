@@ -498,6 +498,16 @@ fn printer_request(till: &mut Till, request: PrinterRequest, config: &Config) ->
 }
 
 fn user_request(till: &mut Till, request: UserRequest) -> Result<UserReply, FlowError> {
+    // Someone is at the till now: payments a crash left at the fiscal register are
+    // settled by asking it, before anyone is asked a question it can answer.
+    if let UserRequest::Login(name, pin) = &request {
+        let user = till.users().login(name, pin)?;
+        let mut payments = till.payments();
+        if payments.fiscal_configured() {
+            payments.settle_all_fiscal();
+        }
+        return Ok(UserReply::LoggedIn(user));
+    }
     let mut users = till.users();
     match request {
         UserRequest::CreateFirstAdmin(name, pin) => {

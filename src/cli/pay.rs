@@ -129,6 +129,10 @@ pub(super) fn pay(mut config: Config, args: PayArgs, creds: Option<&Credentials>
                 ));
             }
         };
+    // A payment a crash left at the fiscal register is settled by asking it first.
+    if till.payments().fiscal_configured() {
+        till.payments().settle_all_fiscal();
+    }
     // A payment of this terminal left between two steps is answered first: taking
     // another one now is how a customer gets charged twice.
     match till.payments().unfinished() {

@@ -30,8 +30,11 @@ pub fn event_kind(lang: Lang, kind: &str) -> String {
         "customer_signed" => T::EvSigned,
         "voided" => T::EvVoided,
         "cash_taken" => T::EvCash,
-        "fiscal_print_started" | "fiscal_reprint_started" => T::EvFiscalPrinting,
+        "fiscal_print_started" | "fiscal_reprint_started" | "fiscal_issue_started" => {
+            T::EvFiscalPrinting
+        }
         "fiscal_printed" => T::EvFiscalPrinted,
+        "fiscal_issued" => T::EvFiscalIssued,
         "delivery_attempt" => T::EvPush,
         "hub_status" => T::EvHubStatus,
         "flagged_stuck" => T::EvStuck,
@@ -65,6 +68,7 @@ fn details(data: &str) -> String {
         "amount",
         "approved_by",
         "tendered",
+        "document",
     ] {
         match m.get(key) {
             Some(serde_json::Value::String(s)) => parts.push(format!("{key}={s}")),
@@ -75,6 +79,15 @@ fn details(data: &str) -> String {
                 }
                 if let Some(serde_json::Value::String(s)) = o.get("error") {
                     parts.push(format!("error={s}"));
+                }
+                // A fiscal register's document: ФД, ФП, ФН as a tax officer reads them.
+                if let (Some(n), Some(fp), Some(fn_no)) =
+                    (o.get("number"), o.get("fiscal_sign"), o.get("fn_number"))
+                {
+                    parts.push(format!(
+                        "ФД {n}, ФП {fp}, ФН {}",
+                        fn_no.as_str().unwrap_or("")
+                    ));
                 }
             }
             _ => {}

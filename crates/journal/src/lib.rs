@@ -901,7 +901,26 @@ impl Journal {
         raws.into_iter().map(RawPayment::into_payment).collect()
     }
 
-    /// The events of one payment, in order.
+    /// The payment a fiscal register's document is already recorded for, if any (a
+    /// found receipt is adopted by one payment only).
+    pub fn fiscal_document_owner(
+        &self,
+        number: u32,
+        fn_number: &str,
+    ) -> Result<Option<String>, JournalError> {
+        self.conn
+            .query_row(
+                "SELECT payment_id FROM payment_events WHERE kind = 'fiscal_issued'
+                   AND json_extract(data, '$.document.number') = ?1
+                   AND json_extract(data, '$.document.fn_number') = ?2",
+                params![number, fn_number],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every event of one payment, oldest first.
     pub fn events(&self, id: PaymentId) -> Result<Vec<StoredEvent>, JournalError> {
         self.query_events(
             "SELECT seq, payment_id, at, kind, data, actor FROM payment_events WHERE payment_id = ?1 ORDER BY seq",

@@ -315,6 +315,32 @@ pub enum PaymentEvent {
     FiscalReprintStarted,
     /// The fiscal receipt came out; the payment is fiscalized.
     FiscalPrinted,
+    /// About to ask the fiscal register for the receipt; its last document was this
+    /// one. After a crash, a sale of this payment's total numbered above it is this
+    /// payment's receipt, and none means it was never issued.
+    FiscalIssueStarted {
+        /// The register's last fiscal document number before this receipt.
+        after_document: u32,
+    },
+    /// A fiscal register issued the receipt (its fiscal storage numbered and signed
+    /// it); the payment is fiscalized.
+    FiscalIssued {
+        /// What the fiscal storage gave it.
+        document: FiscalDocumentRef,
+    },
+}
+
+/// A fiscal register's document as the journal keeps it (ФФД 1040, 1077, 1041).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiscalDocumentRef {
+    /// Номер ФД.
+    pub number: u32,
+    /// Фискальный признак.
+    pub fiscal_sign: u32,
+    /// Номер ФН.
+    pub fn_number: String,
+    /// When the register issued it (its own clock, as it reported it), if it said.
+    pub issued_at: Option<String>,
 }
 
 impl PaymentEvent {
@@ -330,6 +356,8 @@ impl PaymentEvent {
             PaymentEvent::FiscalPrintStarted { .. } => "fiscal_print_started",
             PaymentEvent::FiscalReprintStarted => "fiscal_reprint_started",
             PaymentEvent::FiscalPrinted => "fiscal_printed",
+            PaymentEvent::FiscalIssueStarted { .. } => "fiscal_issue_started",
+            PaymentEvent::FiscalIssued { .. } => "fiscal_issued",
         }
     }
 }
@@ -490,14 +518,17 @@ impl Payment {
                 cash: *cash,
                 fiscal: *fiscal,
             },
-            (s @ S::FiscalPrinting { .. }, E::FiscalReprintStarted) => s.clone(),
+            (
+                s @ S::FiscalPrinting { .. },
+                E::FiscalReprintStarted | E::FiscalIssueStarted { .. },
+            ) => s.clone(),
             (
                 S::FiscalPrinting {
                     pre_receipt_no,
                     cash,
                     fiscal,
                 },
-                E::FiscalPrinted,
+                E::FiscalPrinted | E::FiscalIssued { .. },
             ) => S::Fiscalized {
                 pre_receipt_no: *pre_receipt_no,
                 cash: *cash,
@@ -617,7 +648,17 @@ pub(crate) mod tests {
         ),
         (
             StateName::FiscalPrinting,
+            "fiscal_issue_started",
+            StateName::FiscalPrinting,
+        ),
+        (
+            StateName::FiscalPrinting,
             "fiscal_printed",
+            StateName::Fiscalized,
+        ),
+        (
+            StateName::FiscalPrinting,
+            "fiscal_issued",
             StateName::Fiscalized,
         ),
     ];
@@ -747,6 +788,15 @@ pub(crate) mod tests {
             }),
             Just(PaymentEvent::FiscalReprintStarted),
             Just(PaymentEvent::FiscalPrinted),
+            (0u32..50).prop_map(|n| PaymentEvent::FiscalIssueStarted { after_document: n }),
+            (1u32..50).prop_map(|n| PaymentEvent::FiscalIssued {
+                document: FiscalDocumentRef {
+                    number: n,
+                    fiscal_sign: n * 7,
+                    fn_number: "9999078900001234".into(),
+                    issued_at: None,
+                }
+            }),
         ]
     }
 

@@ -27,7 +27,7 @@ fn main() {
         }
         Some("pty") => {
             // pair() gives the master (no name) and the slave (its path).
-            let (master, mut slave) = match serialport::TTYPort::pair() {
+            let (master, slave) = match serialport::TTYPort::pair() {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("paydesk-fiscal-emulator: cannot open a pty: {e}");
@@ -35,12 +35,16 @@ fn main() {
                 }
             };
             let path = serialport::SerialPort::name(&slave).unwrap_or_default();
-            // The slave stays open (a pty without one reads EOF) but not exclusive,
-            // so paydesk can open it by path; only paydesk reads it.
-            let _ = slave.set_exclusive(false);
+            // A pty with no slave open reads EOF: keep one plain descriptor (no lock,
+            // never read) so paydesk can take the port for itself, by path.
+            let keep = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(&path);
+            drop(slave);
             println!("Shtrih-M emulator on {path} (keep this running)");
             let _ = emu.serve(master);
-            drop(slave);
+            drop(keep);
         }
         _ => {
             eprintln!("usage: paydesk-fiscal-emulator pty | tcp [ADDRESS:PORT]");

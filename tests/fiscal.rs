@@ -1,0 +1,171 @@
+//! paydesk with a Shtrih-M fiscal register: the emulator on the other end of a real
+//! pty, the till's cashier flow (GUI and CLI), and crash recovery that settles a
+//! payment by asking the register.
+
+mod common;
+
+use common::{Shop, out};
+use paydesk::domain::payment::StateName;
+use paydesk::fiscal::emulator::Emulator;
+use paydesk::fiscal::tlv::{Tag, Tlv};
+use serialport::TTYPort;
+
+/// The emulator serving a pty; returns its path for `[fiscal] path`. The slave end
+/// stays open (not exclusive) so paydesk processes can come and go.
+fn register() -> (Emulator, String, std::fs::File) {
+    let (master, slave) = TTYPort::pair().expect("a pty pair");
+    let path = serialport::SerialPort::name(&slave).unwrap();
+    // Keep the pty alive with a plain descriptor (no lock), so each paydesk process
+    // can take the port for itself.
+    let keep = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .unwrap();
+    drop(slave);
+    let emu = Emulator::new();
+    let serving = emu.clone();
+    std::thread::spawn(move || serving.serve(master));
+    (emu, path, keep)
+}
+
+fn fiscal_shop(path: &str) -> Shop {
+    Shop::with_config(&format!(
+        "[fiscal]\ndevice = \"shtrih-m\"\npath = {path:?}\nbaud = 115200\ntax_system = \"usn-income\"\ntimeout_ms = 3000\n"
+    ))
+}
+
+fn pay(shop: &Shop, crash_at: Option<&str>) -> std::process::Output {
+    shop.ensure_shift();
+    let mut c = shop.paydesk();
+    if let Some(point) = crash_at {
+        c.env(paydesk::crashpoint::ENV, point);
+    }
+    c.args(["pay", "--operator", "MTS", "--account", "9031234567"])
+        .args(["--amount", "500", "--tendered", "1000", "--customer-signed"])
+        .output()
+        .unwrap()
+}
+
+fn issued_documents(shop: &Shop) -> Vec<u32> {
+    let j = shop.journal();
+    j.all_payments()
+        .unwrap()
+        .iter()
+        .flat_map(|p| j.events(p.id()).unwrap())
+        .filter(|e| e.kind == "fiscal_issued")
+        .map(|e| {
+            let v: serde_json::Value = serde_json::from_str(&e.data).unwrap();
+            v["document"]["number"].as_u64().unwrap() as u32
+        })
+        .collect()
+}
+
+#[test]
+fn a_payment_is_a_fiscal_receipt_with_the_agent_tags_and_the_journal_keeps_its_numbers() {
+    let (emu, path, _slave) = register();
+    let shop = fiscal_shop(&path);
+    let o = pay(&shop, None);
+    assert!(o.status.success(), "{}", out(&o).1);
+    let s = emu.state.lock().unwrap();
+    assert_eq!(s.receipts.len(), 1);
+    let r = &s.receipts[0];
+    assert_eq!(r.total(), 50_000, "500.00 and no fee for MTS");
+    assert_eq!(r.cash, 100_000);
+    assert_eq!(r.tax_system, 1 << 1, "УСН доход");
+    assert_eq!(
+        *r.tlvs.iter().find(|t| t.tag() == Tag::AGENT_SIGN).unwrap(),
+        Tlv::byte(Tag::AGENT_SIGN, 4)
+    );
+    let line_tags = &r.lines[0].1;
+    assert!(line_tags.iter().any(|t| t.tag() == Tag::SUPPLIER_TAX_ID));
+    let doc = r.document;
+    drop(s);
+    let p = &shop.journal().all_payments().unwrap()[0];
+    assert_eq!(p.state.name(), StateName::Fiscalized);
+    assert_eq!(issued_documents(&shop), vec![doc]);
+    // The register's shift was opened with paydesk's first receipt.
+    assert!(emu.state.lock().unwrap().shift.is_some());
+}
+
+/// Killing paydesk at each point around the register's receipt: the next payment
+/// first settles the left one by asking the register — never a second receipt for
+/// it, never a question the register can answer.
+#[test]
+fn a_crash_around_the_fiscal_receipt_is_settled_by_asking_the_register() {
+    for point in ["fiscal.intent", "fiscal.printed"] {
+        let (emu, path, _slave) = register();
+        let shop = fiscal_shop(&path);
+        let o = pay(&shop, Some(point));
+        assert_eq!(o.status.code(), None, "{point}: dies at the crash point");
+        let before = emu.state.lock().unwrap().receipts.len();
+        assert_eq!(before, usize::from(point == "fiscal.printed"), "{point}");
+        // The next payment: the first is settled on the way (no question, exit 0).
+        let o = pay(&shop, None);
+        assert!(o.status.success(), "{point}: {}", out(&o).1);
+        let j = shop.journal();
+        let payments = j.all_payments().unwrap();
+        assert_eq!(payments.len(), 2, "{point}");
+        assert!(
+            payments
+                .iter()
+                .all(|p| p.state.name() == StateName::Fiscalized),
+            "{point}: {:?}",
+            payments.iter().map(|p| p.state.name()).collect::<Vec<_>>()
+        );
+        let receipts = emu.state.lock().unwrap().receipts.clone();
+        assert_eq!(receipts.len(), 2, "{point}: one receipt per payment");
+        let mut docs = issued_documents(&shop);
+        docs.sort_unstable();
+        let mut want: Vec<u32> = receipts.iter().map(|r| r.document).collect();
+        want.sort_unstable();
+        assert_eq!(docs, want, "{point}: each payment has its own receipt");
+    }
+}
+
+/// A receipt left open on the register (paydesk died between its commands) is
+/// cancelled and issued whole.
+#[test]
+fn a_receipt_left_open_is_cancelled_and_issued_whole() {
+    let (emu, path, _slave) = register();
+    let shop = fiscal_shop(&path);
+    // The register loses its answer to the sale line: the receipt stays open and
+    // paydesk cannot know how far it got.
+    emu.state.lock().unwrap().faults.lose_answer_of = Some(vec![0xFF, 0x46]);
+    let o = pay(&shop, None);
+    assert!(!o.status.success());
+    assert!(emu.state.lock().unwrap().receipt_open());
+    assert!(out(&o).1.contains("fiscal register"), "{}", out(&o).1);
+    let o = pay(&shop, None);
+    assert!(o.status.success(), "{}", out(&o).1);
+    let s = emu.state.lock().unwrap();
+    assert!(!s.receipt_open());
+    assert_eq!(s.receipts.len(), 2);
+    assert!(
+        s.commands.iter().any(|c| c == &vec![0x88]),
+        "cancelled (88h)"
+    );
+}
+
+#[test]
+fn an_expired_register_shift_refuses_the_payment_before_the_pre_receipt() {
+    let (emu, path, _slave) = register();
+    let shop = fiscal_shop(&path);
+    assert!(pay(&shop, None).status.success());
+    emu.state
+        .lock()
+        .unwrap()
+        .age_shift(chrono::TimeDelta::hours(25));
+    let o = pay(&shop, None);
+    assert!(!o.status.success());
+    assert!(
+        out(&o).1.contains("close the shift (Z report)"),
+        "{}",
+        out(&o).1
+    );
+    assert_eq!(
+        shop.journal().all_payments().unwrap().len(),
+        1,
+        "nothing started"
+    );
+}

@@ -169,3 +169,82 @@ fn an_expired_register_shift_refuses_the_payment_before_the_pre_receipt() {
         "nothing started"
     );
 }
+
+/// The cashier takes a payment in the GUI; the register holds a closed sale receipt
+/// with the agent tags, and the screen says which fiscal document it is.
+#[test]
+fn a_cashier_takes_a_payment_in_the_gui_and_the_register_issues_the_receipt() {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use paydesk::app::config::{FiscalConfig, FiscalSection};
+    use paydesk::ui::PaydeskApp;
+
+    let (emu, path, _keep) = register();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::config_in(dir.path(), paydesk::i18n::Lang::En);
+    config.fiscal = FiscalConfig::from_section(&FiscalSection {
+        device: Some("shtrih-m".into()),
+        path: Some(path),
+        tax_system: Some("osn".into()),
+        ..FiscalSection::default()
+    })
+    .unwrap();
+    // The day's start on a new journal: the first-run screen makes the admin, the
+    // first payment opens the shift (and with it the register's).
+    let mut h = Harness::builder()
+        .with_size([1280.0, 900.0])
+        .with_max_steps(24)
+        .build_eframe(move |cc| PaydeskApp::new(cc, config));
+    let settle = |h: &mut Harness<'static, PaydeskApp>| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            h.step();
+            if !h.state().is_busy() {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "no answer");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        h.run();
+    };
+    let type_into = |h: &mut Harness<'static, PaydeskApp>, label: &str, text: &str| {
+        h.get_by_label(label).focus();
+        h.run();
+        h.get_by_label(label).type_text(text);
+        h.run();
+    };
+    settle(&mut h);
+    type_into(&mut h, "Name", "Anna");
+    type_into(&mut h, "PIN", "2468");
+    type_into(&mut h, "Repeat PIN", "2468");
+    h.get_by_label("Create administrator").click();
+    settle(&mut h);
+    h.get_by_label("MTS — МТС").click();
+    settle(&mut h);
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "250");
+    h.get_by_label("Print pre-receipt (Enter)").click();
+    settle(&mut h);
+    type_into(&mut h, "Cash in the drawer", "1000");
+    h.get_by_label("Open shift and print pre-receipt (Enter)")
+        .click();
+    settle(&mut h);
+    h.get_by_label("Customer signed (Enter)").click();
+    settle(&mut h);
+    type_into(&mut h, "Cash received", "300");
+    h.get_by_label("Cash taken — issue the fiscal receipt (Enter)")
+        .click();
+    settle(&mut h);
+
+    let s = emu.state.lock().unwrap();
+    assert_eq!(s.receipts.len(), 1);
+    let r = &s.receipts[0];
+    assert_eq!((r.total(), r.cash, r.tax_system), (25_000, 30_000, 1));
+    assert!(r.tlvs.iter().any(|t| t.tag() == Tag::AGENT_DATA));
+    h.get_by_label(&format!(
+        "Payment accepted: the fiscal register issued the receipt (ФД {}, ФП {}). It is queued for the payment system.",
+        r.document, r.fiscal_sign
+    ));
+    // The register's shift opened with paydesk's, the cashier's name on it.
+    assert_eq!(s.shift_reports.len(), 1);
+}

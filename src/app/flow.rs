@@ -103,6 +103,8 @@ pub struct Step {
     pub payment: Payment,
     /// The document printed by this step.
     pub printed: Option<PrintedDocument>,
+    /// The fiscal register's receipt this step issued (or found issued).
+    pub issued: Option<crate::domain::payment::FiscalDocumentRef>,
 }
 
 /// Why a correction request is not accepted at the till.

@@ -157,6 +157,21 @@ pub enum Surface {
     CommandLine,
 }
 
+/// A finished payment, in words: the register's receipt (ФД, ФП) when a fiscal
+/// register issued it, the payment confirmation's number otherwise.
+pub fn payment_done(lang: Lang, step: &super::flow::Step) -> Option<String> {
+    if let Some(d) = &step.issued {
+        return Some(lang.fill(
+            T::PaymentDoneFiscal,
+            &[("fd", &d.number), ("fp", &d.fiscal_sign)],
+        ));
+    }
+    step.payment
+        .state
+        .fiscal()
+        .map(|f| lang.fill(T::PaymentDone, &[("n", &f.receipt_no)]))
+}
+
 /// The fiscal register's trouble, in words: what to do at the register.
 pub fn fiscal(lang: Lang, e: &crate::fiscal::FiscalError) -> String {
     use crate::fiscal::FiscalError as F;

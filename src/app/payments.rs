@@ -365,6 +365,7 @@ impl<'t> Payments<'t> {
             return Ok(Step {
                 payment: p,
                 printed: Some(printed),
+                issued: None,
             });
         }
         let p = self.record(&p, event)?;
@@ -372,6 +373,7 @@ impl<'t> Payments<'t> {
         Ok(Step {
             payment: p,
             printed: Some(printed),
+            issued: None,
         })
     }
 
@@ -391,6 +393,7 @@ impl<'t> Payments<'t> {
         Ok(Step {
             payment: p,
             printed: None,
+            issued: None,
         })
     }
 
@@ -403,6 +406,7 @@ impl<'t> Payments<'t> {
         Ok(Step {
             payment: p,
             printed: None,
+            issued: None,
         })
     }
 
@@ -414,6 +418,7 @@ impl<'t> Payments<'t> {
         Ok(Step {
             payment: p,
             printed: None,
+            issued: None,
         })
     }
 
@@ -492,18 +497,19 @@ impl<'t> Payments<'t> {
                 after_document: status.last_document,
             },
         )?;
-        let doc = self.fiscal.issue(&receipt)?;
+        let doc = document_ref(&self.fiscal.issue(&receipt)?);
         crashpoint::hit("fiscal.printed");
         let p = self.record(
             &p,
             PaymentEvent::FiscalIssued {
-                document: document_ref(&doc),
+                document: doc.clone(),
             },
         )?;
         crashpoint::hit("fiscal.done");
         Ok(Step {
             payment: p,
             printed: None,
+            issued: Some(doc),
         })
     }
 
@@ -544,20 +550,22 @@ impl<'t> Payments<'t> {
                         .fiscal_document_owner(found.number, &status.fn_number)?
                         .is_none();
                 if ours {
+                    let doc = crate::domain::payment::FiscalDocumentRef {
+                        number: found.number,
+                        fiscal_sign: found.fiscal_sign,
+                        fn_number: status.fn_number.clone(),
+                        issued_at: None,
+                    };
                     let p = self.record(
                         &p,
                         PaymentEvent::FiscalIssued {
-                            document: crate::domain::payment::FiscalDocumentRef {
-                                number: found.number,
-                                fiscal_sign: found.fiscal_sign,
-                                fn_number: status.fn_number.clone(),
-                                issued_at: None,
-                            },
+                            document: doc.clone(),
                         },
                     )?;
                     return Ok(Step {
                         payment: p,
                         printed: None,
+                        issued: Some(doc),
                     });
                 }
             }
@@ -618,6 +626,7 @@ impl<'t> Payments<'t> {
         Ok(Step {
             payment: p,
             printed: None,
+            issued: None,
         })
     }
 }

@@ -688,6 +688,7 @@ fn payment_request(till: &mut Till, request: PaymentRequest) -> PaymentReply {
                 Step {
                     payment,
                     printed: None,
+                    issued: None,
                 },
                 true,
             ),

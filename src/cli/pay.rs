@@ -178,10 +178,8 @@ pub(super) fn pay(mut config: Config, args: PayArgs, creds: Option<&Credentials>
         println!("{}: {id}", lang.t(T::PaymentIdLabel));
         return ExitCode::FAILURE;
     }
-    let summary = match step.payment.state.fiscal() {
-        Some(f) => lang.fill(T::PaymentDone, &[("n", &f.receipt_no)]),
-        None => lang.t(T::PaymentVoided).to_string(),
-    };
+    let summary =
+        messages::payment_done(lang, &step).unwrap_or_else(|| lang.t(T::PaymentVoided).to_string());
     println!("{summary}\n{}: {id}", lang.t(T::PaymentIdLabel));
     ExitCode::SUCCESS
 }
@@ -279,11 +277,10 @@ pub(super) fn recovery(
     };
     print_paper(&mut till, args.out.as_ref());
     println!("{} {}", step.payment.id(), step.payment.state.name());
-    match step.payment.state.fiscal() {
-        Some(f) if step.payment.state.name() == crate::domain::payment::StateName::Fiscalized => {
-            println!("{}", lang.fill(T::PaymentDone, &[("n", &f.receipt_no)]));
-        }
-        _ => {}
+    if step.payment.state.name() == crate::domain::payment::StateName::Fiscalized
+        && let Some(done) = messages::payment_done(lang, &step)
+    {
+        println!("{done}");
     }
     // The answer was carried out; it may lead to the payment's next question (the
     // pre-receipt came out: did the customer sign it?): say it and how to answer.

@@ -133,6 +133,8 @@ pub struct View<'a> {
     pub max_payment: Money,
     /// Labels above the fields, or beside them on a short screen.
     pub layout: FieldLayout,
+    /// A fiscal register issues the receipt (the cash button says so).
+    pub fiscal_register: bool,
 }
 
 /// The step the screen shows.
@@ -236,8 +238,8 @@ impl CashierState {
     ) {
         let lang = cx.lang;
         self.show_all_errors = false;
-        if let Some(printed) = step.printed {
-            cx.terminal.last_printout = Some(printed.printout);
+        if let Some(printed) = &step.printed {
+            cx.terminal.last_printout = Some(printed.printout.clone());
         }
         let state = step.payment.state.name();
         if state == StateName::FiscalPrinting {
@@ -251,11 +253,7 @@ impl CashierState {
             return;
         }
         self.notice = match state {
-            StateName::Fiscalized => step
-                .payment
-                .state
-                .fiscal()
-                .map(|f| Notice::Info(lang.fill(T::PaymentDone, &[("n", &f.receipt_no)]))),
+            StateName::Fiscalized => messages::payment_done(lang, &step).map(Notice::Info),
             StateName::Voided => Some(Notice::Info(lang.t(T::PaymentVoided).to_string())),
             _ => check
                 .as_ref()
@@ -552,7 +550,14 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
                     submit |= ui
                         .add_enabled(
                             idle && ready,
-                            style::primary(ui, lang.t(T::ButtonCashTaken)),
+                            style::primary(
+                                ui,
+                                lang.t(if view.fiscal_register {
+                                    T::ButtonCashTakenFiscal
+                                } else {
+                                    T::ButtonCashTaken
+                                }),
+                            ),
                         )
                         .clicked();
                     if ui
@@ -1057,6 +1062,7 @@ impl Screen for CashierState {
             } else {
                 FieldLayout::Stacked
             },
+            fiscal_register: !matches!(cx.config.fiscal, crate::app::config::FiscalConfig::None),
         };
         let mut actions = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {

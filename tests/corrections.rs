@@ -657,3 +657,117 @@ fn a_receipt_missing_from_the_journal_is_recorded_with_its_scan_and_becomes_an_e
         "{e:?}"
     );
 }
+
+/// On a till with a fiscal register, a refund is a return-of-sale receipt issued by
+/// the register with the sale's agent data, journaled with its ФД; asked again, it is
+/// never issued twice.
+#[test]
+fn a_refund_on_a_fiscal_register_till_is_a_return_receipt_issued_once() {
+    use paydesk::app::config::{FiscalConfig, FiscalSection};
+    use paydesk::fiscal::emulator::Emulator;
+    use paydesk::fiscal::tlv::Tag;
+
+    let (master, slave) = serialport::TTYPort::pair().unwrap();
+    let path = serialport::SerialPort::name(&slave).unwrap();
+    let _keep = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .unwrap();
+    drop(slave);
+    let emu = Emulator::new();
+    let serving = emu.clone();
+    std::thread::spawn(move || serving.serve(master));
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config_in(dir.path(), Lang::En);
+    config.fiscal = FiscalConfig::from_section(&FiscalSection {
+        device: Some("shtrih-m".into()),
+        path: Some(path),
+        tax_system: Some("usn-income".into()),
+        // A lost answer is waited for this long.
+        timeout_ms: Some(1500),
+        ..FiscalSection::default()
+    })
+    .unwrap();
+    let hub = hub(dir.path(), Faults::default());
+    let mut till = staffed_till(&config);
+    let (id, receipt_no) = pay(&mut till, "9161236666", "400"); // fails at the operator
+    let mut s = syncer(&hub, &config);
+    sync_until(&mut s, &config, "the payment failed", |j| {
+        hub_status(j, id) == Some(HubStatus::Failed)
+    });
+    ask(
+        &mut till,
+        id,
+        receipt_no,
+        CorrectionKind::Cancel,
+        None,
+        Some(("Max", "3333")),
+    )
+    .unwrap();
+    sync_until(&mut s, &config, "cancelled at the hub", |j| {
+        hub_status(j, id) == Some(HubStatus::Cancelled)
+    });
+    // The register closes the return receipt but its answer is lost.
+    emu.state.lock().unwrap().faults.lose_answer_of = Some(vec![0xFF, 0x45]);
+    let done = ask(
+        &mut till,
+        id,
+        receipt_no,
+        CorrectionKind::Refund,
+        None,
+        Some(("Max", "3333")),
+    )
+    .unwrap();
+    assert!(
+        matches!(done.print_error, Some(FlowError::Fiscal(_))),
+        "{:?}",
+        done.print_error
+    );
+    assert!(
+        done.printed.is_none(),
+        "the register prints it, not the printer"
+    );
+    let refund = done.refund.unwrap();
+    // Support's "print again" asks the register and adopts what it issued.
+    let adopted = till
+        .corrections()
+        .issue_return_receipt(&refund)
+        .unwrap()
+        .expect("the return receipt found on the register");
+
+    let receipts = emu.state.lock().unwrap().receipts.clone();
+    assert_eq!(receipts.len(), 2, "the sale and its return");
+    let back = &receipts[1];
+    assert_eq!(back.kind, 2, "возврат продажи");
+    assert_eq!(adopted.number, back.document);
+    assert_eq!(back.total(), 40_000);
+    assert!(back.tlvs.iter().any(|t| t.tag() == Tag::AGENT_DATA));
+    assert!(
+        back.lines[0]
+            .1
+            .iter()
+            .any(|t| t.tag() == Tag::SUPPLIER_DATA)
+    );
+
+    // The journal keeps the return receipt's number with the refund.
+    let j = Journal::open(&config.journal_path, &OpenOptions::default()).unwrap();
+    let printed: Vec<serde_json::Value> = j
+        .events(id)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "refund_receipt_printed")
+        .map(|e| serde_json::from_str(&e.data).unwrap())
+        .collect();
+    assert_eq!(printed.len(), 1);
+    assert_eq!(printed[0]["document"]["number"], back.document);
+
+    // Asked again (support's "print again"): nothing new on the register.
+    assert_eq!(
+        till.corrections().issue_return_receipt(&refund).unwrap(),
+        None
+    );
+    assert_eq!(emu.state.lock().unwrap().receipts.len(), 2);
+    assert!(j.verify().unwrap().is_ok());
+}

@@ -21,6 +21,7 @@ use crate::journal::{Journal, JournalError, StoredEvent};
 use crate::printing::PrintedDocument;
 
 use super::access::Access;
+use super::fiscal::FiscalDesk;
 pub use super::flow::{CorrectionError, MissingPaymentError};
 use super::printer::{PrinterDesk, Printing};
 
@@ -96,6 +97,7 @@ pub struct Corrections<'t> {
     terminal: &'t Terminal,
     printer: &'t mut PrinterDesk,
     catalogue: &'t Catalogue,
+    fiscal: &'t mut FiscalDesk,
 }
 
 impl<'t> Corrections<'t> {
@@ -105,6 +107,7 @@ impl<'t> Corrections<'t> {
         terminal: &'t Terminal,
         printer: &'t mut PrinterDesk,
         catalogue: &'t Catalogue,
+        fiscal: &'t mut FiscalDesk,
     ) -> Corrections<'t> {
         Corrections {
             journal,
@@ -112,6 +115,7 @@ impl<'t> Corrections<'t> {
             terminal,
             printer,
             catalogue,
+            fiscal,
         }
     }
 
@@ -266,6 +270,10 @@ impl<'t> Corrections<'t> {
             .correction(new.id)?
             .ok_or(JournalError::NotFound(input.payment))?;
         let (printed, print_error) = match &refund {
+            Some(r) if self.fiscal.configured() => match self.issue_return_receipt(r) {
+                Ok(_) => (None, None),
+                Err(e) => (None, Some(e)),
+            },
             Some(r) => match self.print_refund_receipt(r) {
                 Ok(p) => (Some(p), None),
                 Err(e) => (None, Some(e)),
@@ -313,7 +321,86 @@ impl<'t> Corrections<'t> {
                 .drawer_for(printing, self.terminal.docs().training),
         )?;
         let actor = self.access.actor();
-        self.journal.mark_refund_printed(refund, &actor)?;
+        self.journal.mark_refund_printed(refund, None, &actor)?;
         Ok(printed)
+    }
+
+    /// A fiscal register is configured (refund receipts are its).
+    pub fn fiscal_configured(&self) -> bool {
+        self.fiscal.configured()
+    }
+
+    /// A fiscal register till: the refund's return-of-sale receipt, issued by the
+    /// register with the same agent data as the sale. Settled by asking the register
+    /// as a sale is: a return of this amount numbered after the register's last
+    /// document before the attempt, owned by nothing else, is this refund's; once
+    /// issued it is never issued again (`None` then).
+    pub fn issue_return_receipt(
+        &mut self,
+        refund: &Refund,
+    ) -> Result<Option<crate::domain::payment::FiscalDocumentRef>, FlowError> {
+        self.access.require_correction_rights()?;
+        let refund = self
+            .journal
+            .refund_of(refund.payment_id)?
+            .unwrap_or_else(|| refund.clone());
+        if refund.printed {
+            return Ok(None);
+        }
+        let payment = self.journal.payment(refund.payment_id)?;
+        let amount = u64::try_from(refund.amount.minor()).unwrap_or(0);
+        let actor = self.access.actor();
+        let status = self.fiscal.status()?;
+        if status.receipt_open {
+            self.fiscal.cancel_receipt()?;
+        }
+        if let Some(after) = self.journal.refund_issue_after(refund.payment_id)? {
+            for n in after.saturating_add(1)..=status.last_document {
+                let Some(found) = self.fiscal.find_receipt(n)? else {
+                    continue;
+                };
+                if found.kind == crate::fiscal::ReceiptKind::ReturnOfSale
+                    && found.total == amount
+                    && self
+                        .journal
+                        .fiscal_document_owner(found.number, &status.fn_number)?
+                        .is_none()
+                {
+                    let doc = crate::domain::payment::FiscalDocumentRef {
+                        number: found.number,
+                        fiscal_sign: found.fiscal_sign,
+                        fn_number: status.fn_number.clone(),
+                        issued_at: None,
+                    };
+                    self.journal
+                        .mark_refund_printed(&refund, Some(doc.clone()), &actor)?;
+                    return Ok(Some(doc));
+                }
+            }
+        }
+        let status = self.fiscal.check_ready()?;
+        // The whole payment back: its lines as sold; part of it: one line of the
+        // amount returned, without the fee.
+        let mut receipt = self
+            .fiscal
+            .agent_receipt(
+                &payment,
+                self.terminal.docs(),
+                crate::fiscal::ReceiptKind::ReturnOfSale,
+                amount,
+            )
+            .ok_or(FlowError::Fiscal(crate::fiscal::FiscalError::Malformed(
+                "no fiscal register configured",
+            )))?;
+        if receipt.total() != amount {
+            receipt.amount = amount;
+            receipt.fee = 0;
+        }
+        self.journal
+            .refund_issue_started(&refund, status.last_document, &actor)?;
+        let doc = super::fiscal::document_ref(&self.fiscal.issue(&receipt)?);
+        self.journal
+            .mark_refund_printed(&refund, Some(doc.clone()), &actor)?;
+        Ok(Some(doc))
     }
 }

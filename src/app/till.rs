@@ -202,6 +202,7 @@ impl Till {
             &self.terminal,
             &mut self.printer,
             self.rules.catalogue(),
+            &mut self.fiscal,
         )
     }
 

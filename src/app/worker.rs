@@ -620,13 +620,16 @@ fn support_request(till: &mut Till, request: SupportRequest) -> Result<SupportRe
                 .payment_story(id)?
                 .refund
                 .ok_or(SupportError::NoRefund)?;
-            let printed = till.corrections().print_refund_receipt(&refund)?;
-            story(
-                till,
-                id,
-                Some(SupportDone::RefundReprinted),
-                Some(printed.printout),
-            )
+            let mut corrections = till.corrections();
+            // On a register till the return receipt is issued once (and a crash
+            // settled by asking the register); the printer's copy otherwise.
+            let printout = if corrections.fiscal_configured() {
+                corrections.issue_return_receipt(&refund)?;
+                None
+            } else {
+                Some(corrections.print_refund_receipt(&refund)?.printout)
+            };
+            story(till, id, Some(SupportDone::RefundReprinted), printout)
         }
         SupportRequest::ExportDiagnostics(id, dir) => {
             let path = till.support().export_diagnostics(id, &dir)?;

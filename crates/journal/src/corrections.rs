@@ -542,6 +542,7 @@ impl Journal {
     pub fn mark_refund_printed(
         &mut self,
         refund: &Refund,
+        document: Option<crate::domain::payment::FiscalDocumentRef>,
         actor: &str,
     ) -> Result<(), JournalError> {
         let now_s = timestamp(Utc::now());
@@ -557,11 +558,51 @@ impl Journal {
                     &now_s,
                     &CorrectionEvent::RefundReceiptPrinted {
                         refund_no: refund.refund_no,
+                        document: document.clone(),
                     },
                     actor,
                 )?;
             }
             Ok(())
         })
+    }
+
+    /// Journals that the fiscal register is about to issue a refund's return receipt,
+    /// after its document `after_document`.
+    pub fn refund_issue_started(
+        &mut self,
+        refund: &Refund,
+        after_document: u32,
+        actor: &str,
+    ) -> Result<(), JournalError> {
+        let now_s = timestamp(Utc::now());
+        self.write(|tx| {
+            event(
+                tx,
+                &refund.payment_id.to_string(),
+                &now_s,
+                &CorrectionEvent::RefundReceiptIssueStarted {
+                    refund_no: refund.refund_no,
+                    after_document,
+                },
+                actor,
+            )
+        })
+    }
+
+    /// The register's last document before the latest attempt at a refund's return
+    /// receipt, if one was started.
+    pub fn refund_issue_after(&self, payment: PaymentId) -> Result<Option<u32>, JournalError> {
+        self.conn
+            .query_row(
+                "SELECT json_extract(data, '$.after_document') FROM payment_events
+                 WHERE payment_id = ?1 AND kind = 'refund_receipt_issue_started'
+                 ORDER BY seq DESC LIMIT 1",
+                [payment.to_string()],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()
+            .map(|o| o.map(|n| n as u32))
+            .map_err(|e| self.err(e))
     }
 }

@@ -910,7 +910,8 @@ impl Journal {
     ) -> Result<Option<String>, JournalError> {
         self.conn
             .query_row(
-                "SELECT payment_id FROM payment_events WHERE kind = 'fiscal_issued'
+                "SELECT payment_id FROM payment_events
+                 WHERE kind IN ('fiscal_issued', 'refund_receipt_printed')
                    AND json_extract(data, '$.document.number') = ?1
                    AND json_extract(data, '$.document.fn_number') = ?2",
                 params![number, fn_number],

@@ -364,21 +364,35 @@ pub enum CorrectionEvent {
         /// The manager who approved it.
         approved_by: String,
     },
-    /// The refund receipt came out of the printer.
+    /// The refund receipt came out of the printer (or the fiscal register issued its
+    /// return receipt).
     RefundReceiptPrinted {
         /// Its number.
         refund_no: u64,
+        /// The register's return receipt, when a fiscal register issued it. Left out
+        /// when absent, so refunds printed before read the same.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        document: Option<super::payment::FiscalDocumentRef>,
+    },
+    /// About to ask the fiscal register for the return receipt; its last document
+    /// was this one (a crash is settled by asking the register, as for a sale).
+    RefundReceiptIssueStarted {
+        /// The refund's number.
+        refund_no: u64,
+        /// The register's last fiscal document number before the return receipt.
+        after_document: u32,
     },
 }
 
 impl CorrectionEvent {
     /// The kinds of this stream, as stored in the journal.
-    pub const KINDS: [&'static str; 5] = [
+    pub const KINDS: [&'static str; 6] = [
         "correction_requested",
         "correction_attempt",
         "correction_answered",
         "refund_paid",
         "refund_receipt_printed",
+        "refund_receipt_issue_started",
     ];
 
     /// The event's kind.
@@ -389,6 +403,7 @@ impl CorrectionEvent {
             CorrectionEvent::CorrectionAnswered { .. } => "correction_answered",
             CorrectionEvent::RefundPaid { .. } => "refund_paid",
             CorrectionEvent::RefundReceiptPrinted { .. } => "refund_receipt_printed",
+            CorrectionEvent::RefundReceiptIssueStarted { .. } => "refund_receipt_issue_started",
         }
     }
 }

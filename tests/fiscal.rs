@@ -247,4 +247,19 @@ fn a_cashier_takes_a_payment_in_the_gui_and_the_register_issues_the_receipt() {
     ));
     // The register's shift opened with paydesk's, the cashier's name on it.
     assert_eq!(s.shift_reports.len(), 1);
+    drop(s);
+
+    // The status bar watches the register while the till is idle: ready, then the
+    // fiscal storage's warning in red with what to do in the tooltip.
+    let wait_for = |h: &mut Harness<'static, PaydeskApp>, label: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while h.query_by_label(label).is_none() {
+            assert!(std::time::Instant::now() < deadline, "never saw {label:?}");
+            h.step();
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    wait_for(&mut h, "Register: ready");
+    emu.state.lock().unwrap().faults.fn_warnings = 0b1000;
+    wait_for(&mut h, "Register: fiscal storage warns");
 }

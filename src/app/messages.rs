@@ -172,6 +172,57 @@ pub fn payment_done(lang: Lang, step: &super::flow::Step) -> Option<String> {
         .map(|f| lang.fill(T::PaymentDone, &[("n", &f.receipt_no)]))
 }
 
+/// The fiscal register's status for the status bar: a short chip, the tooltip, and
+/// whether it stops payments (or needs attention soon).
+pub fn fiscal_status(
+    lang: Lang,
+    status: &Result<crate::fiscal::FiscalStatus, crate::fiscal::FiscalError>,
+) -> (String, String, bool) {
+    use crate::fiscal::DeviceShift;
+    let s = match status {
+        Ok(s) => s,
+        Err(e) => {
+            return (
+                lang.t(T::FiscalChipNoAnswer).to_string(),
+                fiscal(lang, e),
+                true,
+            );
+        }
+    };
+    // The ФН's warning flags (FF01h «Флаги предупреждения»; bit meanings from the ФН
+    // interface specification): replace the ФН urgently, its key resource ends in 30
+    // days, its memory is 90 % full, the ОФД has not answered in time.
+    let warnings: Vec<&str> = [
+        T::FiscalWarnReplaceUrgently,
+        T::FiscalWarnResourceEnding,
+        T::FiscalWarnMemoryFull,
+        T::FiscalWarnOfdLate,
+    ]
+    .iter()
+    .enumerate()
+    .filter(|(bit, _)| s.fn_warnings & (1 << bit) != 0)
+    .map(|(_, t)| lang.t(*t))
+    .collect();
+    let (short, problem) = if s.paper_out || s.cover_open {
+        (lang.t(T::FiscalChipNoPaper), true)
+    } else if s.shift == DeviceShift::Expired {
+        (lang.t(T::FiscalChipShiftExpired), true)
+    } else if !warnings.is_empty() {
+        (lang.t(T::FiscalChipWarnings), true)
+    } else {
+        (lang.t(T::FiscalChipReady), false)
+    };
+    let mut long = lang.fill(
+        T::FiscalTooltip,
+        &[("fn", &s.fn_number), ("fd", &s.last_document)],
+    );
+    for w in warnings {
+        long.push('\n');
+        long.push_str(w);
+    }
+    (short.to_string(), long, problem)
+}
+
 /// The fiscal register's trouble, in words: what to do at the register.
 pub fn fiscal(lang: Lang, e: &crate::fiscal::FiscalError) -> String {
     use crate::fiscal::FiscalError as F;

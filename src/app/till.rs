@@ -179,6 +179,13 @@ impl Till {
         Users::new(&mut self.journal, &mut self.access)
     }
 
+    /// The fiscal register's status, if one is configured (the status bar's).
+    pub fn fiscal_status(
+        &mut self,
+    ) -> Option<Result<crate::fiscal::FiscalStatus, crate::fiscal::FiscalError>> {
+        self.fiscal.configured().then(|| self.fiscal.status())
+    }
+
     /// The receipt printer: its settings, status and test page.
     pub fn printer(&mut self) -> Printer<'_> {
         Printer::new(&self.access, &mut self.printer)

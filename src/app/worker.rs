@@ -411,6 +411,8 @@ const RECENT: usize = 8;
 pub enum Reply {
     /// The hub link, first of all (the UI starts the sync worker with it).
     Hub(Result<HubReady, LinkError>),
+    /// The fiscal register's status changed (sent while idle, when one is configured).
+    Fiscal(Result<crate::fiscal::FiscalStatus, crate::fiscal::FiscalError>),
     /// The journal is open and checked.
     Ready {
         /// The operator catalogue.
@@ -819,6 +821,7 @@ impl TillWorker {
                 });
                 let mut lang = config.lang;
                 let mut last_status: Option<String> = None;
+                let mut last_fiscal: Option<String> = None;
                 let mut last_snapshot: Option<Snapshot> = None;
                 let mut ticks: u32 = 0;
                 loop {
@@ -838,6 +841,15 @@ impl TillWorker {
                             ticks += 1;
                             if !ticks.is_multiple_of(STATUS_EVERY) {
                                 continue;
+                            }
+                            // The fiscal register too: its shift's age, paper and the
+                            // fiscal storage's warnings belong in the status bar.
+                            if let Some(status) = till.fiscal_status() {
+                                let key = format!("{status:?}");
+                                if last_fiscal.as_ref() != Some(&key) {
+                                    last_fiscal = Some(key);
+                                    send(Reply::Fiscal(status));
+                                }
                             }
                             let mut printer = till.printer();
                             if printer.has_status() {

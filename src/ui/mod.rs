@@ -258,7 +258,14 @@ impl PaydeskApp {
                     last_printout: None,
                     profiles,
                     warnings,
+                    fiscal_status: None,
                 }));
+                return;
+            }
+            Reply::Fiscal(status) => {
+                if let Phase::Ready(t) = &mut self.phase {
+                    t.fiscal_status = Some(status);
+                }
                 return;
             }
             reply => reply,
@@ -394,6 +401,20 @@ impl PaydeskApp {
                             &described,
                         )
                     }
+                }
+                if let Some(status) = &t.fiscal_status {
+                    ui.separator();
+                    let (short, long, problem) = messages::fiscal_status(lang, status);
+                    let text = RichText::new(short);
+                    chip(
+                        ui,
+                        if problem {
+                            text.strong().color(style::error_color(ui))
+                        } else {
+                            text
+                        },
+                        &long,
+                    );
                 }
                 if !t.warnings.is_empty() {
                     ui.separator();

@@ -128,6 +128,8 @@ pub struct Terminal {
     pub profiles: ProfileLibrary,
     /// What the configuration lacks that documents should print (status bar).
     pub warnings: Vec<ConfigWarning>,
+    /// The fiscal register's last status (none yet, or no register).
+    pub fiscal_status: Option<Result<crate::fiscal::FiscalStatus, crate::fiscal::FiscalError>>,
 }
 
 impl Terminal {

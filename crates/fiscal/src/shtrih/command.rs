@@ -354,8 +354,9 @@ pub struct FnStatus {
     pub current_document: u8,
     /// «Состояние смены»: true open.
     pub shift_open: bool,
-    /// «Флаги предупреждения» (bit 0 replace the ФН urgently, 1 its resource is
-    /// running out, 2 its memory is 99 % full, 3 the ОФД has not answered in time).
+    /// «Флаги предупреждения» (v1.17 names the byte only; by the ФН interface
+    /// specification: bit 0 replace the ФН urgently, 1 its keys end within 30 days,
+    /// 2 its memory is 90 % full, 3 the ОФД has not answered in time).
     pub warnings: u8,
     /// «Дата и время».
     pub at: Option<NaiveDateTime>,

@@ -263,3 +263,59 @@ fn a_cashier_takes_a_payment_in_the_gui_and_the_register_issues_the_receipt() {
     emu.state.lock().unwrap().faults.fn_warnings = 0b1000;
     wait_for(&mut h, "Register: fiscal storage warns");
 }
+
+/// The register's shift follows paydesk's: opened with it (the cashier on its
+/// report), X on both, the register's Z before paydesk's close — and a register that
+/// cannot close keeps paydesk's shift open.
+#[test]
+fn the_registers_shift_opens_reports_and_closes_with_paydesks() {
+    let (emu, path, _keep) = register();
+    let shop = fiscal_shop(&path);
+    let run = |args: &[&str]| shop.paydesk().args(args).output().unwrap();
+    let o = run(&["shift-open", "--cash", "1000"]);
+    assert!(o.status.success(), "{}", out(&o).1);
+    {
+        let s = emu.state.lock().unwrap();
+        assert!(s.shift.is_some());
+        let cashier = s.shift_reports[0]
+            .iter()
+            .find(|t| t.tag() == Tag::CASHIER)
+            .cloned();
+        assert!(cashier.is_some(), "the shift report names the cashier");
+    }
+    assert!(pay(&shop, None).status.success());
+    let o = run(&["report", "shift", "--x"]);
+    assert!(o.status.success(), "{}", out(&o).1);
+    assert_eq!(emu.state.lock().unwrap().x_reports, 1);
+
+    // A register that does not answer: the Z is refused and paydesk's shift stays.
+    emu.state.lock().unwrap().faults.silent = true;
+    let o = run(&["report", "shift", "--z", "--counted", "1500"]);
+    assert!(!o.status.success());
+    assert!(out(&o).1.contains("does not answer"), "{}", out(&o).1);
+    assert!(shop.journal().current_shift("TRAIN-01").unwrap().is_some());
+    emu.state.lock().unwrap().faults.silent = false;
+
+    let o = run(&["report", "shift", "--z", "--counted", "1500"]);
+    assert!(o.status.success(), "{}", out(&o).1);
+    assert!(
+        emu.state.lock().unwrap().shift.is_none(),
+        "the register's Z ran"
+    );
+    assert!(shop.journal().current_shift("TRAIN-01").unwrap().is_none());
+}
+
+#[test]
+fn a_register_that_does_not_answer_stops_the_payment_before_the_pre_receipt() {
+    let (emu, path, _keep) = register();
+    let shop = fiscal_shop(&path);
+    emu.state.lock().unwrap().faults.silent = true;
+    let o = pay(&shop, None);
+    assert_eq!(o.status.code(), Some(1));
+    let err = out(&o).1;
+    assert!(
+        err.contains("The fiscal register does not answer") && err.contains("Nothing was recorded"),
+        "{err}"
+    );
+    assert!(shop.journal().all_payments().unwrap().is_empty());
+}

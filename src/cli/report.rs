@@ -41,6 +41,23 @@ pub struct ShiftArgs {
     pub counted: Option<String>,
 }
 
+/// Runs `f` on the fiscal register, when one is configured and paydesk's shift is
+/// open (nothing to report or close otherwise).
+fn register(
+    config: &Config,
+    journal: &Journal,
+    f: impl FnOnce(&mut crate::app::fiscal::FiscalDesk) -> Result<(), crate::fiscal::FiscalError>,
+) -> Result<(), crate::fiscal::FiscalError> {
+    let mut desk = crate::app::fiscal::FiscalDesk::new(config.fiscal.clone());
+    let open = journal
+        .current_shift(&config.terminal_id)
+        .is_ok_and(|s| s.is_some());
+    if desk.configured() && open {
+        f(&mut desk)?;
+    }
+    Ok(())
+}
+
 fn shift(config: &Config, journal: &mut Journal, args: &ShiftArgs, actor: &str) -> ExitCode {
     let lang = config.lang;
     let report = if args.z {
@@ -58,8 +75,15 @@ fn shift(config: &Config, journal: &mut Journal, args: &ShiftArgs, actor: &str) 
                 return super::common::fail_input(format!("--counted {text}: {why}"));
             }
         };
+        // The register's Z first: a refusal keeps both shifts open (as on screen).
+        if let Err(e) = register(config, journal, |d| d.z_report()) {
+            return super::common::fail(messages::fiscal(lang, &e));
+        }
         journal.close_shift(&config.terminal_id, counted, actor)
     } else {
+        if let Err(e) = register(config, journal, |d| d.x_report()) {
+            return super::common::fail(messages::fiscal(lang, &e));
+        }
         journal.x_report(&config.terminal_id)
     };
     match report {

@@ -84,6 +84,23 @@ fn a_payment_is_a_fiscal_receipt_with_the_agent_tags_and_the_journal_keeps_its_n
     let p = &shop.journal().all_payments().unwrap()[0];
     assert_eq!(p.state.name(), StateName::Fiscalized);
     assert_eq!(issued_documents(&shop), vec![doc]);
+    // The payments report (and its exports) carry the register's document number.
+    let now = chrono::Utc::now();
+    let rows = shop
+        .journal()
+        .payments_report(&paydesk::domain::report::PaymentsFilter {
+            from: now - chrono::Duration::days(1),
+            to: now + chrono::Duration::days(1),
+            operator: None,
+            account: None,
+            status: None,
+        })
+        .unwrap();
+    assert_eq!(rows[0].fiscal_document, Some(doc));
+    let csv = paydesk::app::export::csv(&rows, paydesk::i18n::Lang::En, chrono_tz::UTC);
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with("Fiscal document (ФД)"), "{header}");
+    assert!(csv.lines().nth(1).unwrap().ends_with(&format!(",{doc}")));
     // The register's shift was opened with paydesk's first receipt.
     assert!(emu.state.lock().unwrap().shift.is_some());
 }

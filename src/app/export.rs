@@ -37,7 +37,7 @@ fn number(n: Option<u64>) -> String {
 }
 
 /// The column titles, in the report's language.
-pub fn headers(lang: Lang) -> [&'static str; 11] {
+pub fn headers(lang: Lang) -> [&'static str; 12] {
     [
         lang.t(T::ReportDateTime),
         lang.t(T::ReportPreReceipt),
@@ -50,6 +50,7 @@ pub fn headers(lang: Lang) -> [&'static str; 11] {
         lang.t(T::ReportState),
         lang.t(T::ReportHubStatus),
         lang.t(T::ReportCashier),
+        lang.t(T::ReportFiscalDocument),
     ]
 }
 
@@ -124,6 +125,7 @@ pub fn csv(rows: &[ReportRow], lang: Lang, tz: Tz) -> String {
                     .map(|s| hub_status_text(lang, Some(s)).to_string())
                     .unwrap_or_default(),
                 r.cashier.clone(),
+                r.fiscal_document.map(|n| n.to_string()).unwrap_or_default(),
             ],
         );
     }
@@ -139,6 +141,7 @@ pub fn csv(rows: &[ReportRow], lang: Lang, tz: Tz) -> String {
             money(t.amount),
             money(t.fee),
             money(t.total),
+            String::new(),
             String::new(),
             String::new(),
             String::new(),
@@ -219,6 +222,9 @@ pub fn xlsx(rows: &[ReportRow], lang: Lang, tz: Tz, path: &Path) -> Result<(), E
             )
             .map_err(err)?;
         sheet.write(row, 10, &r.cashier).map_err(err)?;
+        if let Some(n) = r.fiscal_document {
+            sheet.write_number(row, 11, f64::from(n)).map_err(err)?;
+        }
     }
     let last = rows.len() as u32 + 1;
     let t = Totals::of(rows);

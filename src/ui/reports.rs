@@ -190,6 +190,8 @@ pub struct View<'a> {
     pub shift: Option<u64>,
     /// The user may open and close shifts (else the shift panel is not shown).
     pub may_manage_shift: bool,
+    /// A fiscal register issues the receipts (the table shows their ФД).
+    pub fiscal_register: bool,
 }
 
 fn cash(
@@ -458,6 +460,8 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
 
 fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Action>) {
     let lang = v.lang;
+    // A fiscal register's document number (ФД) gets its column on a register till.
+    let with_fd = v.fiscal_register;
     let heads: [(Option<SortBy>, T); 11] = [
         (Some(SortBy::Time), T::ReportDateTime),
         (None, T::ReportPreReceipt),
@@ -490,8 +494,15 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
         .column(Column::initial(95.0).at_least(60.0))
         .column(Column::initial(115.0).at_least(60.0))
         .column(Column::initial(85.0).at_least(60.0))
+        .columns(Column::initial(70.0).at_least(55.0), usize::from(with_fd))
         .column(Column::remainder().at_least(110.0))
         .header(24.0, |mut header| {
+            let fd_head = [(None, T::ReportFiscalDocument)];
+            let heads = heads[..10]
+                .iter()
+                .chain(fd_head.iter().filter(|_| with_fd))
+                .chain(&heads[10..])
+                .copied();
             for (sort, t) in heads {
                 header.col(|ui| match sort {
                     Some(by) => {
@@ -552,6 +563,11 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
                 row.col(|ui| {
                     ui.label(&r.cashier);
                 });
+                if with_fd {
+                    row.col(|ui| {
+                        ui.label(r.fiscal_document.map(|n| n.to_string()).unwrap_or_default());
+                    });
+                }
                 row.col(|ui| {
                     if ui
                         .button(lang.t(T::ReportCopy))
@@ -714,6 +730,7 @@ impl Screen for ReportsState {
             catalogue: &cx.terminal.catalogue,
             shift: cx.terminal.snapshot.shift,
             may_manage_shift: cx.terminal.may(Permission::ManageShift),
+            fiscal_register: !matches!(cx.config.fiscal, crate::app::config::FiscalConfig::None),
         };
         let mut actions = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {

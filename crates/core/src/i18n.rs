@@ -393,6 +393,7 @@ texts! {
     ErrPrinterBroken => ["The connection to the printer broke ({detail}): the document may be partly printed.", "Связь с принтером прервалась ({detail}): документ мог напечататься частично.", "Połączenie z drukarką zostało przerwane ({detail}): dokument mógł wydrukować się częściowo."],
     ReportDateTime => ["Date and time", "Дата и время", "Data i godzina"],
     ReportPreReceipt => ["Pre-receipt No.", "Пречек №", "Paragon wstępny nr"],
+    ReportFiscalDocument => ["Fiscal document (ФД)", "ФД", "Dokument fiskalny (ФД)"],
     ReportReceipt => ["Confirmation No.", "Квитанция №", "Potwierdzenie nr"],
     ReportOperator => ["Operator", "Оператор", "Operator"],
     ReportAccount => ["Account", "Номер счёта", "Numer konta"],

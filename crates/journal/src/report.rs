@@ -33,7 +33,9 @@ pub fn payments_sql(f: &PaymentsFilter) -> (String, Vec<Value>) {
     let mut sql = String::from(
         "SELECT id, created_at, pre_receipt_no, fiscal_receipt_no, operator_code, operator_name, \
          legal_entity, account, amount_minor, fee_minor, total_minor, state, hub_status, cashier, \
-         terminal_id FROM payments WHERE created_at >= ?1 AND created_at < ?2",
+         terminal_id, (SELECT json_extract(e.data, '$.document.number') FROM payment_events e \
+         WHERE e.payment_id = payments.id AND e.kind = 'fiscal_issued') \
+         FROM payments WHERE created_at >= ?1 AND created_at < ?2",
     );
     let mut params = vec![Value::Text(timestamp(f.from)), Value::Text(timestamp(f.to))];
     if let Some(op) = &f.operator {
@@ -80,6 +82,7 @@ impl Journal {
                     hub_status: r.get(12)?,
                     cashier: r.get(13)?,
                     terminal_id: r.get(14)?,
+                    fiscal_document: r.get::<_, Option<i64>>(15)?.map(|n| n as u32),
                 })
             })
             .map_err(|e| self.err(e))?

@@ -124,6 +124,8 @@ pub struct ReportRow {
     pub cashier: String,
     /// The terminal.
     pub terminal_id: String,
+    /// The fiscal register's document number (ФД), when a register issued the receipt.
+    pub fiscal_document: Option<u32>,
 }
 
 /// Sums of a report's rows.

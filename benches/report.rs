@@ -195,6 +195,7 @@ fn main() {
                         catalogue: &catalogue,
                         shift: Some(1),
                         may_manage_shift: true,
+                        fiscal_register: false,
                     };
                     let _ = show(ui, s, &v);
                 },

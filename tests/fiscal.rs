@@ -187,71 +187,82 @@ fn an_expired_register_shift_refuses_the_payment_before_the_pre_receipt() {
     );
 }
 
-/// The cashier takes a payment in the GUI; the register holds a closed sale receipt
-/// with the agent tags, and the screen says which fiscal document it is.
-#[test]
-fn a_cashier_takes_a_payment_in_the_gui_and_the_register_issues_the_receipt() {
-    use egui_kittest::Harness;
-    use egui_kittest::kittest::Queryable;
-    use paydesk::app::config::{FiscalConfig, FiscalSection};
-    use paydesk::ui::PaydeskApp;
+type App = egui_kittest::Harness<'static, paydesk::ui::PaydeskApp>;
 
-    let (emu, path, _keep) = register();
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = common::config_in(dir.path(), paydesk::i18n::Lang::En);
+fn settle(h: &mut App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        h.step();
+        if !h.state().is_busy() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no answer");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run();
+}
+
+fn type_into(h: &mut App, label: &str, text: &str) {
+    use egui_kittest::kittest::Queryable;
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+fn click(h: &mut App, label: &str) {
+    use egui_kittest::kittest::Queryable;
+    h.get_by_label(label).click();
+    settle(h);
+}
+
+/// The GUI on a new journal with the register at `path`: the first-run screen makes
+/// the admin (Anna), who is then at the cashier screen.
+fn gui(dir: &std::path::Path, path: String) -> App {
+    use paydesk::app::config::{FiscalConfig, FiscalSection};
+    let mut config = common::config_in(dir, paydesk::i18n::Lang::En);
     config.fiscal = FiscalConfig::from_section(&FiscalSection {
         device: Some("shtrih-m".into()),
         path: Some(path),
         tax_system: Some("osn".into()),
+        timeout_ms: Some(1500),
         ..FiscalSection::default()
     })
     .unwrap();
-    // The day's start on a new journal: the first-run screen makes the admin, the
-    // first payment opens the shift (and with it the register's).
-    let mut h = Harness::builder()
+    let mut h = egui_kittest::Harness::builder()
         .with_size([1280.0, 900.0])
         .with_max_steps(24)
-        .build_eframe(move |cc| PaydeskApp::new(cc, config));
-    let settle = |h: &mut Harness<'static, PaydeskApp>| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        loop {
-            h.step();
-            if !h.state().is_busy() {
-                break;
-            }
-            assert!(std::time::Instant::now() < deadline, "no answer");
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        h.run();
-    };
-    let type_into = |h: &mut Harness<'static, PaydeskApp>, label: &str, text: &str| {
-        h.get_by_label(label).focus();
-        h.run();
-        h.get_by_label(label).type_text(text);
-        h.run();
-    };
+        .build_eframe(move |cc| paydesk::ui::PaydeskApp::new(cc, config));
     settle(&mut h);
     type_into(&mut h, "Name", "Anna");
     type_into(&mut h, "PIN", "2468");
     type_into(&mut h, "Repeat PIN", "2468");
-    h.get_by_label("Create administrator").click();
-    settle(&mut h);
-    h.get_by_label("MTS — МТС").click();
-    settle(&mut h);
-    type_into(&mut h, "Account number", "9031234567");
-    type_into(&mut h, "Amount", "250");
-    h.get_by_label("Print pre-receipt (Enter)").click();
-    settle(&mut h);
-    type_into(&mut h, "Cash in the drawer", "1000");
-    h.get_by_label("Open shift and print pre-receipt (Enter)")
-        .click();
-    settle(&mut h);
-    h.get_by_label("Customer signed (Enter)").click();
-    settle(&mut h);
-    type_into(&mut h, "Cash received", "300");
-    h.get_by_label("Cash taken — issue the fiscal receipt (Enter)")
-        .click();
-    settle(&mut h);
+    click(&mut h, "Create administrator");
+    h
+}
+
+/// MTS, 250.00, cash 300 — the day's first payment opens the shift with 1 000.
+fn take_payment(h: &mut App) {
+    click(h, "MTS — МТС");
+    type_into(h, "Account number", "9031234567");
+    type_into(h, "Amount", "250");
+    click(h, "Print pre-receipt (Enter)");
+    type_into(h, "Cash in the drawer", "1000");
+    click(h, "Open shift and print pre-receipt (Enter)");
+    click(h, "Customer signed (Enter)");
+    type_into(h, "Cash received", "300");
+    click(h, "Cash taken — issue the fiscal receipt (Enter)");
+}
+
+/// The cashier takes a payment in the GUI; the register holds a closed sale receipt
+/// with the agent tags, and the screen says which fiscal document it is.
+#[test]
+fn a_cashier_takes_a_payment_in_the_gui_and_the_register_issues_the_receipt() {
+    use egui_kittest::kittest::Queryable;
+    let (emu, path, _keep) = register();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = gui(dir.path(), path);
+    take_payment(&mut h);
 
     let s = emu.state.lock().unwrap();
     assert_eq!(s.receipts.len(), 1);
@@ -268,7 +279,7 @@ fn a_cashier_takes_a_payment_in_the_gui_and_the_register_issues_the_receipt() {
 
     // The status bar watches the register while the till is idle: ready, then the
     // fiscal storage's warning in red with what to do in the tooltip.
-    let wait_for = |h: &mut Harness<'static, PaydeskApp>, label: &str| {
+    let wait_for = |h: &mut App, label: &str| {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         while h.query_by_label(label).is_none() {
             assert!(std::time::Instant::now() < deadline, "never saw {label:?}");
@@ -279,6 +290,38 @@ fn a_cashier_takes_a_payment_in_the_gui_and_the_register_issues_the_receipt() {
     wait_for(&mut h, "Register: ready");
     emu.state.lock().unwrap().faults.fn_warnings = 0b1000;
     wait_for(&mut h, "Register: fiscal storage warns");
+}
+
+/// The register's answer to the receipt is lost: the screen does not ask whether it
+/// printed — it offers to ask the register, which settles the payment with the
+/// receipt it did issue (one receipt, no second one).
+#[test]
+fn a_lost_answer_at_the_cash_step_is_settled_on_screen_by_asking_the_register() {
+    use egui_kittest::kittest::Queryable;
+    let (emu, path, _keep) = register();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.sqlite");
+    let mut h = gui(dir.path(), path);
+    emu.state.lock().unwrap().faults.lose_answer_of = Some(vec![0xFF, 0x45]);
+    take_payment(&mut h);
+    h.get_by_label_contains("the fiscal register has not said whether it issued it");
+    assert!(
+        h.query_by_label_contains("printed and handed over")
+            .is_none()
+    );
+    click(&mut h, "Ask the fiscal register");
+    let s = emu.state.lock().unwrap();
+    assert_eq!(s.receipts.len(), 1, "adopted, not issued again");
+    let doc = s.receipts[0].document;
+    drop(s);
+    let j = paydesk::journal::Journal::open(&journal, &Default::default()).unwrap();
+    let p = &j.all_payments().unwrap()[0];
+    assert_eq!(p.state.name(), StateName::Fiscalized);
+    assert!(
+        j.fiscal_document_owner(doc, &emu.state.lock().unwrap().fn_number)
+            .unwrap()
+            .is_some()
+    );
 }
 
 /// The register's shift follows paydesk's: opened with it (the cashier on its

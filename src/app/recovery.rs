@@ -42,6 +42,42 @@ pub enum Question {
         /// Fiscal receipt number.
         n: u64,
     },
+    /// The fiscal register has not said whether it issued receipt No. `n`: ask it.
+    AskRegister {
+        /// Receipt number.
+        n: u64,
+    },
+}
+
+/// Who issues the receipt at the cash step: it decides how the last question reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReceiptIssuer {
+    /// The receipt printer (the cashier saw whether it came out).
+    Printer,
+    /// A fiscal register (only the register can say whether it issued it).
+    FiscalRegister,
+}
+
+impl ReceiptIssuer {
+    /// The issuer a configuration has.
+    pub fn of(fiscal: &super::config::FiscalConfig) -> ReceiptIssuer {
+        match fiscal {
+            super::config::FiscalConfig::None => ReceiptIssuer::Printer,
+            _ => ReceiptIssuer::FiscalRegister,
+        }
+    }
+}
+
+/// The question as the cashier reads it: on a fiscal register till the last one is
+/// "ask the register", never "did it print?" (either answer asks the register; see
+/// `Payments::confirm_fiscal_printed`).
+pub fn question_for(p: &Payment, issuer: ReceiptIssuer) -> Option<Question> {
+    match (question(p), issuer) {
+        (Some(Question::FiscalPrinted { n }), ReceiptIssuer::FiscalRegister) => {
+            Some(Question::AskRegister { n })
+        }
+        (q, _) => q,
+    }
 }
 
 /// The cashier's answer.
@@ -94,8 +130,14 @@ impl Question {
             Question::CashTaken { n } => (T::RecoveryAskCash, n),
             Question::PrintFiscal { n } => (T::RecoveryAskFiscalStart, n),
             Question::FiscalPrinted { n } => (T::RecoveryAskFiscalPrinted, n),
+            Question::AskRegister { n } => (T::RecoveryAskRegister, n),
         };
-        debug_assert!(matches!(self, Question::FiscalPrinted { .. }) || n == pre);
+        debug_assert!(
+            matches!(
+                self,
+                Question::FiscalPrinted { .. } | Question::AskRegister { .. }
+            ) || n == pre
+        );
         lang.fill(
             t,
             &[
@@ -117,6 +159,7 @@ impl Question {
             Question::CashTaken { .. } => (T::RecoveryYesCash, Some(T::RecoveryNoVoid)),
             Question::PrintFiscal { .. } => (T::RecoveryPrintFiscal, None),
             Question::FiscalPrinted { .. } => (T::RecoveryYesHanded, Some(T::RecoveryNoPrintAgain)),
+            Question::AskRegister { .. } => (T::RecoveryAskRegisterButton, None),
         }
     }
 }
@@ -159,6 +202,8 @@ pub fn answer(till: &mut Till, p: &Payment, a: Answer) -> Result<Outcome, FlowEr
             payments.confirm_fiscal_printed(id)?
         }
         (Some(Question::FiscalPrinted { .. }), Answer::No) => payments.reprint_fiscal(id)?,
+        // `question` never asks this one (it is `question_for`'s wording of the last).
+        (Some(Question::AskRegister { .. }), _) => payments.reprint_fiscal(id)?,
         (None, _) => {
             return Err(FlowError::WrongState {
                 id,

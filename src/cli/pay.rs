@@ -203,8 +203,9 @@ pub(super) fn recovery(
         Err(e) => return fail(messages::journal(lang, &e)),
     };
     let (Some(id), Some(answer)) = (args.payment, args.answer) else {
+        let issuer = recovery::ReceiptIssuer::of(&config.fiscal);
         for p in &unfinished {
-            if let Some(q) = recovery::question(p) {
+            if let Some(q) = recovery::question_for(p, issuer) {
                 println!(
                     "{} {} {}",
                     p.id(),

@@ -1111,6 +1111,7 @@ impl Screen for CashierState {
                 p,
                 pending.len(),
                 self.busy,
+                crate::app::recovery::ReceiptIssuer::of(&cx.config.fiscal),
             )
             .map(|a| ((*p).clone(), a));
             if let Some((p, a)) = answer {

@@ -2,7 +2,7 @@
 
 use egui::RichText;
 
-use crate::app::recovery::{Answer, question};
+use crate::app::recovery::{Answer, ReceiptIssuer, question_for};
 use crate::domain::payment::Payment;
 use crate::i18n::{Currency, Lang, T};
 
@@ -14,8 +14,9 @@ pub fn show(
     p: &Payment,
     remaining: usize,
     busy: bool,
+    issuer: ReceiptIssuer,
 ) -> Option<Answer> {
-    let q = question(p)?;
+    let q = question_for(p, issuer)?;
     let mut answer = None;
     egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
         ui.set_max_width(640.0);

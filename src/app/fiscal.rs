@@ -94,6 +94,12 @@ impl FiscalDesk {
         r
     }
 
+    /// Bytes exchanged with the register and time spent in exchanges since it was
+    /// connected (benchmarks); nothing before the first use.
+    pub fn wire(&self) -> crate::fiscal::shtrih::link::Wire {
+        self.device.as_ref().map(|d| d.wire()).unwrap_or_default()
+    }
+
     /// Where the register stands.
     pub fn status(&mut self) -> Result<FiscalStatus, FiscalError> {
         self.with(|d| d.status())

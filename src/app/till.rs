@@ -179,6 +179,11 @@ impl Till {
         Users::new(&mut self.journal, &mut self.access)
     }
 
+    /// Bytes and time the fiscal register's exchanges took (benchmarks).
+    pub fn fiscal_wire(&self) -> crate::fiscal::shtrih::link::Wire {
+        self.fiscal.wire()
+    }
+
     /// The fiscal register's status, if one is configured (the status bar's).
     pub fn fiscal_status(
         &mut self,

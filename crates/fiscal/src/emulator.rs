@@ -92,6 +92,8 @@ pub struct State {
     pub commands: Vec<Vec<u8>>,
     /// X reports printed.
     pub x_reports: usize,
+    /// Bytes the device received and sent (the line's load).
+    pub wire_bytes: usize,
     /// TLVs sent outside a receipt, for the next document (the shift's cashier).
     pub document_tlvs: Vec<Tlv>,
     /// The TLVs of each shift-opening report, in order.
@@ -112,6 +114,7 @@ impl Default for State {
             receipts: Vec::new(),
             commands: Vec::new(),
             x_reports: 0,
+            wire_bytes: 0,
             document_tlvs: Vec::new(),
             shift_reports: Vec::new(),
             faults: Faults::default(),
@@ -374,6 +377,7 @@ impl Emulator {
             let Some(b) = read_byte(&mut port)? else {
                 continue;
             };
+            self.state.lock().expect("emulator state").wire_bytes += 1;
             if self.state.lock().expect("emulator state").faults.silent {
                 continue;
             }
@@ -383,6 +387,7 @@ impl Emulator {
                         port.write_all(&[ACK])?;
                         port.write_all(answer)?;
                         port.flush()?;
+                        self.state.lock().expect("emulator state").wire_bytes += 1 + answer.len();
                         if read_ack(&mut port)? {
                             pending = None;
                         }
@@ -390,6 +395,7 @@ impl Emulator {
                     None => {
                         port.write_all(&[NAK])?;
                         port.flush()?;
+                        self.state.lock().expect("emulator state").wire_bytes += 1;
                     }
                 },
                 STX => {
@@ -398,6 +404,8 @@ impl Emulator {
                         continue;
                     };
                     let mut s = self.state.lock().expect("emulator state");
+                    // The frame's length, LRC and the ACK or NAK for it.
+                    s.wire_bytes += body.len() + 3;
                     if s.faults.nak_frames > 0 {
                         s.faults.nak_frames -= 1;
                         drop(s);
@@ -415,6 +423,7 @@ impl Emulator {
                         s.faults.lose_answer_of = None;
                         continue;
                     }
+                    s.wire_bytes += answer.len() + 1;
                     drop(s);
                     port.write_all(&answer)?;
                     port.flush()?;
@@ -453,10 +462,22 @@ fn read_body<P: Port>(port: &mut P) -> io::Result<Option<Vec<u8>>> {
         return Ok(None);
     };
     let mut frame = vec![STX, len];
-    for _ in 0..=len {
-        match read_byte(port)? {
-            Some(b) => frame.push(b),
-            None => return Ok(None),
+    let want = len as usize + 3;
+    let mut buf = [0u8; 256];
+    while frame.len() < want {
+        let room = want - frame.len();
+        match port.read(&mut buf[..room]) {
+            Ok(0) => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "port closed")),
+            Ok(n) => frame.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                ) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
         }
     }
     Ok(frame::decode(&frame).ok().map(<[u8]>::to_vec))

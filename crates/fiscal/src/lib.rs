@@ -217,4 +217,6 @@ pub trait FiscalDevice: Send {
     fn z_report(&mut self) -> Result<(), FiscalError>;
     /// A receipt by its document number, if it is one.
     fn find_receipt(&mut self, number: u32) -> Result<Option<FoundReceipt>, FiscalError>;
+    /// Bytes exchanged and time spent in exchanges so far (benchmarks).
+    fn wire(&self) -> shtrih::link::Wire;
 }

@@ -97,17 +97,22 @@ pub struct Answer {
 pub struct Link<P: Port> {
     port: P,
     timing: Timing,
+    /// The read timeout set on the port (set again only when it changes).
+    timeout: Option<Duration>,
     /// Every byte written and read, for the tests' decoder and the bench.
     pub wire: Wire,
 }
 
-/// The bytes on the wire, both ways, counted.
+/// The bytes on the wire, both ways, counted, and the time spent in exchanges.
 #[derive(Clone, Debug, Default)]
 pub struct Wire {
     /// Bytes sent.
     pub sent: usize,
     /// Bytes received.
     pub received: usize,
+    /// Time inside [`Link::exchange`] (the line and the device; the bench subtracts
+    /// it to find paydesk's own part).
+    pub busy: std::time::Duration,
 }
 
 enum Read1 {
@@ -121,6 +126,7 @@ impl<P: Port> Link<P> {
         Link {
             port,
             timing,
+            timeout: None,
             wire: Wire::default(),
         }
     }
@@ -132,8 +138,16 @@ impl<P: Port> Link<P> {
         Ok(())
     }
 
+    fn set_timeout(&mut self, t: Duration) -> io::Result<()> {
+        if self.timeout != Some(t) {
+            self.port.set_read_timeout(t)?;
+            self.timeout = Some(t);
+        }
+        Ok(())
+    }
+
     fn read1(&mut self, t: Duration) -> io::Result<Read1> {
-        self.port.set_read_timeout(t)?;
+        self.set_timeout(t)?;
         let mut b = [0u8; 1];
         loop {
             match self.port.read(&mut b) {
@@ -170,11 +184,30 @@ impl<P: Port> Link<P> {
         let Read1::Byte(len) = self.read1(self.timing.byte)? else {
             return Ok(None);
         };
+        // The rest (body and LRC) as it arrives, many bytes per read; each read
+        // waits at most the byte timeout.
         let mut frame = vec![STX, len];
-        for _ in 0..=len {
-            match self.read1(self.timing.byte)? {
-                Read1::Byte(b) => frame.push(b),
-                Read1::Timeout => return Ok(None),
+        let want = len as usize + 3;
+        let mut buf = [0u8; 256];
+        self.set_timeout(self.timing.byte)?;
+        while frame.len() < want {
+            let room = (want - frame.len()).min(buf.len());
+            match self.port.read(&mut buf[..room]) {
+                Ok(0) => return Ok(None),
+                Ok(n) => {
+                    self.wire.received += n;
+                    frame.extend_from_slice(&buf[..n]);
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                    ) =>
+                {
+                    return Ok(None);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(frame::decode(&frame).ok().map(<[u8]>::to_vec))
@@ -201,6 +234,13 @@ impl<P: Port> Link<P> {
 
     /// Sends `request` and returns its answer (see the module's rule on resending).
     pub fn exchange(&mut self, request: &Request) -> Result<Answer, LinkError> {
+        let started = std::time::Instant::now();
+        let r = self.exchange_inner(request);
+        self.wire.busy += started.elapsed();
+        r
+    }
+
+    fn exchange_inner(&mut self, request: &Request) -> Result<Answer, LinkError> {
         let frame = frame::encode(&request.body());
         let mut silent = 0;
         let mut refused = 0;

@@ -188,6 +188,10 @@ impl<P: Port> ShtrihM<P> {
 }
 
 impl<P: Port> FiscalDevice for ShtrihM<P> {
+    fn wire(&self) -> link::Wire {
+        self.link.wire.clone()
+    }
+
     fn status(&mut self) -> Result<FiscalStatus, FiscalError> {
         let s = self.short_status()?;
         let f = self.fn_status()?;

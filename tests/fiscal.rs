@@ -110,13 +110,13 @@ fn a_payment_is_a_fiscal_receipt_with_the_agent_tags_and_the_journal_keeps_its_n
 /// it, never a question the register can answer.
 #[test]
 fn a_crash_around_the_fiscal_receipt_is_settled_by_asking_the_register() {
-    for point in ["fiscal.intent", "fiscal.printed"] {
+    for point in ["fiscal.intent", "fiscal.printed", "fiscal.done"] {
         let (emu, path, _slave) = register();
         let shop = fiscal_shop(&path);
         let o = pay(&shop, Some(point));
         assert_eq!(o.status.code(), None, "{point}: dies at the crash point");
         let before = emu.state.lock().unwrap().receipts.len();
-        assert_eq!(before, usize::from(point == "fiscal.printed"), "{point}");
+        assert_eq!(before, usize::from(point != "fiscal.intent"), "{point}");
         // The next payment: the first is settled on the way (no question, exit 0).
         let o = pay(&shop, None);
         assert!(o.status.success(), "{point}: {}", out(&o).1);
@@ -378,4 +378,49 @@ fn a_register_that_does_not_answer_stops_the_payment_before_the_pre_receipt() {
         "{err}"
     );
     assert!(shop.journal().all_payments().unwrap().is_empty());
+}
+
+/// Paper runs out in the middle of the receipt: the register cancels it, the cashier
+/// is told the cash is recorded and the receipt not issued; once paper is loaded the
+/// next payment first lets the register go on and issues the waiting receipt.
+#[test]
+fn paper_out_mid_receipt_keeps_the_cash_and_the_receipt_is_issued_once_paper_is_back() {
+    let (emu, path, _keep) = register();
+    let shop = fiscal_shop(&path);
+    emu.state.lock().unwrap().faults.paper_out_at_next_line = true;
+    let o = pay(&shop, None);
+    assert!(!o.status.success());
+    let err = out(&o).1;
+    assert!(err.contains("no paper"), "{err}");
+    assert!(
+        err.contains("recorded") && !err.contains("try again"),
+        "the cash is recorded: {err}"
+    );
+    assert_eq!(
+        shop.journal().all_payments().unwrap()[0].state.name(),
+        StateName::FiscalPrinting
+    );
+    assert!(emu.state.lock().unwrap().receipts.is_empty());
+    // Still no paper: the next payment is refused before its pre-receipt.
+    let o = pay(&shop, None);
+    assert!(!o.status.success());
+    assert_eq!(shop.journal().all_payments().unwrap().len(), 1);
+
+    emu.state.lock().unwrap().load_paper();
+    let o = pay(&shop, None);
+    assert!(o.status.success(), "{}", out(&o).1);
+    let s = emu.state.lock().unwrap();
+    assert_eq!(s.receipts.len(), 2, "the waiting receipt and the new one");
+    assert!(
+        s.commands.iter().any(|c| c == &vec![0xB0]),
+        "continued (B0h)"
+    );
+    drop(s);
+    assert!(
+        shop.journal()
+            .all_payments()
+            .unwrap()
+            .iter()
+            .all(|p| p.state.name() == StateName::Fiscalized)
+    );
 }

@@ -108,7 +108,13 @@ impl FiscalDesk {
     /// Refuses a receipt the register would refuse: expired shift, no paper, cover
     /// open. Returns the status (its last document number starts the receipt).
     pub fn check_ready(&mut self) -> Result<FiscalStatus, FiscalError> {
-        let s = self.status()?;
+        let mut s = self.status()?;
+        // Paper is back after running out mid-document: let the register go on
+        // (Приложение 1, submode 3), then look again.
+        if s.awaiting_continue {
+            self.with(|d| d.continue_printing())?;
+            s = self.status()?;
+        }
         if s.shift == DeviceShift::Expired {
             return Err(FiscalError::ShiftExpired);
         }

@@ -30,9 +30,8 @@ pub fn event_kind(lang: Lang, kind: &str) -> String {
         "customer_signed" => T::EvSigned,
         "voided" => T::EvVoided,
         "cash_taken" => T::EvCash,
-        "fiscal_print_started" | "fiscal_reprint_started" | "fiscal_issue_started" => {
-            T::EvFiscalPrinting
-        }
+        "fiscal_print_started" | "fiscal_reprint_started" => T::EvFiscalPrinting,
+        "fiscal_issue_started" => T::EvFiscalIssueStarted,
         "fiscal_printed" => T::EvFiscalPrinted,
         "fiscal_issued" => T::EvFiscalIssued,
         "delivery_attempt" => T::EvPush,
@@ -68,6 +67,7 @@ fn details(data: &str) -> String {
         "amount",
         "approved_by",
         "tendered",
+        "after_document",
         "document",
     ] {
         match m.get(key) {

@@ -529,6 +529,7 @@ texts! {
     EvVoided => ["voided", "отменён", "anulowana przed zapłatą"],
     EvCash => ["cash taken", "деньги приняты", "gotówka przyjęta"],
     EvFiscalPrinting => ["payment confirmation printing", "печать квитанции", "drukowanie potwierdzenia"],
+    EvFiscalIssueStarted => ["receipt asked of the fiscal register", "чек запрошен у ККТ", "paragon zlecony kasie fiskalnej"],
     EvFiscalIssued => ["fiscal receipt issued by the fiscal register", "кассовый чек выдан ККТ", "paragon fiskalny wydany przez drukarkę fiskalną"],
     EvFiscalPrinted => ["payment confirmation printed", "квитанция напечатана", "potwierdzenie wydrukowane"],
     EvPush => ["sent to the payment system", "отправка в платёжную систему", "wysłanie do systemu płatności"],

@@ -84,8 +84,11 @@ pub struct State {
     /// The last shift's number.
     pub last_shift: u16,
     open: Option<OpenReceipt>,
-    /// Waiting for paper, then «продолжение печати».
+    /// No paper (set by a fault mid-document; [`State::load_paper`] ends it).
     pub paper_out: bool,
+    /// Paper is back after running out mid-document: printing waits for
+    /// «продолжение печати» (submode 3).
+    pub awaiting_continue: bool,
     /// Closed receipts, oldest first.
     pub receipts: Vec<Receipt>,
     /// Every command code executed, in order (for the tests' decoder).
@@ -111,6 +114,7 @@ impl Default for State {
             last_shift: 0,
             open: None,
             paper_out: false,
+            awaiting_continue: false,
             receipts: Vec::new(),
             commands: Vec::new(),
             x_reports: 0,
@@ -145,6 +149,14 @@ impl State {
     pub fn age_shift(&mut self, by: TimeDelta) {
         if let Some((_, at)) = &mut self.shift {
             *at -= by;
+        }
+    }
+
+    /// Someone loads paper: the device waits for «продолжение печати».
+    pub fn load_paper(&mut self) {
+        if self.paper_out {
+            self.paper_out = false;
+            self.awaiting_continue = true;
         }
     }
 
@@ -187,6 +199,8 @@ impl State {
         let printing = |s: &State| {
             if s.paper_out {
                 Err(error::NO_PAPER)
+            } else if s.awaiting_continue {
+                Err(error::AWAITING_CONTINUE)
             } else {
                 Ok(())
             }
@@ -194,7 +208,14 @@ impl State {
         match code {
             c if c == SHORT_STATUS.0 => {
                 let flags: u16 = if self.paper_out { 0 } else { 1 << 7 | 1 << 1 };
-                let sub = if self.paper_out { 3 } else { 0 };
+                // Приложение 1: 2 active paper out, 3 after it (waits for B0h).
+                let sub = if self.paper_out {
+                    2
+                } else if self.awaiting_continue {
+                    3
+                } else {
+                    0
+                };
                 let mut d = vec![30];
                 d.extend_from_slice(&flags.to_le_bytes());
                 d.extend_from_slice(&[self.mode(), sub, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -309,7 +330,10 @@ impl State {
                 Ok(vec![30])
             }
             c if c == CONTINUE_PRINT.0 => {
-                self.paper_out = false;
+                if self.paper_out {
+                    return Err(error::NO_PAPER);
+                }
+                self.awaiting_continue = false;
                 Ok(vec![30])
             }
             c if c == X_REPORT.0 => {

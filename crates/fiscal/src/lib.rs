@@ -147,8 +147,11 @@ pub struct FiscalStatus {
     pub shift: DeviceShift,
     /// A receipt is open (a crash mid-receipt leaves one).
     pub receipt_open: bool,
-    /// Paper ran out (or ran out mid-document and waits to continue).
+    /// No paper.
     pub paper_out: bool,
+    /// Paper is back after running out mid-document: the register waits for
+    /// "continue printing" before anything else prints.
+    pub awaiting_continue: bool,
     /// The cover is open.
     pub cover_open: bool,
     /// The fiscal storage's warnings (FF01h bits: replace urgently, resource low,
@@ -211,6 +214,8 @@ pub trait FiscalDevice: Send {
     fn receipt(&mut self, r: &AgentReceipt) -> Result<FiscalDocument, FiscalError>;
     /// Cancels an open receipt (nothing fiscal was issued).
     fn cancel_receipt(&mut self) -> Result<(), FiscalError>;
+    /// Lets the register go on printing after paper was loaded mid-document.
+    fn continue_printing(&mut self) -> Result<(), FiscalError>;
     /// Prints the X report.
     fn x_report(&mut self) -> Result<(), FiscalError>;
     /// Closes the ККТ shift with the Z report.

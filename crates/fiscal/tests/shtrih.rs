@@ -247,9 +247,19 @@ fn paper_out_mid_receipt_cancels_it_and_a_receipt_left_open_is_seen() {
     assert!(!st.receipt_open, "the failed receipt was cancelled");
     assert!(emu.state.lock().unwrap().receipts.is_empty());
 
+    // Paper loaded: the register waits to continue, and goes on when told.
+    emu.state.lock().unwrap().load_paper();
+    let st = kkt.status().unwrap();
+    assert!(!st.paper_out && st.awaiting_continue);
+    assert!(matches!(
+        kkt.receipt(&mts(ReceiptKind::Sale)).unwrap_err(),
+        FiscalError::NoPaper
+    ));
+    kkt.continue_printing().unwrap();
+    assert!(!kkt.status().unwrap().awaiting_continue);
+
     // A receipt left open (a crash between its commands) shows in the status and
     // is cancelled on request.
-    emu.state.lock().unwrap().paper_out = false;
     emu.state.lock().unwrap().faults.lose_answer_of = Some(vec![0xFF, 0x46]);
     assert!(kkt.receipt(&mts(ReceiptKind::Sale)).is_err());
     assert!(kkt.status().unwrap().receipt_open);

@@ -204,7 +204,8 @@ impl<P: Port> FiscalDevice for ShtrihM<P> {
         Ok(FiscalStatus {
             shift,
             receipt_open: s.mode.number() == Mode::DOCUMENT_OPEN,
-            paper_out: !matches!(s.submode, Submode::Paper | Submode::Printing),
+            paper_out: matches!(s.submode, Submode::PassiveNoPaper | Submode::ActiveNoPaper),
+            awaiting_continue: s.submode == Submode::AfterActiveNoPaper,
             cover_open: s.cover_open(),
             fn_warnings: f.warnings,
             last_document: f.last_document,
@@ -261,6 +262,14 @@ impl<P: Port> FiscalDevice for ShtrihM<P> {
         self.call(
             "cancel receipt",
             &Request::bare(command::CANCEL_RECEIPT, self.passwords.operator),
+        )?;
+        Ok(())
+    }
+
+    fn continue_printing(&mut self) -> Result<(), FiscalError> {
+        self.call(
+            "continue printing",
+            &Request::bare(command::CONTINUE_PRINT, self.passwords.operator),
         )?;
         Ok(())
     }

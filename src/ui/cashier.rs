@@ -417,8 +417,23 @@ fn steps_header(ui: &mut egui::Ui, lang: Lang, current: Step) {
     });
 }
 
-fn summary(ui: &mut egui::Ui, lang: Lang, currency: &Currency, p: &Payment) {
+fn summary(ui: &mut egui::Ui, lang: Lang, currency: &Currency, p: &Payment, layout: FieldLayout) {
     let d = &p.details;
+    if layout == FieldLayout::Inline {
+        // A short till (1024×600): two lines, so the cash field, the change and the
+        // primary button stay in sight.
+        ui.label(RichText::new(format!("{} · {}", d.operator.name, d.account)).strong());
+        ui.label(format!(
+            "{} {} · {} {} · {} {}",
+            lang.t(T::FieldAmount),
+            lang.money_with(d.amount, currency),
+            lang.t(T::Fee),
+            lang.money_with(d.fee, currency),
+            lang.t(T::Total),
+            lang.money_with(d.total, currency),
+        ));
+        return;
+    }
     egui::Grid::new("payment-summary")
         .num_columns(2)
         .spacing([24.0, 6.0])
@@ -459,7 +474,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
             let n = p.state.pre_receipt_no().unwrap_or_default();
             ui.label(RichText::new(lang.fill(T::AskSignature, &[("n", &n)])).heading());
             ui.add_space(8.0);
-            summary(ui, lang, view.currency, &p);
+            summary(ui, lang, view.currency, &p, view.layout);
             ui.add_space(12.0);
             if s.confirm_void.is_some() {
                 confirm_void(ui, s, lang, n, idle, &mut actions);
@@ -499,7 +514,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
                 .heading(),
             );
             ui.add_space(8.0);
-            summary(ui, lang, view.currency, &p);
+            summary(ui, lang, view.currency, &p, view.layout);
             ui.add_space(8.0);
             let r = text_field(
                 ui,
@@ -602,7 +617,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut CashierState, view: &View) -> Vec<Action>
                 );
                 ui.add_space(8.0);
             }
-            summary(ui, lang, view.currency, &p);
+            summary(ui, lang, view.currency, &p, view.layout);
             ui.add_space(12.0);
             let clicked = ui
                 .add_enabled(idle, style::primary(ui, lang.t(T::ButtonNewPayment)))

@@ -365,6 +365,7 @@ impl PaydeskApp {
     /// whose details are in their tooltips (the journal's path is in Settings).
     fn status_bar(&self, ui: &mut egui::Ui) {
         let lang = self.lang;
+        let narrow = ui.available_width() < 1200.0;
         // Training mode is the banner's to say; the bar stays one line at 1024 px.
         ui.horizontal(|ui| {
             chip(
@@ -390,7 +391,11 @@ impl PaydeskApp {
                         .color(style::error_color(ui)),
                         &described,
                     ),
-                    // The model only; the connection is in the tooltip.
+                    // The model only; the connection is in the tooltip. On a narrow
+                    // till with a fiscal register chip too, just "Printer".
+                    None if narrow && t.fiscal_status.is_some() => {
+                        chip(ui, RichText::new(lang.t(T::StatusPrinterShort)), &described)
+                    }
                     None => {
                         let model = t.printer.split(" · ").next().unwrap_or(&t.printer);
                         // "Generic 80 mm (80 mm)": the paper width is in the tooltip.

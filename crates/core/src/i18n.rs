@@ -468,6 +468,7 @@ texts! {
     ErrFiscalShiftExpired => ["The fiscal register's shift is older than 24 hours: close the shift (Z report) before the next payment.", "Смена ККТ длится больше 24 часов: закройте смену (Z-отчёт) перед следующим платежом.", "Zmiana drukarki fiskalnej trwa ponad 24 godziny: zamknij zmianę (raport Z) przed następną wpłatą."],
     ErrFiscalNoPaper => ["The fiscal register has no paper or its cover is open: load paper and close the cover.", "В ККТ нет бумаги или открыта крышка: заправьте бумагу и закройте крышку.", "W drukarce fiskalnej brak papieru lub otwarta pokrywa: włóż papier i zamknij pokrywę."],
     ErrFiscalRefused => ["The fiscal register refused ({command}, error {code}).", "ККТ отказала ({command}, ошибка {code}).", "Drukarka fiskalna odmówiła ({command}, błąd {code})."],
+    StatusPrinterShort => ["Printer", "Принтер", "Drukarka"],
     FiscalChipReady => ["Register: ready", "ККТ: готова", "Kasa fiskalna: gotowa"],
     FiscalChipNoAnswer => ["Register: no answer", "ККТ: не отвечает", "Kasa fiskalna: brak odpowiedzi"],
     FiscalChipNoPaper => ["Register: no paper", "ККТ: нет бумаги", "Kasa fiskalna: brak papieru"],

@@ -41,6 +41,7 @@ fn main() {
         journal: Some(JournalSection {
             path: Some(dir.path().join("journal.sqlite")),
             busy_timeout_ms: None,
+            ..JournalSection::default()
         }),
         ..ConfigFile::default()
     };

@@ -46,6 +46,7 @@ fn main() {
         journal: Some(JournalSection {
             path: Some(dir.path().join("journal.sqlite")),
             busy_timeout_ms: None,
+            ..JournalSection::default()
         }),
         fiscal: Some(FiscalSection {
             device: Some("shtrih-m".into()),

@@ -555,6 +555,8 @@ fn a_shift_opens_with_cash_and_closes_with_a_z_report_of_expected_vs_counted() {
     assert_eq!(code, Some(2), "{stderr}");
     let (code, z, _) = run(&["report", "shift", "--z", "--counted", "5 340"]);
     assert_eq!(code, Some(0));
+    // The close is backed up (checked) into the default folder beside the journal.
+    assert!(z.contains("Backup written and checked"), "{z}");
     for line in [
         "Z REPORT",
         "Cash counted                          5,340.00 ₽",

@@ -814,8 +814,17 @@ fn a_shift_is_opened_with_cash_reported_with_x_and_closed_with_z() {
     h.get_by_label_contains(&format!(
         "Difference                              −10.00{NBSP}₽"
     ));
-    // Closed: the panel offers to open the next shift.
+    // Closed: the panel offers to open the next shift, and the journal was backed up
+    // (checked) at the close.
     h.get_by_label("Opening cash");
+    h.get_by_label_contains("Backup written and checked");
+    let backups = paydesk::journal::backup::list(&config.backups.dir);
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let copy = paydesk::journal::Journal::open(&backups[0], &Default::default()).unwrap();
+    assert!(
+        copy.current_shift("TRAIN-01").unwrap().is_none(),
+        "after the close"
+    );
     let journal =
         paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
     assert!(journal.current_shift("TRAIN-01").unwrap().is_none());

@@ -337,6 +337,12 @@ pub struct JournalSection {
     /// How long to wait for another process's lock, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub busy_timeout_ms: Option<u64>,
+    /// Where backups go (default: `backups` beside the journal; another disk is better).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_dir: Option<PathBuf>,
+    /// How many backups to keep there (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backups_kept: Option<u16>,
 }
 
 /// `[printer]`
@@ -623,6 +629,8 @@ pub struct Config {
     pub journal_path: PathBuf,
     /// Busy timeout.
     pub busy_timeout: Duration,
+    /// Where backups go and how many stay.
+    pub backups: Backups,
     /// Printer.
     pub printer: PrinterConfig,
     /// Catalogue source.
@@ -633,6 +641,15 @@ pub struct Config {
     pub shift_opening: ShiftOpening,
     /// The fiscal register.
     pub fiscal: FiscalConfig,
+}
+
+/// Where the journal's backups go and how many stay there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backups {
+    /// The folder.
+    pub dir: PathBuf,
+    /// How many are kept.
+    pub keep: usize,
 }
 
 /// Why the configuration cannot be used.
@@ -991,6 +1008,25 @@ impl Config {
             .map_err(invalid)?,
         );
         check_text("[terminal] cashier", &cashier, MAX_NAME).map_err(invalid)?;
+        let backups = Backups {
+            dir: journal.backup_dir.clone().unwrap_or_else(|| {
+                journal_path
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .join("backups")
+            }),
+            keep: usize::from(
+                in_range(
+                    "[journal] backups_kept",
+                    journal.backups_kept.map(u64::from),
+                    10,
+                    1..=1000,
+                    "",
+                )
+                .map_err(invalid)? as u16,
+            ),
+        };
         let profiles_dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -1018,6 +1054,7 @@ impl Config {
             cashier,
             journal_path,
             busy_timeout,
+            backups,
             printer,
             catalogue,
             hub,

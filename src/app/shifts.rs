@@ -9,10 +9,12 @@ use crate::journal::{Journal, JournalError, Shift};
 use crate::printing::{CashDrawer, PrintedDocument};
 
 use super::access::Access;
+use super::config::Backups;
 use super::fiscal::FiscalDesk;
 use super::flow::FlowError;
 use super::printer::PrinterDesk;
 use super::terminal::Terminal;
+use crate::journal::backup::{Backup, BackupError};
 
 /// The shifts service.
 pub struct Shifts<'t> {
@@ -22,6 +24,19 @@ pub struct Shifts<'t> {
     printer: &'t mut PrinterDesk,
     opening: ShiftOpening,
     fiscal: &'t mut FiscalDesk,
+    backups: &'t Backups,
+}
+
+/// A closed shift: its Z report, the paper (none if the printer failed), and the
+/// journal's backup taken at the close (a failed backup never undoes the close).
+#[derive(Debug)]
+pub struct ShiftClosed {
+    /// The Z report.
+    pub report: ShiftReport,
+    /// The Z report as printed.
+    pub printed: Option<PrintedDocument>,
+    /// The backup written, or why not.
+    pub backup: Result<Backup, BackupError>,
 }
 
 impl<'t> Shifts<'t> {
@@ -32,6 +47,7 @@ impl<'t> Shifts<'t> {
         printer: &'t mut PrinterDesk,
         opening: ShiftOpening,
         fiscal: &'t mut FiscalDesk,
+        backups: &'t Backups,
     ) -> Shifts<'t> {
         Shifts {
             journal,
@@ -40,6 +56,7 @@ impl<'t> Shifts<'t> {
             printer,
             opening,
             fiscal,
+            backups,
         }
     }
 
@@ -93,13 +110,11 @@ impl<'t> Shifts<'t> {
         Ok(self.journal.x_report(self.terminal.id())?)
     }
 
-    /// Closes the open shift with the cash counted and prints its Z report. The shift
-    /// is closed even if the printer then fails (the report can be printed again with
-    /// `paydesk report`); the close itself is what the journal must not lose.
-    pub fn close(
-        &mut self,
-        counted: Money,
-    ) -> Result<(ShiftReport, Option<PrintedDocument>), FlowError> {
+    /// Closes the open shift with the cash counted, prints its Z report and backs the
+    /// journal up. The shift is closed even if the printer or the backup then fails
+    /// (the report can be printed again with `paydesk report`, the backup taken with
+    /// `paydesk journal backup`); the close itself is what the journal must not lose.
+    pub fn close(&mut self, counted: Money) -> Result<ShiftClosed, FlowError> {
         self.access.require(Action::ManageShift)?;
         let cashier = self.access.actor();
         // The register's Z first: if it refuses, paydesk's shift stays open too and
@@ -112,6 +127,17 @@ impl<'t> Shifts<'t> {
             .close_shift(self.terminal.id(), counted, &cashier)?;
         let doc = shift_document(self.terminal.docs(), &report);
         let printed = self.printer.print(&doc, CashDrawer::Closed).ok();
-        Ok((report, printed))
+        // The day's work in a second place (slower than the close, never blocking it).
+        let backup = self
+            .journal
+            .backup_into(&self.backups.dir, self.backups.keep);
+        if let Err(e) = &backup {
+            tracing::warn!("no backup at the Z report: {e}");
+        }
+        Ok(ShiftClosed {
+            report,
+            printed,
+            backup,
+        })
     }
 }

@@ -69,6 +69,7 @@ pub struct Till {
     terminal: Terminal,
     hub: Option<HubClient>,
     fiscal: FiscalDesk,
+    backups: super::config::Backups,
 }
 
 /// Reads and checks a catalogue file.
@@ -145,6 +146,7 @@ impl Till {
             ),
             hub: None,
             fiscal: FiscalDesk::new(config.fiscal.clone()),
+            backups: config.backups.clone(),
         })
     }
 
@@ -171,6 +173,7 @@ impl Till {
             &mut self.printer,
             self.rules.shift_opening(),
             &mut self.fiscal,
+            &self.backups,
         )
     }
 

@@ -263,6 +263,15 @@ pub enum ShiftReply {
     Opened(u64),
     /// An X or Z report and its paper (none if the Z report did not print).
     Report(Box<ShiftReport>, Option<Printout>),
+    /// The shift closed: its Z report, its paper, and the backup taken at the close.
+    Closed {
+        /// The Z report.
+        report: Box<ShiftReport>,
+        /// Its paper (none if it did not print).
+        printout: Option<Printout>,
+        /// The journal's backup, or why there is none.
+        backup: Result<crate::journal::backup::Backup, crate::journal::backup::BackupError>,
+    },
     /// The shift as it stands, for a close with this count (nothing written).
     ClosePreview {
         /// The cash counted.
@@ -541,9 +550,11 @@ fn shift_request(till: &mut Till, request: ShiftRequest) -> Result<ShiftReply, F
             counted,
             report: Box::new(r),
         }),
-        ShiftRequest::Close(counted) => shifts
-            .close(counted)
-            .map(|(r, p)| ShiftReply::Report(Box::new(r), p.map(|p| p.printout))),
+        ShiftRequest::Close(counted) => shifts.close(counted).map(|c| ShiftReply::Closed {
+            report: Box::new(c.report),
+            printout: c.printed.map(|p| p.printout),
+            backup: c.backup,
+        }),
     }
 }
 

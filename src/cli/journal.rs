@@ -21,13 +21,13 @@ pub enum JournalCommand {
     /// Write a backup while paydesk runs (payments go on), check it as `verify`
     /// does, and keep the newest ones.
     Backup {
-        /// The folder (default: `backups` beside the journal; a second disk or a
-        /// USB stick is better).
+        /// The folder (default: `[journal] backup_dir`, else `backups` beside the
+        /// journal; a second disk or a USB stick is better).
         #[arg(long)]
         to: Option<PathBuf>,
-        /// How many backups to keep there.
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
-        keep: u16,
+        /// How many backups to keep there (default: `[journal] backups_kept`, 10).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        keep: Option<u16>,
     },
 }
 
@@ -38,7 +38,7 @@ pub(super) fn run(config: Config, command: JournalCommand) -> ExitCode {
     }
 }
 
-fn backup(config: Config, to: Option<PathBuf>, keep: u16) -> ExitCode {
+fn backup(config: Config, to: Option<PathBuf>, keep: Option<u16>) -> ExitCode {
     let lang = config.lang;
     let journal = match Journal::open(
         &config.journal_path,
@@ -49,8 +49,9 @@ fn backup(config: Config, to: Option<PathBuf>, keep: u16) -> ExitCode {
         Ok(j) => j,
         Err(e) => return fail(messages::journal(lang, &e)),
     };
-    let dir = to.unwrap_or_else(|| default_backup_dir(&config.journal_path));
-    match journal.backup_into(&dir, usize::from(keep)) {
+    let dir = to.unwrap_or_else(|| config.backups.dir.clone());
+    let keep = keep.map_or(config.backups.keep, usize::from);
+    match journal.backup_into(&dir, keep) {
         Ok(b) => {
             println!(
                 "{}",
@@ -73,15 +74,6 @@ fn backup(config: Config, to: Option<PathBuf>, keep: u16) -> ExitCode {
         }
         Err(e) => fail(messages::backup(lang, &e)),
     }
-}
-
-/// Where backups go by default: `backups` beside the journal.
-pub fn default_backup_dir(journal: &std::path::Path) -> PathBuf {
-    journal
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."))
-        .join("backups")
 }
 
 fn verify(config: Config) -> ExitCode {

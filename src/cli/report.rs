@@ -92,6 +92,24 @@ fn shift(config: &Config, journal: &mut Journal, args: &ShiftArgs, actor: &str) 
                 "{}",
                 crate::report::shift_text(&r, lang, config.tz, &config.currency, 48)
             );
+            // A closed shift is backed up, as on screen; a failed backup is said,
+            // the close stands.
+            if args.z {
+                match journal.backup_into(&config.backups.dir, config.backups.keep) {
+                    Ok(b) => println!(
+                        "{}",
+                        lang.fill(
+                            T::BackupWritten,
+                            &[
+                                ("path", &b.path.display()),
+                                ("mb", &format!("{:.1}", b.bytes as f64 / 1_048_576.0)),
+                                ("n", &b.payments),
+                            ],
+                        )
+                    ),
+                    Err(e) => eprintln!("paydesk: {}", messages::backup(lang, &e)),
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

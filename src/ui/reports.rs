@@ -644,6 +644,35 @@ impl ReportsState {
                 self.shift_cash.clear();
                 (lang.fill(T::ShiftOpenedMsg, &[("n", &n)]), false)
             }
+            Ok(ShiftReply::Closed {
+                report,
+                printout,
+                backup,
+            }) => {
+                self.shift_counted.clear();
+                if let Some(p) = printout {
+                    cx.terminal.last_printout = Some(p);
+                }
+                let text =
+                    crate::report::shift_text(&report, lang, cx.config.tz, &cx.config.currency, 48);
+                // The backup's outcome under the report: a failure in red, with what
+                // to do (the shift is closed either way).
+                let (line, failed) = match &backup {
+                    Ok(b) => (
+                        lang.fill(
+                            T::BackupWritten,
+                            &[
+                                ("path", &b.path.display()),
+                                ("mb", &format!("{:.1}", b.bytes as f64 / 1_048_576.0)),
+                                ("n", &b.payments),
+                            ],
+                        ),
+                        false,
+                    ),
+                    Err(e) => (messages::backup(lang, e), true),
+                };
+                (format!("{line}\n\n{text}"), failed)
+            }
             Ok(ShiftReply::Report(report, printout)) => {
                 if report.closed_at.is_some() {
                     self.shift_counted.clear();

@@ -176,6 +176,7 @@ pub fn hub_config_file(dir: &Path, url: &str, token: &str) -> ConfigFile {
         journal: Some(JournalSection {
             path: Some(dir.join("journal.sqlite")),
             busy_timeout_ms: Some(300),
+            ..JournalSection::default()
         }),
         printer: Some(PrinterSection::default()),
         hub: Some(HubSection {
@@ -201,6 +202,7 @@ pub fn config_in(dir: &Path, lang: Lang) -> Config {
         journal: Some(JournalSection {
             path: Some(dir.join("journal.sqlite")),
             busy_timeout_ms: Some(300),
+            ..JournalSection::default()
         }),
         printer: Some(PrinterSection::default()),
         ..ConfigFile::default()

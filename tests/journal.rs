@@ -647,3 +647,94 @@ fn a_backup_folder_that_cannot_be_used_is_reported_and_the_journal_is_untouched(
     );
     assert_eq!(shop.journal().verify().unwrap(), before);
 }
+
+/// `journal restore`: refused while paydesk holds the journal; then the backup is
+/// checked and put in place, the replaced journal kept beside it, and what the backup
+/// lacks is counted.
+#[test]
+fn a_backup_is_restored_only_when_paydesk_is_closed_and_the_replaced_journal_is_kept() {
+    use std::process::Stdio;
+    let shop = Shop::new();
+    assert!(shop.pay("100").status.success());
+    let dir = shop.path().join("backups");
+    let o = shop
+        .paydesk()
+        .args(["journal", "backup", "--to"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    let backup = paydesk::journal::backup::list(&dir).pop().unwrap();
+    assert!(shop.pay("200").status.success());
+
+    // A paydesk process with the journal open (stopped in the middle of a payment).
+    let mut child = shop
+        .paydesk()
+        .env(paydesk::crashpoint::STOP_ENV, "signed")
+        .args(["pay", "--operator", "MTS", "--account", "9031234567"])
+        .args(["--amount", "300", "--tendered", "300", "--customer-signed"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while paydesk::journal::backup::holder(&shop.journal_path()).is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the child never opened it"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let o = shop
+        .paydesk()
+        .args(["journal", "restore"])
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        out(&o).1.contains("the journal is open in process"),
+        "{}",
+        out(&o).1
+    );
+    assert_eq!(shop.journal().all_payments().unwrap().len(), 3, "untouched");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let o = shop
+        .paydesk()
+        .args(["journal", "restore"])
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    let said = out(&o).0;
+    assert!(
+        said.contains("Restored from") && said.contains("1 payments"),
+        "{said}"
+    );
+    assert!(said.contains("came after the backup"), "{said}");
+    let j = shop.journal();
+    assert_eq!(j.all_payments().unwrap().len(), 1);
+    assert!(j.verify().unwrap().is_ok());
+    let kept: Vec<_> = std::fs::read_dir(shop.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".replaced-"))
+        .collect();
+    assert!(!kept.is_empty(), "the replaced journal is kept");
+
+    // A damaged backup is refused and nothing changes.
+    let bad = shop.path().join("bad.sqlite");
+    std::fs::write(&bad, b"not a journal").unwrap();
+    let o = shop
+        .paydesk()
+        .args(["journal", "restore"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out(&o).1.contains("Not restored"), "{}", out(&o).1);
+    assert_eq!(shop.journal().all_payments().unwrap().len(), 1);
+    assert!(!shop.path().join(".paydesk-restore.partial").exists());
+}

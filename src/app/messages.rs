@@ -241,6 +241,20 @@ pub fn fiscal(lang: Lang, e: &crate::fiscal::FiscalError) -> String {
     }
 }
 
+/// A restore that did not happen, in words.
+pub fn restore(lang: Lang, e: &crate::journal::backup::RestoreError) -> String {
+    use crate::journal::backup::RestoreError as R;
+    match e {
+        R::InUse { pid } => lang.fill(T::ErrRestoreInUse, &[("pid", pid)]),
+        R::Check { problems } => lang.fill(T::ErrRestoreCheck, &[("detail", &problems.join("; "))]),
+        R::Journal(j) => lang.fill(T::ErrRestoreFailed, &[("detail", &journal(lang, j))]),
+        R::Io { what, source } => lang.fill(
+            T::ErrRestoreFailed,
+            &[("detail", &format!("{what}: {source}"))],
+        ),
+    }
+}
+
 /// A backup that was not made, in words: what to do next.
 pub fn backup(lang: Lang, e: &crate::journal::backup::BackupError) -> String {
     use crate::journal::backup::BackupError;

@@ -29,12 +29,48 @@ pub enum JournalCommand {
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
         keep: Option<u16>,
     },
+    /// Replace the journal with a backup, checked first. Refused while paydesk has
+    /// the journal open; the replaced journal is kept beside it, never deleted.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
 }
 
 pub(super) fn run(config: Config, command: JournalCommand) -> ExitCode {
     match command {
         JournalCommand::Verify => verify(config),
         JournalCommand::Backup { to, keep } => backup(config, to, keep),
+        JournalCommand::Restore { file } => restore(config, &file),
+    }
+}
+
+fn restore(config: Config, file: &std::path::Path) -> ExitCode {
+    let lang = config.lang;
+    match crate::journal::backup::restore(file, &config.journal_path) {
+        Ok(r) => {
+            println!(
+                "{}",
+                lang.fill(
+                    T::RestoreDone,
+                    &[
+                        ("file", &file.display()),
+                        ("n", &r.payments),
+                        ("aside", &r.kept_aside.display()),
+                    ],
+                )
+            );
+            println!(
+                "{}",
+                match r.events_lost {
+                    Some(0) => lang.t(T::RestoreNothingLost).to_string(),
+                    Some(n) => lang.fill(T::RestoreLost, &[("n", &n)]),
+                    None => lang.t(T::RestoreLostUnknown).to_string(),
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(messages::restore(lang, &e)),
     }
 }
 

@@ -120,6 +120,44 @@ fn a_damaged_page_fails_the_integrity_check() {
     assert!(out(&o).1.contains("is damaged"));
 }
 
+/// A damaged journal at start names the newest backup and the command that restores
+/// it; the restore keeps the damaged file and the till works again.
+#[test]
+fn a_damaged_journal_offers_the_newest_backup_and_it_restores() {
+    let shop = Shop::new();
+    for amount in ["100", "200", "300"] {
+        assert!(shop.pay(amount).status.success());
+    }
+    let o = shop.paydesk().args(["journal", "backup"]).output().unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    let backup = paydesk::journal::backup::list(&shop.path().join("backups"))
+        .pop()
+        .unwrap();
+    let mut bytes = std::fs::read(shop.journal_path()).unwrap();
+    for b in &mut bytes[4 * 4096..5 * 4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(shop.journal_path(), &bytes).unwrap();
+    let o = shop.pay("400");
+    assert_eq!(o.status.code(), Some(1));
+    let err = out(&o).1;
+    assert!(err.contains("is damaged"), "{err}");
+    assert!(
+        err.contains("The newest backup is") && err.contains(&backup.display().to_string()),
+        "{err}"
+    );
+    let o = shop
+        .paydesk()
+        .args(["journal", "restore"])
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    assert_eq!(shop.journal().all_payments().unwrap().len(), 3);
+    assert!(shop.pay("400").status.success());
+    assert_eq!(shop.journal().all_payments().unwrap().len(), 4);
+}
+
 #[test]
 fn a_journal_locked_by_another_process_stops_the_payment_with_a_clear_message() {
     let shop = Shop::new();

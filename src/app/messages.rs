@@ -81,6 +81,24 @@ pub fn open(lang: Lang, e: &OpenError) -> String {
     }
 }
 
+/// A journal that cannot be used because its file is damaged or not a journal, in
+/// words, with the newest backup and the command that restores it (the restore
+/// itself says what the backup lacks).
+pub fn open_with_backups(lang: Lang, e: &OpenError, backups: &super::config::Backups) -> String {
+    let text = open(lang, e);
+    let damaged = matches!(
+        e,
+        OpenError::Journal(JournalError::Corrupted { .. } | JournalError::NotAJournal { .. })
+    );
+    match crate::journal::backup::list(&backups.dir).pop() {
+        Some(newest) if damaged => format!(
+            "{text}\n{}",
+            lang.fill(T::OpenNewestBackup, &[("path", &newest.display())])
+        ),
+        _ => text,
+    }
+}
+
 /// A config problem in words (the file and key are in the message itself).
 pub fn config(_lang: Lang, e: &ConfigError) -> String {
     e.to_string()

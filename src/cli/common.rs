@@ -152,7 +152,13 @@ pub(crate) fn open_till(config: &mut Config, out: Option<&PathBuf>) -> Result<Ti
     if let Some(out) = out {
         config.printer.section.output_dir = Some(out.clone());
     }
-    let till = Till::open(config).map_err(|e| fail(messages::open(config.lang, &e)))?;
+    let till = Till::open(config).map_err(|e| {
+        fail(messages::open_with_backups(
+            config.lang,
+            &e,
+            &config.backups,
+        ))
+    })?;
     for w in config.warnings(till.rules().catalogue()) {
         eprintln!("paydesk: {}", messages::config_warning(config.lang, &w));
     }

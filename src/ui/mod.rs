@@ -231,7 +231,11 @@ impl PaydeskApp {
         let reply = match reply {
             Reply::Hub(hub) => return self.hub_ready(hub),
             Reply::OpenFailed(e) => {
-                self.phase = Phase::Failed(messages::open(self.lang, &e));
+                self.phase = Phase::Failed(messages::open_with_backups(
+                    self.lang,
+                    &e,
+                    &self.config.backups,
+                ));
                 return;
             }
             Reply::Ready {

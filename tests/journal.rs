@@ -716,13 +716,20 @@ fn a_backup_is_restored_only_when_paydesk_is_closed_and_the_replaced_journal_is_
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while paydesk::journal::backup::holder(&shop.journal_path()).is_none() {
+    // Wait until it is stopped at its stop point (its payment written, the journal
+    // still open): the lock alone appears before the payment does.
+    loop {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap();
+        if stat[stat.rfind(')').unwrap() + 2..].starts_with('T') {
+            break;
+        }
         assert!(
             std::time::Instant::now() < deadline,
-            "the child never opened it"
+            "the child never stopped"
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    assert!(paydesk::journal::backup::holder(&shop.journal_path()).is_some());
     let o = shop
         .paydesk()
         .args(["journal", "restore"])

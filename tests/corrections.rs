@@ -664,21 +664,9 @@ fn a_receipt_missing_from_the_journal_is_recorded_with_its_scan_and_becomes_an_e
 #[test]
 fn a_refund_on_a_fiscal_register_till_is_a_return_receipt_issued_once() {
     use paydesk::app::config::{FiscalConfig, FiscalSection};
-    use paydesk::fiscal::emulator::Emulator;
     use paydesk::fiscal::tlv::Tag;
 
-    let (master, slave) = serialport::TTYPort::pair().unwrap();
-    let path = serialport::SerialPort::name(&slave).unwrap();
-    let _keep = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&path)
-        .unwrap();
-    drop(slave);
-    let emu = Emulator::new();
-    let serving = emu.clone();
-    std::thread::spawn(move || serving.serve(master));
-
+    let (emu, path, _keep) = common::fiscal_register();
     let dir = tempfile::tempdir().unwrap();
     let mut config = config_in(dir.path(), Lang::En);
     config.fiscal = FiscalConfig::from_section(&FiscalSection {

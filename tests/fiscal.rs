@@ -8,25 +8,9 @@ use common::{Shop, out};
 use paydesk::domain::payment::StateName;
 use paydesk::fiscal::emulator::Emulator;
 use paydesk::fiscal::tlv::{Tag, Tlv};
-use serialport::TTYPort;
 
-/// The emulator serving a pty; returns its path for `[fiscal] path`. The slave end
-/// stays open (not exclusive) so paydesk processes can come and go.
 fn register() -> (Emulator, String, std::fs::File) {
-    let (master, slave) = TTYPort::pair().expect("a pty pair");
-    let path = serialport::SerialPort::name(&slave).unwrap();
-    // Keep the pty alive with a plain descriptor (no lock), so each paydesk process
-    // can take the port for itself.
-    let keep = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&path)
-        .unwrap();
-    drop(slave);
-    let emu = Emulator::new();
-    let serving = emu.clone();
-    std::thread::spawn(move || serving.serve(master));
-    (emu, path, keep)
+    common::fiscal_register()
 }
 
 fn fiscal_shop(path: &str) -> Shop {

@@ -259,6 +259,18 @@ pub fn fiscal(lang: Lang, e: &crate::fiscal::FiscalError) -> String {
     }
 }
 
+/// A backup written and checked, in words: where, how big, how many payments.
+pub fn backup_written(lang: Lang, b: &crate::journal::backup::Backup) -> String {
+    lang.fill(
+        T::BackupWritten,
+        &[
+            ("path", &b.path.display()),
+            ("mb", &format!("{:.1}", b.bytes as f64 / 1_048_576.0)),
+            ("n", &b.payments),
+        ],
+    )
+}
+
 /// A restore that did not happen, in words.
 pub fn restore(lang: Lang, e: &crate::journal::backup::RestoreError) -> String {
     use crate::journal::backup::RestoreError as R;

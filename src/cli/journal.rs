@@ -89,17 +89,7 @@ fn backup(config: Config, to: Option<PathBuf>, keep: Option<u16>) -> ExitCode {
     let keep = keep.map_or(config.backups.keep, usize::from);
     match journal.backup_into(&dir, keep) {
         Ok(b) => {
-            println!(
-                "{}",
-                lang.fill(
-                    T::BackupWritten,
-                    &[
-                        ("path", &b.path.display()),
-                        ("mb", &format!("{:.1}", b.bytes as f64 / 1_048_576.0)),
-                        ("n", &b.payments),
-                    ],
-                )
-            );
+            println!("{}", messages::backup_written(lang, &b));
             for old in &b.removed {
                 println!(
                     "{}",

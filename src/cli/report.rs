@@ -96,17 +96,7 @@ fn shift(config: &Config, journal: &mut Journal, args: &ShiftArgs, actor: &str) 
             // the close stands.
             if args.z {
                 match journal.backup_into(&config.backups.dir, config.backups.keep) {
-                    Ok(b) => println!(
-                        "{}",
-                        lang.fill(
-                            T::BackupWritten,
-                            &[
-                                ("path", &b.path.display()),
-                                ("mb", &format!("{:.1}", b.bytes as f64 / 1_048_576.0)),
-                                ("n", &b.payments),
-                            ],
-                        )
-                    ),
+                    Ok(b) => println!("{}", messages::backup_written(lang, &b)),
                     Err(e) => eprintln!("paydesk: {}", messages::backup(lang, &e)),
                 }
             }

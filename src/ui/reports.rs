@@ -658,17 +658,7 @@ impl ReportsState {
                 // The backup's outcome under the report: a failure in red, with what
                 // to do (the shift is closed either way).
                 let (line, failed) = match &backup {
-                    Ok(b) => (
-                        lang.fill(
-                            T::BackupWritten,
-                            &[
-                                ("path", &b.path.display()),
-                                ("mb", &format!("{:.1}", b.bytes as f64 / 1_048_576.0)),
-                                ("n", &b.payments),
-                            ],
-                        ),
-                        false,
-                    ),
+                    Ok(b) => (messages::backup_written(lang, b), false),
                     Err(e) => (messages::backup(lang, e), true),
                 };
                 (format!("{line}\n\n{text}"), failed)

@@ -249,3 +249,21 @@ pub fn take_mts_payment(
     let p = till.payments().take_cash(id, q.total).unwrap().payment;
     (id, p.state.fiscal().unwrap().receipt_no)
 }
+
+/// A Shtrih-M emulator serving one end of a pty; returns it, the path for
+/// `[fiscal] path`, and a plain descriptor that keeps the pty alive (no lock, so each
+/// paydesk process can take the port for itself). Keep the file while the test runs.
+pub fn fiscal_register() -> (paydesk::fiscal::emulator::Emulator, String, std::fs::File) {
+    let (master, slave) = serialport::TTYPort::pair().expect("a pty pair");
+    let path = serialport::SerialPort::name(&slave).unwrap();
+    let keep = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .unwrap();
+    drop(slave);
+    let emu = paydesk::fiscal::emulator::Emulator::new();
+    let serving = emu.clone();
+    std::thread::spawn(move || serving.serve(master));
+    (emu, path, keep)
+}

@@ -37,6 +37,14 @@ pub fn journal(lang: Lang, e: &JournalError) -> String {
         }
         JournalError::ShiftOpen { number } => lang.fill(T::ErrShiftOpen, &[("n", number)]),
         JournalError::NoShift => lang.t(T::ErrNoShift).to_string(),
+        JournalError::NotEnoughCash { expected } => {
+            lang.fill(T::ErrNotEnoughCash, &[("expected", &lang.money(*expected))])
+        }
+        JournalError::NoCashSlip { number } => lang.fill(T::ErrNoCashSlip, &[("n", number)]),
+        JournalError::NoCollection { number } => lang.fill(T::ErrNoCollection, &[("n", number)]),
+        JournalError::BankRefKnown { number, known } => {
+            lang.fill(T::ErrBankRefKnown, &[("n", number), ("known", known)])
+        }
         JournalError::UserExists { name } => lang.fill(T::ErrUserExists, &[("name", name)]),
         JournalError::UnknownUser { name } => lang.fill(T::ErrUnknownUser, &[("name", name)]),
         JournalError::FirstUserExists => lang.t(T::ErrFirstUserExists).to_string(),

@@ -5,6 +5,7 @@
 //! here and worded at the edges through [`messages`].
 
 pub mod access;
+pub mod cash;
 pub mod config;
 pub mod corrections;
 pub mod diagnostics;

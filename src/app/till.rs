@@ -20,6 +20,7 @@ use crate::journal::{Journal, JournalError, OpenOptions};
 use crate::printing::profile::ProfileError;
 
 use super::access::{Access, Users};
+use super::cash::Cash;
 use super::config::{CatalogueSource, Config, HubTarget};
 use super::corrections::Corrections;
 use super::fiscal::FiscalDesk;
@@ -174,6 +175,16 @@ impl Till {
             self.rules.shift_opening(),
             &mut self.fiscal,
             &self.backups,
+        )
+    }
+
+    /// Cash in, cash out, collections and the collection report.
+    pub fn cash(&mut self) -> Cash<'_> {
+        Cash::new(
+            &mut self.journal,
+            &self.access,
+            &self.terminal,
+            &mut self.printer,
         )
     }
 

@@ -18,6 +18,7 @@ use paydesk_core::domain;
 use paydesk_fs as files;
 
 pub mod backup;
+pub mod cash;
 pub mod chain;
 pub mod corrections;
 pub mod crashpoint;
@@ -135,6 +136,32 @@ pub enum JournalError {
     /// The correction is not allowed for the payment as it is now.
     #[error("this correction is not allowed now: {0:?}")]
     NotEligible(crate::domain::correction::Refusal),
+    /// Cash leaving the drawer above what the shift expects in it.
+    #[error("the drawer should hold only {expected}: not more can be taken out")]
+    NotEnoughCash {
+        /// The cash the shift expects in the drawer.
+        expected: Money,
+    },
+    /// No cash slip with this number.
+    #[error("there is no cash slip No. {number}")]
+    NoCashSlip {
+        /// The slip number asked for.
+        number: u64,
+    },
+    /// No collection with this slip number.
+    #[error("there is no collection No. {number}")]
+    NoCollection {
+        /// The slip number asked for.
+        number: u64,
+    },
+    /// The collection's bank reference was already written.
+    #[error("collection No. {number} already has its bank reference {known}")]
+    BankRefKnown {
+        /// The slip number.
+        number: u64,
+        /// The reference it has.
+        known: String,
+    },
     /// The first user of a journal must be an admin.
     #[error("the first user must be an admin")]
     FirstUserNotAdmin,

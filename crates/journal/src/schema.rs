@@ -251,6 +251,38 @@ pub(super) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE payments ADD COLUMN operator_phone TEXT;
     "#,
+    // 11: cash put into or taken out of the drawer and collections (инкассация), with
+    // who and why; the shift's expected cash counts them. Rows are never deleted; a
+    // collection's bank reference is written once, when it becomes known.
+    r#"
+    CREATE TABLE cash_moves (
+        id           TEXT PRIMARY KEY NOT NULL,
+        terminal_id  TEXT NOT NULL,
+        number       INTEGER NOT NULL CHECK (number > 0),
+        shift_no     INTEGER NOT NULL,
+        kind         TEXT NOT NULL CHECK (kind IN ('in', 'out', 'collection')),
+        amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+        reason       TEXT,
+        bag          TEXT,
+        bank_ref     TEXT,
+        at           TEXT NOT NULL,
+        actor        TEXT NOT NULL,
+        CHECK (kind = 'collection' OR reason IS NOT NULL),
+        CHECK (kind != 'collection' OR bag IS NOT NULL)
+    ) STRICT;
+    CREATE UNIQUE INDEX cash_moves_number ON cash_moves (terminal_id, number);
+    CREATE INDEX cash_moves_shift ON cash_moves (terminal_id, shift_no);
+    CREATE TRIGGER cash_moves_no_delete BEFORE DELETE ON cash_moves
+        BEGIN SELECT RAISE(ABORT, 'cash moves are never deleted'); END;
+    CREATE TRIGGER cash_moves_only_bank_ref BEFORE UPDATE ON cash_moves
+        WHEN OLD.bank_ref IS NOT NULL OR NEW.bank_ref IS NULL
+          OR NEW.id IS NOT OLD.id OR NEW.terminal_id IS NOT OLD.terminal_id
+          OR NEW.number IS NOT OLD.number OR NEW.shift_no IS NOT OLD.shift_no
+          OR NEW.kind IS NOT OLD.kind OR NEW.amount_minor IS NOT OLD.amount_minor
+          OR NEW.reason IS NOT OLD.reason OR NEW.bag IS NOT OLD.bag
+          OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
+        BEGIN SELECT RAISE(ABORT, 'a cash move only gets its bank reference, once'); END;
+    "#,
 ];
 
 /// Put back after migration 3's backfill.

@@ -167,8 +167,8 @@ impl Journal {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(e)?;
-        let taken: i64 = operators.iter().map(|o| o.total.minor()).sum();
-        let expected = opening + taken - refunded;
+        let cash_moves = super::cash::move_totals(c, terminal_id, number).map_err(e)?;
+        let expected = super::cash::expected_minor(c, terminal_id, number).map_err(e)?;
         Ok(ShiftReport {
             number,
             opened_at,
@@ -177,6 +177,7 @@ impl Journal {
             operators,
             refund_count: refund_count as u64,
             refunded: money(refunded),
+            cash_moves,
             expected_cash: money(expected),
             counted_cash: counted.map(money),
             difference: counted.map(|c| rust_decimal::Decimal::new(c - expected, 2)),

@@ -1,6 +1,7 @@
 //! The rules of the shop, with no I/O: money, operators, the payment state machine,
 //! the documents a payment prints. Most unit and property tests live here.
 
+pub mod cash;
 pub mod correction;
 pub mod delivery;
 pub mod entry;

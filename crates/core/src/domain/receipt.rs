@@ -57,6 +57,8 @@ pub enum DocumentKind {
     Report,
     /// The cash receipt of money given back ("return of payment").
     RefundReceipt,
+    /// The slip of cash put into or taken out of the drawer, or collected.
+    CashSlip,
 }
 
 impl DocumentKind {
@@ -67,6 +69,7 @@ impl DocumentKind {
             DocumentKind::FiscalReceipt => "fiscal-receipt",
             DocumentKind::Report => "report",
             DocumentKind::RefundReceipt => "refund-receipt",
+            DocumentKind::CashSlip => "cash-slip",
         }
     }
 }
@@ -179,7 +182,7 @@ impl DocumentContext {
         }
     }
 
-    fn field(&self, label: T, value: impl Into<String>) -> Block {
+    pub(crate) fn field(&self, label: T, value: impl Into<String>) -> Block {
         Block::Field {
             label: self.lang.t(label).to_string(),
             value: value.into(),

@@ -230,7 +230,10 @@ pub struct ShiftReport {
     pub refund_count: u64,
     /// Their sum.
     pub refunded: Money,
-    /// Cash the drawer should hold: opening cash + every total taken − refunds.
+    /// Cash put in, taken out and collected during the shift.
+    pub cash_moves: crate::domain::cash::CashMoveTotals,
+    /// Cash the drawer should hold: opening cash + every total taken − refunds + cash
+    /// in − cash out − collected.
     pub expected_cash: Money,
     /// Cash counted at closing (Z report only).
     pub counted_cash: Option<Money>,
@@ -350,6 +353,15 @@ pub fn shift_document(ctx: &DocumentContext, r: &ShiftReport) -> Document {
             &l.fill(T::ShiftRefunds, &[("n", &r.refund_count)]),
             ctx.money(r.refunded),
         ));
+    }
+    for (t, m) in [
+        (T::ShiftCashIn, r.cash_moves.cash_in),
+        (T::ShiftCashOut, r.cash_moves.cash_out),
+        (T::ShiftCollected, r.cash_moves.collected),
+    ] {
+        if m != Money::default() {
+            b.push(field(l.t(t), ctx.money(m)));
+        }
     }
     b.push(Block::Emphasis {
         label: l.t(T::ShiftExpectedCash).to_string(),

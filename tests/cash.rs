@@ -383,3 +383,177 @@ fn the_collection_report_carries_what_was_taken_and_not_yet_collected() {
     assert_eq!(later.shifts.len(), 1);
     assert_eq!(later.not_collected(), all.not_collected());
 }
+
+#[test]
+fn a_managers_cash_day_on_the_command_line_with_the_same_roles_as_the_screen() {
+    use common::{Shop, out};
+    let shop = Shop::new();
+    let run = |user: &str, pin: &str, args: &[&str]| {
+        shop.paydesk()
+            .env("PAYDESK_PIN", pin)
+            .args(["--user", user])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = shop
+        .paydesk()
+        .env("PAYDESK_NEW_PIN", "2468")
+        .args(["user", "add", "Anna", "--role", "admin"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o).1);
+    for (name, role, p) in [
+        ("Max", "shift-manager", "3333"),
+        ("Ivan", "cashier", "1357"),
+    ] {
+        let o = shop
+            .paydesk()
+            .env("PAYDESK_PIN", "2468")
+            .env("PAYDESK_NEW_PIN", p)
+            .args(["--user", "Anna", "user", "add", name, "--role", role])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", out(&o).1);
+    }
+    let o = run("Max", "3333", &["shift-open", "--cash", "1000"]);
+    assert!(o.status.success(), "{}", out(&o).1);
+
+    let o = run(
+        "Max",
+        "3333",
+        &["cash", "in", "--amount", "500", "--reason", "float"],
+    );
+    let (stdout, stderr) = out(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Cash in No. 1 recorded: 500.00"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("C A S H   I N"), "the slip: {stdout}");
+
+    // Typed wrong: said before anything is opened, exit 2.
+    let o = run(
+        "Max",
+        "3333",
+        &["cash", "collect", "--amount", "100", "--bag", " "],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(out(&o).1.contains("--bag: fill it in"), "{}", out(&o).1);
+    let o = run(
+        "Max",
+        "3333",
+        &["cash", "out", "--amount", "abc", "--reason", "x"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    // More than the drawer holds: refused with the figure, nothing written.
+    let o = run(
+        "Max",
+        "3333",
+        &["cash", "out", "--amount", "1500.01", "--reason", "x"],
+    );
+    let (_, stderr) = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("The drawer should hold only 1,500.00"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("could not record"),
+        "a refusal, not a failure: {stderr}"
+    );
+    // A cashier may not.
+    let o = run(
+        "Ivan",
+        "1357",
+        &["cash", "in", "--amount", "5", "--reason", "x"],
+    );
+    assert!(!o.status.success());
+
+    let o = run(
+        "Max",
+        "3333",
+        &["cash", "collect", "--amount", "1200", "--bag", "M-17"],
+    );
+    assert!(o.status.success(), "{}", out(&o).1);
+    assert!(out(&o).0.contains("C A S H   C O L L E C T I O N"));
+    let o = run(
+        "Max",
+        "3333",
+        &["cash", "bank-ref", "--slip", "2", "--ref", "PP-55"],
+    );
+    assert!(o.status.success(), "{}", out(&o).1);
+    let o = run(
+        "Max",
+        "3333",
+        &["cash", "bank-ref", "--slip", "2", "--ref", "PP-56"],
+    );
+    assert!(
+        out(&o).1.contains("already has its bank reference PP-55"),
+        "{}",
+        out(&o).1
+    );
+    let o = run("Max", "3333", &["cash", "list"]);
+    let (stdout, _) = out(&o);
+    assert!(
+        stdout.contains("No. 1") || stdout.contains("№ 1"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("M-17") && stdout.contains("PP-55") && stdout.contains("Max"),
+        "{stdout}"
+    );
+
+    let o = run("Max", "3333", &["report", "shift", "--x"]);
+    let (stdout, _) = out(&o);
+    assert!(
+        stdout.contains("Cash in") && stdout.contains("Collected"),
+        "{stdout}"
+    );
+    assert_eq!(
+        shop.journal().x_report("TRAIN-01").unwrap().expected_cash,
+        m("300")
+    );
+
+    // The collection report, as text and as XLSX read back.
+    let today = Utc::now().format("%Y-%m-%d").to_string();
+    let o = run(
+        "Max",
+        "3333",
+        &["report", "collections", "--from", &today, "--to", &today],
+    );
+    let (stdout, stderr) = out(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Taken and not yet collected: −1,200.00"),
+        "{stdout}"
+    );
+    let path = shop.path().join("collections.xlsx");
+    let o = run(
+        "Max",
+        "3333",
+        &[
+            "report",
+            "collections",
+            "--from",
+            &today,
+            "--to",
+            &today,
+            "--format",
+            "xlsx",
+            "--out",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", out(&o).1);
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["Shifts", "Collections"]);
+    let c = book.worksheet_range("Collections").unwrap();
+    assert_eq!(c.get((1, 3)), Some(&Data::Float(1200.0)));
+    assert_eq!(c.get((1, 4)), Some(&Data::String("M-17".into())));
+    assert_eq!(c.get((1, 5)), Some(&Data::String("PP-55".into())));
+    let s = book.worksheet_range("Shifts").unwrap();
+    assert_eq!(s.get((2, 0)), Some(&Data::Float(1.0)));
+    assert_eq!(s.get((2, 4)), Some(&Data::Float(1200.0)));
+}

@@ -360,3 +360,117 @@ pub fn settlement_xlsx(
     }
     save_private(&mut book, path)
 }
+
+/// The collection report as XLSX: a sheet of shifts (taken for principals, collected,
+/// with the balance carried in and left) and a sheet of the collections.
+pub fn collection_xlsx(
+    r: &crate::domain::cash::CollectionReport,
+    lang: Lang,
+    tz: Tz,
+    path: &Path,
+) -> Result<(), ExportError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let f = |d: rust_decimal::Decimal| -> f64 { d.to_string().parse().unwrap_or_default() };
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(lang.t(T::CollectionShiftsSheet))
+        .map_err(err)?;
+    let heads = [
+        T::CollectionShift,
+        T::CollectionOpened,
+        T::CollectionClosed,
+        T::CollectionTaken,
+        T::CollectionCollected,
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        sheet
+            .write_with_format(0, c as u16, lang.t(*h), &bold)
+            .map_err(err)?;
+    }
+    sheet
+        .write(1, 0, lang.t(T::CollectionCarried))
+        .map_err(err)?;
+    sheet
+        .write_number_with_format(1, 3, f(r.carried), &money)
+        .map_err(err)?;
+    let mut row = 2;
+    for l in &r.shifts {
+        sheet.write_number(row, 0, l.shift_no as f64).map_err(err)?;
+        sheet.write(row, 1, local(l.opened_at, tz)).map_err(err)?;
+        if let Some(c) = l.closed_at {
+            sheet.write(row, 2, local(c, tz)).map_err(err)?;
+        }
+        sheet
+            .write_number_with_format(row, 3, f(l.taken), &money)
+            .map_err(err)?;
+        sheet
+            .write_number_with_format(row, 4, f(l.collected.decimal()), &money)
+            .map_err(err)?;
+        row += 1;
+    }
+    sheet
+        .write_with_format(row, 0, lang.t(T::ReportTotals), &bold)
+        .map_err(err)?;
+    sheet
+        .write_number_with_format(row, 3, f(r.taken()), &money)
+        .map_err(err)?;
+    sheet
+        .write_number_with_format(row, 4, f(r.collected()), &money)
+        .map_err(err)?;
+    row += 1;
+    sheet
+        .write_with_format(row, 0, lang.t(T::CollectionNotCollected), &bold)
+        .map_err(err)?;
+    sheet
+        .write_number_with_format(row, 3, f(r.not_collected()), &money)
+        .map_err(err)?;
+    sheet.set_column_width(0, 34).map_err(err)?;
+    sheet.set_column_width(1, 18).map_err(err)?;
+    sheet.set_column_width(2, 18).map_err(err)?;
+    sheet.set_column_width(3, 22).map_err(err)?;
+    sheet.set_column_width(4, 16).map_err(err)?;
+
+    let sheet = book.add_worksheet();
+    sheet.set_name(lang.t(T::CollectionsSheet)).map_err(err)?;
+    let heads = [
+        T::CollectionNumber,
+        T::CollectionWhen,
+        T::CollectionShift,
+        T::CashAmount,
+        T::CashBag,
+        T::CashBankRef,
+        T::CollectionWho,
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        sheet
+            .write_with_format(0, c as u16, lang.t(*h), &bold)
+            .map_err(err)?;
+    }
+    for (i, c) in r.collections.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_number(row, 0, c.number as f64).map_err(err)?;
+        sheet.write(row, 1, local(c.at, tz)).map_err(err)?;
+        sheet.write_number(row, 2, c.shift_no as f64).map_err(err)?;
+        sheet
+            .write_number_with_format(row, 3, f(c.amount.decimal()), &money)
+            .map_err(err)?;
+        sheet
+            .write(row, 4, c.bag.as_deref().unwrap_or_default())
+            .map_err(err)?;
+        sheet
+            .write(row, 5, c.bank_ref.as_deref().unwrap_or_default())
+            .map_err(err)?;
+        sheet.write(row, 6, &c.actor).map_err(err)?;
+    }
+    sheet.set_column_width(1, 18).map_err(err)?;
+    sheet.set_column_width(4, 20).map_err(err)?;
+    sheet.set_column_width(5, 24).map_err(err)?;
+    save_private(&mut book, path)
+}

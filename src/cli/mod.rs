@@ -2,6 +2,7 @@
 //! services headless for managers, scripts and tests. One file per command; this one
 //! parses the arguments, logs in with `--user`, and says errors the same way for all.
 
+mod cash;
 mod common;
 mod journal;
 mod operators;
@@ -12,6 +13,7 @@ mod support;
 mod sync;
 mod users;
 
+pub use cash::CashCommand;
 pub use journal::JournalCommand;
 pub use pay::{AnswerArg, PayArgs, RecoveryArgs};
 pub use report::ReportCommand;
@@ -78,6 +80,12 @@ pub enum Command {
         #[arg(long)]
         cash: String,
     },
+    /// Cash put into the drawer, taken out, or collected for the bank (shift managers).
+    Cash {
+        /// What to do.
+        #[command(subcommand)]
+        command: CashCommand,
+    },
     /// Reports for managers: text, CSV or XLSX.
     Report {
         /// Which report.
@@ -131,6 +139,7 @@ pub fn main() -> ExitCode {
         Some(Command::Sync(args)) => sync::run(config, args),
         Some(Command::Report { command }) => report::run(config, command, creds),
         Some(Command::ShiftOpen { cash }) => shift::open(config, &cash, creds),
+        Some(Command::Cash { command }) => cash::run(config, command, creds),
         Some(Command::User { command }) => users::run(config, command, creds),
         Some(Command::Support { command }) => support::run(config, command, creds),
     }

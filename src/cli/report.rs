@@ -24,6 +24,83 @@ pub enum ReportCommand {
     Settlement(SettlementArgs),
     /// The open shift's X report, or close it with a Z report.
     Shift(ShiftArgs),
+    /// Collections by period: per shift the cash taken for principals and the cash
+    /// collected, and what was taken and has not yet gone to the bank.
+    Collections(CollectionArgs),
+}
+
+/// `paydesk report collections …`
+#[derive(Debug, Args)]
+pub struct CollectionArgs {
+    /// From: `YYYY-MM-DD` or `YYYY-MM-DD HH:MM` (shifts opened from then on).
+    #[arg(long)]
+    pub from: String,
+    /// To: a date includes that whole day.
+    #[arg(long)]
+    pub to: String,
+    /// Output format: text, or xlsx (needs --out).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+fn collections(config: &Config, journal: &Journal, args: &CollectionArgs) -> ExitCode {
+    let lang = config.lang;
+    let when = |v: &str, edge: DayEdge| {
+        parse_when(v, config.tz, edge).ok_or_else(|| lang.fill(T::ErrReportDate, &[("value", &v)]))
+    };
+    let (from, to) = match (
+        when(&args.from, DayEdge::Start),
+        when(&args.to, DayEdge::End),
+    ) {
+        (Ok(f), Ok(t)) if t > f => (f, t),
+        (Ok(_), Ok(_)) => {
+            return super::common::fail_input(
+                lang.fill(T::ErrReportRange, &[("from", &args.from), ("to", &args.to)]),
+            );
+        }
+        (Err(e), _) | (_, Err(e)) => return super::common::fail_input(e),
+    };
+    if args.format == Format::Csv {
+        return super::common::fail_input(lang.t(T::ErrCollectionFormat).to_string());
+    }
+    if args.format == Format::Xlsx && args.out.is_none() {
+        return super::common::fail_input(lang.t(T::ErrReportXlsxNeedsOut).to_string());
+    }
+    let report = match journal.collection_report(&config.terminal_id, from, to) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("paydesk: {}", messages::journal(lang, &e));
+            return ExitCode::FAILURE;
+        }
+    };
+    let written = match (&args.format, &args.out) {
+        (Format::Xlsx, Some(path)) => {
+            crate::app::export::collection_xlsx(&report, lang, config.tz, path)
+                .map_err(|e| e.to_string())
+        }
+        (_, out) => {
+            let text =
+                crate::report::cash::collection_text(&report, lang, config.tz, &config.currency);
+            match out {
+                Some(path) => crate::files::write_private(path, text.as_bytes())
+                    .map_err(|e| format!("{}: {e}", path.display())),
+                None => {
+                    print!("{text}");
+                    Ok(())
+                }
+            }
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("paydesk: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `paydesk report shift …`
@@ -287,6 +364,7 @@ pub(super) fn run(
         ReportCommand::Payments(args) => args,
         ReportCommand::Settlement(args) => return settlement(&config, &journal, &args),
         ReportCommand::Shift(args) => return shift(&config, &mut journal, &args, &actor),
+        ReportCommand::Collections(args) => return collections(&config, &journal, &args),
     };
     let mut operators: Vec<String> = journal
         .catalogue()

@@ -3,6 +3,7 @@
 //! below never do. The rows come from [`crate::domain::report`]; files are written by
 //! [`crate::app::export`], printed documents built in the domain.
 
+pub mod cash;
 pub mod support;
 
 use chrono::DateTime;
@@ -137,6 +138,15 @@ pub fn shift_text(
             &lang.fill(T::ShiftRefunds, &[("n", &r.refund_count)]),
             &m(r.refunded),
         ));
+    }
+    for (t, v) in [
+        (T::ShiftCashIn, r.cash_moves.cash_in),
+        (T::ShiftCashOut, r.cash_moves.cash_out),
+        (T::ShiftCollected, r.cash_moves.collected),
+    ] {
+        if v != crate::domain::money::Money::default() {
+            s.push_str(&pair(lang.t(t), &m(v)));
+        }
     }
     s.push_str(&pair(lang.t(T::ShiftExpectedCash), &m(r.expected_cash)));
     if let (Some(c), Some(d)) = (r.counted_cash, r.difference) {

@@ -968,6 +968,50 @@ pub fn report_file(lang: Lang, e: &ReportFileError) -> String {
     }
 }
 
+/// What was wrong with a typed reason, bag number or bank reference (`what` names
+/// the field).
+pub fn cash_note(lang: Lang, what: &str, e: crate::domain::cash::CashNoteError) -> String {
+    use crate::domain::cash::CashNoteError as E;
+    let why = lang.t(match e {
+        E::Empty => T::ErrCashNoteEmpty,
+        E::TooLong => T::ErrCashNoteLong,
+        E::Control => T::ErrCashNoteControl,
+    });
+    lang.fill(T::ErrCashNote, &[("what", &what), ("why", &why)])
+}
+
+/// A cash move recorded, in words, with the slip's fate when it did not print.
+pub fn cash_recorded(
+    lang: Lang,
+    done: &super::cash::CashRecorded,
+    currency: &crate::i18n::Currency,
+) -> String {
+    let m = &done.recorded;
+    let mut s = lang.fill(
+        T::CashRecorded,
+        &[
+            ("kind", &cash_kind(lang, m.kind)),
+            ("n", &m.number),
+            ("amount", &lang.money_with(m.amount, currency)),
+        ],
+    );
+    if let Err(e) = &done.printed {
+        s.push(' ');
+        s.push_str(&lang.fill(T::CashNotPrinted, &[("why", &printer(lang, e))]));
+    }
+    s
+}
+
+/// The word for a kind of cash move (lists and tables; the slip has its title).
+pub fn cash_kind(lang: Lang, kind: crate::domain::cash::CashMoveKind) -> &'static str {
+    use crate::domain::cash::CashMoveKind as K;
+    lang.t(match kind {
+        K::In => T::CashKindIn,
+        K::Out => T::CashKindOut,
+        K::Collection => T::CashKindCollection,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1047,48 +1091,4 @@ mod tests {
             "this printer or connection cannot report its status"
         );
     }
-}
-
-/// What was wrong with a typed reason, bag number or bank reference (`what` names
-/// the field).
-pub fn cash_note(lang: Lang, what: &str, e: crate::domain::cash::CashNoteError) -> String {
-    use crate::domain::cash::CashNoteError as E;
-    let why = lang.t(match e {
-        E::Empty => T::ErrCashNoteEmpty,
-        E::TooLong => T::ErrCashNoteLong,
-        E::Control => T::ErrCashNoteControl,
-    });
-    lang.fill(T::ErrCashNote, &[("what", &what), ("why", &why)])
-}
-
-/// A cash move recorded, in words, with the slip's fate when it did not print.
-pub fn cash_recorded(
-    lang: Lang,
-    done: &super::cash::CashRecorded,
-    currency: &crate::i18n::Currency,
-) -> String {
-    let m = &done.recorded;
-    let mut s = lang.fill(
-        T::CashRecorded,
-        &[
-            ("kind", &cash_kind(lang, m.kind)),
-            ("n", &m.number),
-            ("amount", &lang.money_with(m.amount, currency)),
-        ],
-    );
-    if let Err(e) = &done.printed {
-        s.push(' ');
-        s.push_str(&lang.fill(T::CashNotPrinted, &[("why", &printer(lang, e))]));
-    }
-    s
-}
-
-/// The word for a kind of cash move (lists and tables; the slip has its title).
-pub fn cash_kind(lang: Lang, kind: crate::domain::cash::CashMoveKind) -> &'static str {
-    use crate::domain::cash::CashMoveKind as K;
-    lang.t(match kind {
-        K::In => T::CashKindIn,
-        K::Out => T::CashKindOut,
-        K::Collection => T::CashKindCollection,
-    })
 }

@@ -977,7 +977,7 @@ pub fn cash_note(lang: Lang, what: &str, e: crate::domain::cash::CashNoteError) 
         E::TooLong => T::ErrCashNoteLong,
         E::Control => T::ErrCashNoteControl,
     });
-    lang.fill(T::ErrCashNote, &[("what", &what), ("why", &why)])
+    format!("{what}: {why}")
 }
 
 /// A cash move recorded, in words, with the slip's fate when it did not print.

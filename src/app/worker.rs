@@ -9,6 +9,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
+use crate::domain::cash::{CashMove, CashMoveRequest, CashNote, CollectionReport};
 use crate::domain::correction::CorrectionKind;
 use crate::domain::entry::Quote;
 use crate::domain::money::Money;
@@ -29,6 +32,7 @@ use crate::printing::serial::{self, FoundPort};
 use crate::printing::status::StatusReport;
 use crate::printing::usb::{self, FoundUsb};
 
+use super::cash::CashRecorded;
 use super::config::{Config, ConfigError, ConfigWarning, PrinterConfig, PrinterSection};
 use super::corrections::{CorrectionInput, MissingPayment, PaymentStory};
 use super::diagnostics;
@@ -55,6 +59,8 @@ pub enum Request {
     Payment(PaymentRequest),
     /// Open, X, close.
     Shift(ShiftRequest),
+    /// Cash in, out, collections and the collection report.
+    Cash(CashRequest),
     /// The payments report.
     Report(ReportRequest),
     /// Users and logins.
@@ -117,6 +123,45 @@ pub enum ShiftRequest {
     PreviewClose(Money),
     /// Close the open shift with the cash counted; print the Z report.
     Close(Money),
+}
+
+/// Cash moves and the collection report.
+#[derive(Clone, Debug)]
+pub enum CashRequest {
+    /// The open shift's cash moves.
+    List,
+    /// Record a move and print its slip.
+    Record(CashMoveRequest),
+    /// Print a slip again, marked as a copy.
+    Reprint(u64),
+    /// Write a collection's bank reference.
+    BankRef(u64, CashNote),
+    /// The collection report of the shifts opened in `[from, to)`.
+    Report(DateTime<Utc>, DateTime<Utc>),
+    /// The same written to an XLSX file.
+    Export(DateTime<Utc>, DateTime<Utc>, PathBuf),
+}
+
+/// What the till answers about cash.
+#[derive(Debug)]
+pub enum CashReply {
+    /// The open shift's cash moves.
+    Moves(Vec<CashMove>),
+    /// A move recorded, its slip (or why it did not print), and the shift's moves.
+    Recorded {
+        /// The move and its slip.
+        done: Box<CashRecorded>,
+        /// The open shift's moves after it.
+        moves: Vec<CashMove>,
+    },
+    /// A slip printed again.
+    Reprinted(Printout),
+    /// A bank reference written; the shift's moves after it.
+    BankRef(Box<CashMove>, Vec<CashMove>),
+    /// The collection report.
+    Report(Box<CollectionReport>),
+    /// Where the collection report was written.
+    Exported(PathBuf),
 }
 
 /// The payments report.
@@ -447,6 +492,8 @@ pub enum Reply {
     Payment(PaymentReply, Snapshot),
     /// A shift step, with the snapshot after it.
     Shift(Result<ShiftReply, FlowError>, Snapshot),
+    /// A cash step (a refused one says why, a file that could not be written too).
+    Cash(Result<CashReply, ReportFileError>),
     /// The payments report.
     Report(ReportReply),
     /// A login or user step, with the snapshot after it.
@@ -556,6 +603,38 @@ fn shift_request(till: &mut Till, request: ShiftRequest) -> Result<ShiftReply, F
             backup: c.backup,
         }),
     }
+}
+
+fn cash_request(
+    till: &mut Till,
+    request: CashRequest,
+    lang: Lang,
+) -> Result<CashReply, ReportFileError> {
+    let tz = till.terminal().docs().tz;
+    let mut cash = till.cash();
+    Ok(match request {
+        CashRequest::List => CashReply::Moves(cash.shift_moves()?),
+        CashRequest::Record(r) => {
+            let done = cash.record(&r)?;
+            CashReply::Recorded {
+                done: Box::new(done),
+                moves: cash.shift_moves()?,
+            }
+        }
+        CashRequest::Reprint(n) => CashReply::Reprinted(cash.reprint(n)?.printout),
+        CashRequest::BankRef(n, r) => {
+            let m = cash.set_bank_ref(n, &r)?;
+            CashReply::BankRef(Box::new(m), cash.shift_moves()?)
+        }
+        CashRequest::Report(from, to) => {
+            CashReply::Report(Box::new(cash.collection_report(from, to)?))
+        }
+        CashRequest::Export(from, to, path) => {
+            let report = cash.collection_report(from, to)?;
+            export::collection_xlsx(&report, lang, tz, &path)?;
+            CashReply::Exported(path)
+        }
+    })
 }
 
 fn report_request(till: &mut Till, request: ReportRequest, lang: Lang) -> ReportReply {
@@ -754,6 +833,7 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang, config: &Config) -
             let reply = shift_request(till, r);
             Reply::Shift(reply, snapshot(till))
         }
+        Request::Cash(r) => Reply::Cash(cash_request(till, r, *lang)),
         Request::Report(r) => Reply::Report(report_request(till, r, *lang)),
         Request::User(r) => {
             let reply = user_request(till, r);

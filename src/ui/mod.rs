@@ -6,6 +6,7 @@
 //! journal, the printer, the hub, profiles and the config file are all the till
 //! thread's.
 
+pub mod cash;
 pub mod cashier;
 pub mod login;
 pub mod preview;
@@ -134,6 +135,7 @@ fn screens(config: &Config) -> Vec<Box<dyn Screen>> {
     vec![
         Box::new(cashier::CashierState::new()),
         Box::new(reports::ReportsState::today(config.tz)),
+        Box::new(cash::CashScreen::new(config.tz)),
         Box::new(support::SupportState::default()),
         Box::new(settings::SettingsScreen::default()),
     ]
@@ -559,20 +561,26 @@ impl PaydeskApp {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     // The button shortens before it would cover a tab's shortcut.
                     let full = lang.t(T::SwitchUser);
-                    let needed = egui::WidgetText::from(full)
-                        .into_galley(
-                            ui,
-                            Some(egui::TextWrapMode::Extend),
-                            f32::INFINITY,
-                            egui::TextStyle::Button,
-                        )
-                        .size()
-                        .x
-                        + 2.0 * ui.spacing().button_padding.x;
-                    let label = if needed <= ui.available_width() {
+                    let needed = |text: &str| {
+                        egui::WidgetText::from(text)
+                            .into_galley(
+                                ui,
+                                Some(egui::TextWrapMode::Extend),
+                                f32::INFINITY,
+                                egui::TextStyle::Button,
+                            )
+                            .size()
+                            .x
+                            + 2.0 * ui.spacing().button_padding.x
+                    };
+                    // Full, short, or just the key (the hover says what it does).
+                    let short = lang.t(T::SwitchUserShort);
+                    let label = if needed(full) <= ui.available_width() {
                         full
+                    } else if needed(short) <= ui.available_width() {
+                        short
                     } else {
-                        lang.t(T::SwitchUserShort)
+                        "F12"
                     };
                     let b = ui
                         .add_enabled(can_switch, egui::Button::new(label))

@@ -313,8 +313,8 @@ impl CashScreen {
         let mut show = std::mem::take(&mut self.want_report);
         let mut export = false;
         ui.horizontal_wrapped(|ui| {
-            show |= field(ui, lang.t(T::ReportFrom), "from", &mut self.from, 120.0);
-            show |= field(ui, lang.t(T::ReportTo), "to", &mut self.to, 120.0);
+            show |= field(ui, lang.t(T::ReportFrom), "from", &mut self.from, 150.0);
+            show |= field(ui, lang.t(T::ReportTo), "to", &mut self.to, 150.0);
             ui.add_enabled_ui(!self.busy, |ui| {
                 show |= ui.button(lang.t(T::ReportShow)).clicked();
                 export |= ui.button(lang.t(T::ReportExportXlsx)).clicked();

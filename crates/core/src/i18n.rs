@@ -665,7 +665,7 @@ texts! {
     UserChanged => ["Saved.", "Сохранено.", "Zapisano."],
     ShiftRefunds => ["Refunds paid ({n})", "Возвраты ({n})", "Zwroty ({n})"],
     ShiftTitle => ["Shift", "Смена", "Zmiana"],
-    TabCash => ["Cash", "Касса", "Gotówka"],
+    TabCash => ["Cash", "Наличные", "Gotówka"],
     CashTitle => ["Cash in, cash out, collection", "Внесение, выплата, инкассация", "Wpłata, wypłata, inkaso"],
     CashNoShift => ["No shift is open: open it on the Reports screen first (cash moves belong to a shift).", "Смена не открыта: сначала откройте её на экране «Отчёты» (движение наличных относится к смене).", "Żadna zmiana nie jest otwarta: najpierw otwórz ją na ekranie „Raporty” (ruch gotówki należy do zmiany)."],
     CashThisShift => ["Cash moves of shift {n}", "Движение наличных в смене {n}", "Ruch gotówki w zmianie {n}"],
@@ -694,7 +694,7 @@ texts! {
     CollectionWho => ["Who", "Кто", "Kto"],
     CollectionShiftsSheet => ["Shifts", "Смены", "Zmiany"],
     CollectionsSheet => ["Collections", "Инкассации", "Inkasa"],
-    CashRecorded => ["{kind} No. {n} recorded: {amount}.", "{kind} № {n} оформлено: {amount}.", "{kind} nr {n} zarejestrowano: {amount}."],
+    CashRecorded => ["{kind} No. {n} recorded: {amount}.", "Оформлено: {kind} № {n}, {amount}.", "Zarejestrowano: {kind} nr {n}, {amount}."],
     CashNotPrinted => ["The slip did not print ({why}); the move is recorded. Print it again with the slip's number.", "Документ не напечатан ({why}); операция записана. Напечатайте его повторно по номеру.", "Dokument nie został wydrukowany ({why}); operacja zapisana. Wydrukuj go ponownie po numerze."],
     CashBankRefSaved => ["Collection No. {n}: bank reference {ref} saved.", "Инкассация № {n}: банковская ссылка {ref} сохранена.", "Inkaso nr {n}: referencja bankowa {ref} zapisana."],
     CashNoneThisShift => ["No cash moves in this shift yet.", "В этой смене ещё не было внесений, выплат и инкассаций.", "W tej zmianie nie było jeszcze wpłat, wypłat ani inkasa."],
@@ -883,6 +883,23 @@ mod tests {
             .filter(|t| t.text(Lang::Ru) == t.text(Lang::En))
             .collect();
         assert!(same.len() <= 2, "untranslated Russian texts: {same:?}");
+    }
+
+    #[test]
+    fn tab_titles_differ_in_every_language() {
+        let tabs = [
+            T::TabCashier,
+            T::TabReports,
+            T::TabCash,
+            T::TabSupport,
+            T::TabSettings,
+        ];
+        for lang in Lang::ALL {
+            let mut titles: Vec<_> = tabs.iter().map(|t| t.text(lang)).collect();
+            titles.sort_unstable();
+            titles.dedup();
+            assert_eq!(titles.len(), tabs.len(), "{lang:?}: {titles:?}");
+        }
     }
 
     #[test]

@@ -73,6 +73,7 @@ fn main() {
             terminals: vec![paydesk::hub::server::TerminalCredential {
                 id: "T-01".into(),
                 token: "bench".into(),
+                balance: None,
             }],
             catalogue: paydesk::app::till::demo_catalogue("RUB"),
             sim: Default::default(),

@@ -257,10 +257,12 @@ fn requests_generated_from_the_protocol_file_get_documented_answers() {
                 TerminalCredential {
                     id: "T1".into(),
                     token: TOKEN.into(),
+                    balance: None,
                 },
                 TerminalCredential {
                     id: "T2".into(),
                     token: OTHER.into(),
+                    balance: None,
                 },
             ],
             catalogue: demo_catalogue("RUB"),

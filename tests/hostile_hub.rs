@@ -459,6 +459,7 @@ fn the_queue_drains_at_once_when_the_hub_comes_back() {
             terminals: vec![paydesk::hub::server::TerminalCredential {
                 id: "TRAIN-01".into(),
                 token: TOKEN.into(),
+                balance: None,
             }],
             catalogue: paydesk::app::till::demo_catalogue("RUB"),
             sim: sim(),

@@ -33,10 +33,12 @@ fn options(dir: &std::path::Path, sim: Simulation, faults: Faults) -> HubOptions
             TerminalCredential {
                 id: "T1".into(),
                 token: TOKEN.into(),
+                balance: None,
             },
             TerminalCredential {
                 id: "T2".into(),
                 token: OTHER_TOKEN.into(),
+                balance: None,
             },
         ],
         catalogue: demo_catalogue("RUB"),

@@ -43,6 +43,7 @@ fn tls_hub() -> TlsHub {
             terminals: vec![TerminalCredential {
                 id: "TRAIN-01".into(),
                 token: "tls-token".into(),
+                balance: None,
             }],
             catalogue: demo_catalogue("RUB"),
             sim: Simulation::default(),

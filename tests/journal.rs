@@ -384,6 +384,7 @@ fn a_journal_from_before_the_audit_chain_is_chained_when_opened() {
          DROP TABLE journal_meta;
          ALTER TABLE sync_lease DROP COLUMN process;
          ALTER TABLE payments DROP COLUMN operator_phone;
+         DROP TABLE cash_moves;
          PRAGMA user_version = 2;",
     )
     .unwrap();

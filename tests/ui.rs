@@ -1083,6 +1083,50 @@ fn hub_config(dir: &std::path::Path, url: &str) -> Config {
 }
 
 #[test]
+fn a_low_agents_balance_shows_in_the_status_bar_and_refuses_a_larger_payment_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = common::start_hub(
+        dir.path(),
+        "train-token",
+        Default::default(),
+        Default::default(),
+    );
+    hub.state()
+        .store()
+        .top_up(
+            "TRAIN-01",
+            paydesk::domain::money::Money::parse("300").unwrap(),
+        )
+        .unwrap();
+    // The journal's catalogue and an open shift, from a training run on the same file.
+    common::ensure_shift(
+        &mut paydesk::app::till::Till::open(&config_in(dir.path(), Lang::En)).unwrap(),
+    );
+    let mut config = hub_config(dir.path(), &hub.url());
+    config.hub.balance_warning = Some(paydesk::domain::money::Money::parse("500").unwrap());
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    let mut h = sized_app(config.clone(), 1000.0);
+    log_in(&mut h, ADMIN.0, ADMIN.1);
+    let balance = format!("Balance 300.00{NBSP}₽");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.query_by_label(&balance).is_none() {
+        assert!(Instant::now() < deadline, "no balance in the status bar");
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "400");
+    click(&mut h, "Print pre-receipt (Enter)");
+    h.get_by_label_contains(&format!(
+        "The agent's balance at the payment system is 300.00{NBSP}₽: not enough for 400.00{NBSP}₽."
+    ));
+    let journal =
+        paydesk::journal::Journal::open(&config.journal_path, &Default::default()).unwrap();
+    assert!(journal.all_payments().unwrap().is_empty());
+}
+
+#[test]
 fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_manager_pin() {
     use paydesk::app::sync::{SyncSettings, Syncer};
     use paydesk::app::till::Till;

@@ -277,6 +277,10 @@ pub struct HubSection {
     /// payment would cross the network unencrypted): off unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_insecure_http: Option<bool>,
+    /// Show the agent's balance at the hub in the status bar once it is below this,
+    /// e.g. "20000" (unset: never shown; payments above it are refused either way).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance_warning: Option<Money>,
 }
 
 /// Which hub the terminal delivers to.
@@ -312,6 +316,8 @@ pub struct HubConfig {
     pub lease_ttl: Duration,
     /// Retry timing.
     pub backoff: crate::domain::delivery::Backoff,
+    /// The status bar shows the agent's balance once it is below this.
+    pub balance_warning: Option<Money>,
 }
 
 /// `[terminal]`
@@ -915,6 +921,7 @@ impl Config {
                     .map_err(invalid)?,
                 ),
             },
+            balance_warning: h.balance_warning,
         };
         let lang = f.language.unwrap_or_else(Lang::from_env);
         let currency = f.currency.clone().unwrap_or_else(|| match lang {

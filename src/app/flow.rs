@@ -86,6 +86,19 @@ pub enum FlowError {
         /// Who may open it: the cashier (with the cash in the drawer) or a manager.
         opening: ShiftOpening,
     },
+    /// The agent's balance at the hub, less what payments not yet sent will take of
+    /// it, is below the payment's amount: refused before the pre-receipt.
+    #[error(
+        "the agent's balance {balance} (of which {queued} is taken by payments not yet sent) is below {amount}"
+    )]
+    LowBalance {
+        /// The balance the hub reported.
+        balance: crate::domain::money::Money,
+        /// Accepted payments not yet registered at the hub.
+        queued: crate::domain::money::Money,
+        /// The payment's amount.
+        amount: crate::domain::money::Money,
+    },
     /// The step does not apply to the payment's state.
     #[error("payment {id} is {state}; this step does not apply")]
     WrongState {

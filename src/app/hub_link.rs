@@ -74,6 +74,7 @@ pub fn connect(config: &Config) -> Result<HubLink, LinkError> {
                     terminals: vec![TerminalCredential {
                         id: config.terminal_id.clone(),
                         token: token.clone(),
+                        balance: None,
                     }],
                     catalogue: demo_catalogue(config.currency.code()),
                     sim: Simulation::default(),

@@ -170,6 +170,11 @@ pub fn flow(lang: Lang, e: &FlowError) -> String {
                 ],
             )
         }
+        FlowError::LowBalance {
+            balance,
+            queued,
+            amount,
+        } => low_balance(lang, *balance, *queued, *amount, None),
         FlowError::UnknownPaymentId(text) => lang.fill(T::ErrUnknownPaymentId, &[("id", text)]),
         FlowError::AmbiguousShortId { short, count } => {
             lang.fill(T::ErrAmbiguousShortId, &[("short", short), ("n", count)])
@@ -387,6 +392,11 @@ pub fn step_failed(
                 // Refused before anything: the refusal itself says what to do.
                 FlowError::CheckRefused { .. } | FlowError::Permission(_) => flow(lang, e),
                 FlowError::NoShift { opening } => no_shift(lang, *opening, surface),
+                FlowError::LowBalance {
+                    balance,
+                    queued,
+                    amount,
+                } => low_balance(lang, *balance, *queued, *amount, Some(currency)),
                 FlowError::Tendered(_) | FlowError::Pending { .. } => cause(lang, e, currency),
                 FlowError::Journal(j) => {
                     lang.fill(T::ErrJournalWrite, &[("detail", &journal(lang, j))])
@@ -1000,6 +1010,36 @@ pub fn cash_recorded(
         s.push_str(&lang.fill(T::CashNotPrinted, &[("why", &printer(lang, e))]));
     }
     s
+}
+
+/// The agent's balance at the hub is too low for a payment, in words: the balance,
+/// what queued payments will take of it, and what to do.
+pub fn low_balance(
+    lang: Lang,
+    balance: crate::domain::money::Money,
+    queued: crate::domain::money::Money,
+    amount: crate::domain::money::Money,
+    currency: Option<&Currency>,
+) -> String {
+    let m = |v| match currency {
+        Some(c) => lang.money_with(v, c),
+        None => lang.money(v),
+    };
+    if queued == crate::domain::money::Money::default() {
+        lang.fill(
+            T::ErrLowBalance,
+            &[("balance", &m(balance)), ("amount", &m(amount))],
+        )
+    } else {
+        lang.fill(
+            T::ErrLowBalanceQueued,
+            &[
+                ("balance", &m(balance)),
+                ("queued", &m(queued)),
+                ("amount", &m(amount)),
+            ],
+        )
+    }
 }
 
 /// The word for a kind of cash move (lists and tables; the slip has its title).

@@ -178,9 +178,30 @@ impl<'t> Payments<'t> {
             amount: quote.amount,
         };
         match hub.check(&req) {
-            Ok(answer) if answer.code == CheckCode::Ok => Ok(CheckOutcome::Confirmed {
-                display: answer.display,
-            }),
+            Ok(answer) if answer.code == CheckCode::InsufficientBalance => {
+                Err(FlowError::LowBalance {
+                    balance: answer.balance.unwrap_or_default(),
+                    queued: Money::default(),
+                    amount: quote.amount,
+                })
+            }
+            Ok(answer) if answer.code == CheckCode::Ok => {
+                // The hub's balance does not know the payments still queued here:
+                // they take their part of it when they arrive.
+                if let Some(balance) = answer.balance {
+                    let queued = self.journal.undelivered_amount(self.terminal.id())?;
+                    if balance.decimal() - queued.decimal() < quote.amount.decimal() {
+                        return Err(FlowError::LowBalance {
+                            balance,
+                            queued,
+                            amount: quote.amount,
+                        });
+                    }
+                }
+                Ok(CheckOutcome::Confirmed {
+                    display: answer.display,
+                })
+            }
             Ok(answer) => Err(FlowError::CheckRefused {
                 code: answer.code,
                 message: answer.message,

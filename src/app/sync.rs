@@ -119,6 +119,9 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Why nothing is being delivered although this process leads.
     pub blocked: Option<Blocked>,
+    /// The agent's balance at the hub when last asked (none: not asked yet, no
+    /// answer, or the hub keeps no balance for the terminal).
+    pub balance: Option<crate::domain::money::Money>,
 }
 
 /// What one round did.
@@ -178,6 +181,8 @@ pub struct Syncer {
     /// The hub did not answer at all last time: the first answer ends the outage and
     /// makes every backed-off payment due again.
     outage: bool,
+    /// When the agent's balance was last asked for.
+    last_balance: Option<Instant>,
 }
 
 impl Syncer {
@@ -203,6 +208,7 @@ impl Syncer {
                 summary: journal.delivery_summary()?,
                 last_error: None,
                 blocked: None,
+                balance: None,
             },
             journal,
             settings,
@@ -211,6 +217,7 @@ impl Syncer {
             bound: false,
             retaken_at: None,
             outage: false,
+            last_balance: None,
         })
     }
 
@@ -644,6 +651,17 @@ impl Syncer {
         if leading && poll_time {
             report.polled = self.poll()?;
             self.last_poll = Some(Instant::now());
+        }
+        // The agent's balance, as often as statuses are polled (the status bar warns
+        // when it runs low); every process asks, its own window shows it.
+        if self
+            .last_balance
+            .is_none_or(|t| t.elapsed() >= self.settings.poll_every)
+        {
+            self.last_balance = Some(Instant::now());
+            if let Ok(b) = self.settings.hub.balance() {
+                self.status.balance = b.balance;
+            }
         }
         self.status.summary = self.journal.delivery_summary()?;
         Ok(report)

@@ -10,7 +10,7 @@ use super::common::Credentials;
 use super::common::{
     EXIT_BAD_INPUT, explain, fail, fail_input, open_till_as, print_paper, step_failed,
 };
-use crate::app::config::Config;
+use crate::app::config::{Config, HubTarget};
 use crate::app::messages;
 use crate::app::recovery::{self, Answer, Outcome};
 use crate::app::till::FlowError;
@@ -143,6 +143,28 @@ pub(super) fn pay(mut config: Config, args: PayArgs, creds: Option<&Credentials>
         Err(e) => return fail(messages::journal(lang, &e)),
     }
 
+    // A hub of the payment system (not the training one): asked, as on screen,
+    // whether the operator takes the payment and whether the agent's balance covers
+    // it, before anything is printed. No answer: the catalogue's rules only.
+    if let HubTarget::Remote { .. } = config.hub.target {
+        if let Err(e) = till.payments().require_shift() {
+            return fail_input(step_failed(&mut till, &config, &e, None));
+        }
+        match crate::app::hub_link::connect(&config) {
+            Ok(link) => till.set_hub(Some(link.client)),
+            Err(e) => eprintln!("paydesk: {e}"),
+        }
+        match till.payments().check(&quote) {
+            Ok(outcome) => {
+                if let Some(text) =
+                    messages::check(lang, &outcome, &quote.operator.name, &quote.account)
+                {
+                    eprintln!("paydesk: {text}");
+                }
+            }
+            Err(e) => return fail(step_failed(&mut till, &config, &e, None)),
+        }
+    }
     let step = match till.payments().print_pre_receipt(&quote) {
         Ok(s) => s,
         Err(e @ (FlowError::Pending { .. } | FlowError::NoShift { .. })) => {

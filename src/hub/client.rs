@@ -47,6 +47,12 @@ pub enum HubError {
     /// The hub delivers this terminal's payments from another journal.
     #[error("{0}")]
     OtherJournal(String),
+    /// The agent's balance at the hub is below the payment's amount: not registered,
+    /// sent again later (it goes through once the balance is topped up).
+    #[error(
+        "the agent's balance at the payment system is too low ({0}); the payment is sent again and goes through once the balance is topped up"
+    )]
+    LowBalance(String),
     /// The hub does not accept this terminal's token: a configuration problem.
     #[error("the hub does not accept this terminal's token ({0}); check [hub] token")]
     Unauthorized(String),
@@ -189,6 +195,7 @@ pub fn classify<T: serde::de::DeserializeOwned>(
             hub_epoch: err.epoch,
         },
         (409, ErrorCode::OtherJournal) => HubError::OtherJournal(err.message),
+        (409, ErrorCode::InsufficientBalance) => HubError::LowBalance(err.message),
         (401, ErrorCode::Unauthorized) | (403, ErrorCode::WrongTerminal) => {
             HubError::Unauthorized(err.message)
         }
@@ -458,6 +465,12 @@ impl HubClient {
     /// Asks the operator whether it would accept a payment.
     pub fn check(&self, req: &CheckRequest) -> Result<CheckResponse, HubError> {
         let answer = self.post("/v1/check", req)?;
+        classify(&answer, QUESTION_FINALS)
+    }
+
+    /// The agent's balance at the hub (none: the hub keeps none for this terminal).
+    pub fn balance(&self) -> Result<super::protocol::BalanceResponse, HubError> {
+        let answer = self.get("/v1/balance", None)?;
         classify(&answer, QUESTION_FINALS)
     }
 

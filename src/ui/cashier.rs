@@ -1168,6 +1168,7 @@ impl Screen for CashierState {
                 self.focus = match *error {
                     FlowError::CheckRefused { .. } => Some(Field::Account),
                     FlowError::Tendered(_) => Some(Field::Tendered),
+                    FlowError::LowBalance { .. } => Some(Field::Amount),
                     _ => self.focus,
                 };
                 // No shift open and the cashier may open it: ask for the cash in the

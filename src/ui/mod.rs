@@ -523,6 +523,24 @@ impl PaydeskApp {
                             .color(style::error_color(ui)),
                     );
                 }
+                // The agent's balance at the hub, once it runs below the warning.
+                if let (Some(balance), Some(warning)) = (s.balance, self.config.hub.balance_warning)
+                    && balance < warning
+                {
+                    chip(
+                        ui,
+                        RichText::new(lang.fill(
+                            T::StatusBalance,
+                            &[("balance", &lang.money_with(balance, &self.config.currency))],
+                        ))
+                        .strong()
+                        .color(style::error_color(ui)),
+                        &lang.fill(
+                            T::StatusBalanceHint,
+                            &[("warning", &lang.money_with(warning, &self.config.currency))],
+                        ),
+                    );
+                }
             }
         }
     }

@@ -145,6 +145,7 @@ pub fn start_hub(dir: &Path, token: &str, sim: Simulation, faults: Faults) -> Ru
             terminals: vec![TerminalCredential {
                 id: "TRAIN-01".into(),
                 token: token.into(),
+                balance: None,
             }],
             catalogue: demo_catalogue("RUB"),
             sim,

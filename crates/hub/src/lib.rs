@@ -50,6 +50,11 @@ pub struct TerminalCredential {
     pub id: String,
     /// Its bearer token.
     pub token: String,
+    /// The agent's prepaid balance the hub starts keeping for it, e.g. "50000.00"
+    /// (none: the hub keeps no balance, payments are not limited by one). A restarted
+    /// hub keeps what was left; `paydesk-hub terminal top-up` adds to it.
+    #[serde(default)]
+    pub balance: Option<crate::domain::money::Money>,
 }
 
 /// The terminals file: `[[terminal]] id = "…" token = "…"`.
@@ -100,8 +105,14 @@ pub struct HubState {
 impl HubState {
     /// Opens the store and arms the faults.
     pub fn new(options: HubOptions) -> Result<HubState, StoreError> {
+        let store = Store::open(&options.db, options.durable)?;
+        for t in &options.terminals {
+            if let Some(b) = t.balance {
+                store.keep_balance(&t.id, b)?;
+            }
+        }
         Ok(HubState {
-            store: Store::open(&options.db, options.durable)?,
+            store,
             terminals: options.terminals,
             catalogue: options.catalogue,
             sim: options.sim,
@@ -129,6 +140,24 @@ pub fn rebind(db: &std::path::Path, terminal: &str) -> Result<String, String> {
         ),
         None => format!("terminal {terminal} was not bound to a journal: nothing to do"),
     })
+}
+
+/// `paydesk-hub terminal top-up`: adds to a terminal's balance in the store at `db`
+/// (the agent paid into its account at the payment system). Returns the new balance,
+/// in words.
+pub fn top_up(
+    db: &std::path::Path,
+    terminal: &str,
+    amount: crate::domain::money::Money,
+) -> Result<String, String> {
+    if !db.is_file() {
+        return Err(format!("{} is not a hub store", db.display()));
+    }
+    let store = Store::open(db, true).map_err(|e| format!("{}: {e}", db.display()))?;
+    let balance = store.top_up(terminal, amount).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "terminal {terminal}: balance {balance} after a top-up of {amount}"
+    ))
 }
 
 /// An error answer.
@@ -211,6 +240,22 @@ impl From<StoreError> for ApiError {
                     "payment {other} of terminal {terminal} already has fiscal receipt No. {number}: two journals are numbering this terminal"
                 ),
             ),
+            StoreError::InsufficientBalance {
+                terminal,
+                balance,
+                amount,
+            } => {
+                let mut e = ApiError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::InsufficientBalance,
+                    format!(
+                        "the agent's balance for terminal {terminal} is {balance}, below the payment's {amount}: the payment is not registered; it goes through once the balance is topped up"
+                    ),
+                );
+                // Not the payment's fault: the same payment succeeds after a top-up.
+                e.1.retry = true;
+                e
+            }
             StoreError::NotFound(id) => ApiError::new(
                 StatusCode::NOT_FOUND,
                 ErrorCode::NotFound,
@@ -410,16 +455,32 @@ async fn check(
     headers: HeaderMap,
     b: Result<axum::Json<CheckRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    terminal(&hub, &headers)?;
+    let t = terminal(&hub, &headers)?;
     let req = body(b)?;
     lengths(&[
         ("operator", &req.operator, 1, 32),
         ("account", &req.account, 1, 64),
     ])?;
-    Ok(axum::Json(
-        hub.sim
-            .check(&hub.catalogue, &req.operator, &req.account, req.amount),
-    )
+    let balance = blocking(&hub, move |h| Ok(h.store.balance(&t)?)).await?;
+    let mut answer = hub
+        .sim
+        .check(&hub.catalogue, &req.operator, &req.account, req.amount);
+    answer.balance = balance;
+    if answer.code == paydesk_protocol::CheckCode::Ok && balance.is_some_and(|b| b < req.amount) {
+        answer.code = paydesk_protocol::CheckCode::InsufficientBalance;
+        answer.message = "not enough money on the agent's account at the hub".into();
+        answer.display.clear();
+    }
+    Ok(axum::Json(answer).into_response())
+}
+
+async fn balance(State(hub): Hub, headers: HeaderMap) -> Result<Response, ApiError> {
+    let t = terminal(&hub, &headers)?;
+    let balance = blocking(&hub, move |h| Ok(h.store.balance(&t)?)).await?;
+    Ok(axum::Json(paydesk_protocol::BalanceResponse {
+        balance,
+        at: Utc::now(),
+    })
     .into_response())
 }
 
@@ -634,6 +695,7 @@ pub fn router(hub: Arc<HubState>) -> Router {
     let api = Router::new()
         .route("/v1/operators", get(operators))
         .route("/v1/check", post(check))
+        .route("/v1/balance", get(balance))
         .route("/v1/payments/status", post(status_batch))
         .route("/v1/payments/{id}", put(pay).get(payment))
         .route("/v1/terminal/journal", put(bind))

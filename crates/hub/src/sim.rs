@@ -118,6 +118,7 @@ impl Simulation {
             code,
             message: message.into(),
             display: BTreeMap::new(),
+            balance: None,
         };
         let Some(op) = catalogue.get(operator) else {
             return answer(CheckCode::UnknownOperator, "the hub has no such operator");

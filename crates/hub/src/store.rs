@@ -61,6 +61,18 @@ pub enum StoreError {
         /// The newest epoch seen.
         newest: u64,
     },
+    /// The agent's balance is below the payment's amount.
+    #[error(
+        "the agent's balance for terminal {terminal} is {balance}, below the payment's {amount}"
+    )]
+    InsufficientBalance {
+        /// The terminal.
+        terminal: String,
+        /// The balance.
+        balance: crate::domain::money::Money,
+        /// The payment's amount.
+        amount: crate::domain::money::Money,
+    },
     /// No such payment.
     #[error("no payment {0}")]
     NotFound(Uuid),
@@ -167,6 +179,10 @@ CREATE TABLE IF NOT EXISTS payments (
     outcome_code  TEXT,
     outcome_text  TEXT,
     outcome_at    TEXT
+) STRICT;
+CREATE TABLE IF NOT EXISTS balances (
+    terminal_id   TEXT PRIMARY KEY NOT NULL,
+    balance_minor INTEGER NOT NULL CHECK (balance_minor >= 0)
 ) STRICT;
 CREATE TABLE IF NOT EXISTS terminal_epochs (
     terminal_id TEXT PRIMARY KEY NOT NULL,
@@ -289,6 +305,10 @@ fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "CREATE INDEX IF NOT EXISTS payments_receipt ON payments (terminal_id, fiscal_receipt_no);",
     )
+}
+
+fn money(minor: i64) -> crate::domain::money::Money {
+    crate::domain::money::Money::from_minor(minor.max(0)).unwrap_or_default()
 }
 
 const PAYMENT_COLUMNS: &str = "id, rowid, terminal_id, account, registered_at, outcome, outcome_code, outcome_text, outcome_at, amount_minor";
@@ -428,6 +448,28 @@ impl Store {
                         other: Uuid::parse_str(&other).unwrap_or_default(),
                     });
                 }
+                // The agent's prepaid balance pays the operator: a new payment is
+                // registered only if it covers the amount, and debits it.
+                let balance: Option<i64> = tx
+                    .query_row(
+                        "SELECT balance_minor FROM balances WHERE terminal_id = ?1",
+                        [&req.terminal_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(balance) = balance {
+                    if balance < req.amount.minor() {
+                        return Err(StoreError::InsufficientBalance {
+                            terminal: req.terminal_id.clone(),
+                            balance: money(balance),
+                            amount: req.amount,
+                        });
+                    }
+                    tx.execute(
+                        "UPDATE balances SET balance_minor = balance_minor - ?1 WHERE terminal_id = ?2",
+                        params![req.amount.minor(), req.terminal_id],
+                    )?;
+                }
                 tx.execute(
                     "INSERT INTO payments (id, terminal_id, account, amount_minor, body, registered_at,
                                            pre_receipt_no, fiscal_receipt_no)
@@ -457,6 +499,55 @@ impl Store {
         } else {
             Written::Replayed(stored)
         })
+    }
+
+    /// The agent's balance for a terminal; none when the hub keeps none for it (not
+    /// limited).
+    pub fn balance(
+        &self,
+        terminal: &str,
+    ) -> Result<Option<crate::domain::money::Money>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT balance_minor FROM balances WHERE terminal_id = ?1",
+                [terminal],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .map(money))
+    }
+
+    /// Starts keeping a balance for a terminal, unless one is kept already (a
+    /// restarted hub keeps what was left).
+    pub fn keep_balance(
+        &self,
+        terminal: &str,
+        initial: crate::domain::money::Money,
+    ) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO balances (terminal_id, balance_minor) VALUES (?1, ?2)
+             ON CONFLICT (terminal_id) DO NOTHING",
+            params![terminal, initial.minor()],
+        )?;
+        Ok(())
+    }
+
+    /// Tops a terminal's balance up (keeping one from now on if none was kept);
+    /// returns the new balance.
+    pub fn top_up(
+        &self,
+        terminal: &str,
+        amount: crate::domain::money::Money,
+    ) -> Result<crate::domain::money::Money, StoreError> {
+        let minor: i64 = self.conn().query_row(
+            "INSERT INTO balances (terminal_id, balance_minor) VALUES (?1, ?2)
+             ON CONFLICT (terminal_id) DO UPDATE SET balance_minor = balance_minor + ?2
+             RETURNING balance_minor",
+            params![terminal, amount.minor()],
+            |r| r.get(0),
+        )?;
+        Ok(money(minor))
     }
 
     /// One payment.

@@ -542,6 +542,21 @@ impl Journal {
             .map_err(|e| self.err(e))
     }
 
+    /// The amounts of a terminal's accepted payments not yet registered at the hub
+    /// (queued): they will take that much of the agent's balance there.
+    pub fn undelivered_amount(&self, terminal_id: &str) -> Result<Money, JournalError> {
+        let minor: i64 = self
+            .conn
+            .query_row(
+                "SELECT COALESCE(SUM(amount_minor), 0) FROM payments
+                 WHERE terminal_id = ?1 AND delivery = 'queued'",
+                [terminal_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(Money::from_minor(minor).unwrap_or_default())
+    }
+
     /// A payment's delivery state and hub status.
     pub fn delivery_of(
         &self,

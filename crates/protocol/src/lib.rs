@@ -248,6 +248,9 @@ pub enum CheckCode {
     OperatorUnavailable,
     /// No such operator at the hub.
     UnknownOperator,
+    /// The agent's balance at the hub is below the amount (QIWI's "not enough money
+    /// on the agent's account"): refused until the agent tops it up.
+    InsufficientBalance,
 }
 
 /// The answer to `check`.
@@ -261,6 +264,20 @@ pub struct CheckResponse {
     /// Extra fields to show the cashier, e.g. `subscriber`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub display: BTreeMap<String, String>,
+    /// The agent's balance at the hub now, when the hub keeps one for the terminal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<Money>,
+}
+
+/// `GET /v1/balance`: the agent's prepaid balance at the hub.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BalanceResponse {
+    /// What the agent may still pay out; none when the hub keeps no balance for the
+    /// terminal (it is not limited by one).
+    pub balance: Option<Money>,
+    /// When the hub read it.
+    pub at: DateTime<Utc>,
 }
 
 /// `GET /v1/operators`: the catalogue (with an `ETag` equal to `version`).
@@ -347,6 +364,9 @@ pub enum ErrorCode {
     /// The request follows the protocol but breaks one of its rules (422): total is not
     /// amount + fee, or the amount is zero.
     InvalidPayment,
+    /// The agent's balance is below the payment's amount (409, retry): the payment is
+    /// not registered; it goes through once the agent tops the balance up.
+    InsufficientBalance,
     /// The hub cannot answer now (5xx): try again later.
     Unavailable,
 }

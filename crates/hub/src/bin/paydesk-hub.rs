@@ -66,6 +66,13 @@ TERMINALS FILE (--terminals)
   [[terminal]]
   id = \"T-01\"
   token = \"a long random secret\"
+  balance = \"50000.00\"   # optional: the agent's prepaid balance the hub keeps
+
+AGENT'S BALANCE
+  A terminal with a balance: each new payment debits its amount; a payment above the
+  balance is refused (check: insufficient_balance; pay: 409 insufficient_balance,
+  retry, registered once topped up). GET /v1/balance says what is left. Top up with
+    paydesk-hub --db paydesk-hub.sqlite terminal top-up T-01 --amount 50000
 
 ONE JOURNAL PER TERMINAL
   The hub binds each terminal to the journal that first delivers for it (every
@@ -160,6 +167,15 @@ enum TerminalCommand {
         /// The terminal id, e.g. T-01.
         terminal: String,
     },
+    /// Add to the agent's balance the hub keeps for the terminal (the agent paid into
+    /// its account); a terminal without a balance starts keeping one.
+    TopUp {
+        /// The terminal id, e.g. T-01.
+        terminal: String,
+        /// How much, e.g. 50000 or 50000.00.
+        #[arg(long)]
+        amount: String,
+    },
 }
 
 /// Down windows as one argument.
@@ -182,11 +198,19 @@ fn rebind(db: &std::path::Path, terminal: &str) -> Result<(), String> {
 }
 
 fn run(args: Args) -> Result<(), String> {
-    if let Some(HubCommand::Terminal {
-        command: TerminalCommand::Rebind { terminal },
-    }) = &args.command
-    {
-        return rebind(&args.db, terminal);
+    match &args.command {
+        Some(HubCommand::Terminal {
+            command: TerminalCommand::Rebind { terminal },
+        }) => return rebind(&args.db, terminal),
+        Some(HubCommand::Terminal {
+            command: TerminalCommand::TopUp { terminal, amount },
+        }) => {
+            let amount = paydesk_core::domain::money::Money::parse(amount)
+                .map_err(|e| format!("--amount {amount}: {e}"))?;
+            println!("{}", paydesk_hub::top_up(&args.db, terminal, amount)?);
+            return Ok(());
+        }
+        None => {}
     }
     let Some(terminals_path) = &args.terminals else {
         return Err("give --terminals FILE (the terminals and their tokens) to serve".into());

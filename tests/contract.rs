@@ -107,6 +107,9 @@ fn strategy(doc: &Value, schema: &Value) -> BoxedStrategy<Value> {
         Some("string") => match schema.get("format").and_then(Value::as_str) {
             Some("uuid") => uuid_strategy(),
             Some("date-time") => date_time_strategy(),
+            Some("date") => (2000u32..2100, 1u32..=12, 1u32..=28)
+                .prop_map(|(y, m, d)| Value::String(format!("{y:04}-{m:02}-{d:02}")))
+                .boxed(),
             _ => {
                 if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
                     let p = p.trim_start_matches('^').trim_end_matches('$');
@@ -192,6 +195,9 @@ struct Operation {
     method: String,
     path: String,
     body: Option<Value>,
+    /// Required query parameters and their schemas (optional ones are not sent: a
+    /// time zone's name, say, is valid only if the zone exists, which no schema says).
+    query: Vec<(String, Value)>,
     responses: Map<String, Value>,
 }
 
@@ -208,6 +214,13 @@ fn operations(doc: &Value) -> Vec<Operation> {
                 body: op["requestBody"]["content"]["application/json"]["schema"]
                     .as_object()
                     .map(|_| op["requestBody"]["content"]["application/json"]["schema"].clone()),
+                query: op["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p["in"] == "query" && p["required"] == true)
+                    .map(|p| (p["name"].as_str().unwrap().to_string(), p["schema"].clone()))
+                    .collect(),
                 responses: op["responses"].as_object().unwrap().clone(),
             });
         }
@@ -333,7 +346,19 @@ fn requests_generated_from_the_protocol_file_get_documented_answers() {
                     &id
                 },
             );
-            let url = format!("{}{path}", hub.url());
+            let mut url = format!("{}{path}", hub.url());
+            for (i, (name, schema)) in op.query.iter().enumerate() {
+                let v = strategy(&doc, schema)
+                    .new_tree(&mut runner)
+                    .unwrap()
+                    .current();
+                let v = v
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string());
+                url.push(if i == 0 { '?' } else { '&' });
+                url.push_str(&format!("{name}={v}"));
+            }
             let body = body_strategy.as_ref().map(|s| {
                 let mut b = s.new_tree(&mut runner).unwrap().current();
                 steer(&mut b, pick, &known);

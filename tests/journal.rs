@@ -385,6 +385,9 @@ fn a_journal_from_before_the_audit_chain_is_chained_when_opened() {
          ALTER TABLE sync_lease DROP COLUMN process;
          ALTER TABLE payments DROP COLUMN operator_phone;
          DROP TABLE cash_moves;
+         DROP TABLE reconciliations;
+         DROP TABLE reconciliation_differences;
+         DROP INDEX payments_accepted;
          PRAGMA user_version = 2;",
     )
     .unwrap();

@@ -277,6 +277,10 @@ pub struct HubSection {
     /// payment would cross the network unencrypted): off unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_insecure_http: Option<bool>,
+    /// The time of day ("HH:MM", the shop's zone) after which the sync worker reconciles
+    /// the days before today with the hub's registry (default 01:00).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconcile_at: Option<String>,
     /// Show the agent's balance at the hub in the status bar once it is below this,
     /// e.g. "20000" (unset: never shown; payments above it are refused either way).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -318,6 +322,8 @@ pub struct HubConfig {
     pub backoff: crate::domain::delivery::Backoff,
     /// The status bar shows the agent's balance once it is below this.
     pub balance_warning: Option<Money>,
+    /// When the sync worker reconciles the days before today.
+    pub reconcile_at: chrono::NaiveTime,
 }
 
 /// `[terminal]`
@@ -922,6 +928,14 @@ impl Config {
                 ),
             },
             balance_warning: h.balance_warning,
+            reconcile_at: match &h.reconcile_at {
+                None => chrono::NaiveTime::from_hms_opt(1, 0, 0).expect("a valid time"),
+                Some(t) => chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| {
+                    invalid(format!(
+                        "[hub] reconcile_at {t:?}: give a time of day as HH:MM, e.g. \"01:00\""
+                    ))
+                })?,
+            },
         };
         let lang = f.language.unwrap_or_else(Lang::from_env);
         let currency = f.currency.clone().unwrap_or_else(|| match lang {

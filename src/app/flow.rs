@@ -99,6 +99,9 @@ pub enum FlowError {
         /// The payment's amount.
         amount: crate::domain::money::Money,
     },
+    /// A difference marked explained without saying why.
+    #[error("say why the difference is explained")]
+    NoExplanation,
     /// The step does not apply to the payment's state.
     #[error("payment {id} is {state}; this step does not apply")]
     WrongState {

@@ -175,6 +175,7 @@ pub fn flow(lang: Lang, e: &FlowError) -> String {
             queued,
             amount,
         } => low_balance(lang, *balance, *queued, *amount, None),
+        FlowError::NoExplanation => lang.t(T::ErrNoExplanation).to_string(),
         FlowError::UnknownPaymentId(text) => lang.fill(T::ErrUnknownPaymentId, &[("id", text)]),
         FlowError::AmbiguousShortId { short, count } => {
             lang.fill(T::ErrAmbiguousShortId, &[("short", short), ("n", count)])
@@ -1039,6 +1040,44 @@ pub fn low_balance(
                 ("amount", &m(amount)),
             ],
         )
+    }
+}
+
+/// A kind of reconciliation difference in words.
+pub fn difference_kind(lang: Lang, kind: crate::domain::reconcile::DifferenceKind) -> &'static str {
+    use crate::domain::reconcile::DifferenceKind as K;
+    lang.t(match kind {
+        K::Undelivered => T::DiffUndelivered,
+        K::Lost => T::DiffLost,
+        K::UnknownAtHub => T::DiffUnknownAtHub,
+        K::Amount => T::DiffAmount,
+        K::Account => T::DiffAccount,
+        K::Status => T::DiffStatus,
+    })
+}
+
+/// What fixes a kind of reconciliation difference.
+pub fn difference_fix(lang: Lang, kind: crate::domain::reconcile::DifferenceKind) -> &'static str {
+    use crate::domain::reconcile::DifferenceKind as K;
+    lang.t(match kind {
+        K::Undelivered => T::FixUndelivered,
+        K::Lost => T::FixLost,
+        K::UnknownAtHub => T::FixUnknownAtHub,
+        K::Amount => T::FixAmount,
+        K::Account => T::FixAccount,
+        K::Status => T::FixStatus,
+    })
+}
+
+/// Why a reconciliation did not run, in words.
+pub fn reconcile_failed(lang: Lang, e: &super::reconcile::ReconcileError) -> String {
+    use super::reconcile::ReconcileError as E;
+    match e {
+        E::Hub(h) => lang.fill(T::ErrReconcileHub, &[("detail", h)]),
+        E::Journal(j) => journal(lang, j),
+        E::OtherTerminal(t) => {
+            lang.fill(T::ErrReconcileHub, &[("detail", &format!("terminal {t}"))])
+        }
     }
 }
 

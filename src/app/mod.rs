@@ -16,6 +16,7 @@ pub mod hub_link;
 pub mod messages;
 pub mod payments;
 pub mod printer;
+pub mod reconcile;
 pub mod recovery;
 pub mod reports;
 pub mod shifts;

@@ -56,7 +56,26 @@ pub struct SyncSettings {
     pub stuck_after: Duration,
     /// Retry timing.
     pub backoff: Backoff,
+    /// Reconcile each closed business day with the hub's registry by itself (none:
+    /// only when asked).
+    pub daily_reconcile: Option<DailyReconcile>,
 }
+
+/// When the worker reconciles a closed business day by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DailyReconcile {
+    /// The shop's zone (its midnights end the days).
+    pub tz: chrono_tz::Tz,
+    /// The time of day after which the days before today are reconciled (the hub's
+    /// registry of a day is complete some time after it ends).
+    pub after: chrono::NaiveTime,
+}
+
+/// How often the worker looks for a closed day to reconcile.
+const RECONCILE_CHECK: Duration = Duration::from_secs(600);
+
+/// How far back it looks (older days are reconciled when asked).
+const RECONCILE_DAYS: i64 = 7;
 
 impl SyncSettings {
     /// The settings a configuration asks for.
@@ -67,6 +86,10 @@ impl SyncSettings {
             stuck_after: config.hub.stuck_after,
             lease_ttl: config.hub.lease_ttl,
             backoff: config.hub.backoff,
+            daily_reconcile: Some(DailyReconcile {
+                tz: config.tz,
+                after: config.hub.reconcile_at,
+            }),
             ..SyncSettings::new(hub, config.journal_path.clone(), &config.terminal_id)
         }
     }
@@ -84,6 +107,7 @@ impl SyncSettings {
             poll_every: Duration::from_secs(5),
             stuck_after: Duration::from_secs(30 * 60),
             backoff: Backoff::default(),
+            daily_reconcile: None,
         }
     }
 }
@@ -135,6 +159,8 @@ pub struct RoundReport {
     pub polled: usize,
     /// Correction requests whose state moved.
     pub corrections: usize,
+    /// Business days reconciled with the hub's registry.
+    pub reconciled: usize,
 }
 
 /// Why this process, though it holds the lease, delivers nothing.
@@ -183,6 +209,8 @@ pub struct Syncer {
     outage: bool,
     /// When the agent's balance was last asked for.
     last_balance: Option<Instant>,
+    /// When closed days were last looked for to reconcile.
+    last_reconcile: Option<Instant>,
 }
 
 impl Syncer {
@@ -218,6 +246,7 @@ impl Syncer {
             retaken_at: None,
             outage: false,
             last_balance: None,
+            last_reconcile: None,
         })
     }
 
@@ -652,6 +681,9 @@ impl Syncer {
             report.polled = self.poll()?;
             self.last_poll = Some(Instant::now());
         }
+        if leading {
+            report.reconciled = self.reconcile_closed_days()?;
+        }
         // The agent's balance, as often as statuses are polled (the status bar warns
         // when it runs low); every process asks, its own window shows it.
         if self
@@ -665,6 +697,67 @@ impl Syncer {
         }
         self.status.summary = self.journal.delivery_summary()?;
         Ok(report)
+    }
+
+    /// Reconciles the closed business days of the last week not reconciled yet, once
+    /// the configured time of day has passed (every [`RECONCILE_CHECK`] at most). A day
+    /// the hub cannot give is tried at the next check.
+    fn reconcile_closed_days(&mut self) -> Result<usize, JournalError> {
+        let Some(daily) = self.settings.daily_reconcile else {
+            return Ok(0);
+        };
+        if self
+            .last_reconcile
+            .is_some_and(|t| t.elapsed() < RECONCILE_CHECK)
+        {
+            return Ok(0);
+        }
+        self.last_reconcile = Some(Instant::now());
+        let now = Utc::now().with_timezone(&daily.tz);
+        if now.time() < daily.after {
+            return Ok(0);
+        }
+        let today = now.date_naive().format("%Y-%m-%d").to_string();
+        let days = self.journal.unreconciled_days(
+            &self.settings.terminal_id,
+            Utc::now() - chrono::Duration::days(RECONCILE_DAYS),
+            |t| {
+                t.with_timezone(&daily.tz)
+                    .date_naive()
+                    .format("%Y-%m-%d")
+                    .to_string()
+            },
+            &today,
+        )?;
+        let actor = self.actor();
+        let mut done = 0;
+        for day in days {
+            let Ok(date) = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
+                continue;
+            };
+            match crate::app::reconcile::reconcile_day(
+                &mut self.journal,
+                &self.settings.hub,
+                &self.settings.terminal_id,
+                daily.tz,
+                date,
+                &actor,
+            ) {
+                Ok(r) => {
+                    done += 1;
+                    tracing::info!(
+                        day,
+                        differences = r.differences.len(),
+                        "reconciled with the hub's registry"
+                    );
+                }
+                Err(e) => {
+                    tracing::warn!(day, "reconciliation not done: {e}");
+                    break;
+                }
+            }
+        }
+        Ok(done)
     }
 
     /// How long to sleep before the next round.

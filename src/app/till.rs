@@ -26,6 +26,7 @@ use super::corrections::Corrections;
 use super::fiscal::FiscalDesk;
 use super::payments::{PaymentRules, Payments};
 use super::printer::{Printer, PrinterDesk};
+use super::reconcile::Reconciliation;
 use super::reports::Reports;
 use super::shifts::Shifts;
 use super::support::Support;
@@ -185,6 +186,16 @@ impl Till {
             &self.access,
             &self.terminal,
             &mut self.printer,
+        )
+    }
+
+    /// Daily reconciliation with the hub's registry.
+    pub fn reconciliation(&mut self) -> Reconciliation<'_> {
+        Reconciliation::new(
+            &mut self.journal,
+            &self.access,
+            &self.terminal,
+            self.hub.as_ref(),
         )
     }
 

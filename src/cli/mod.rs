@@ -7,6 +7,7 @@ mod common;
 mod journal;
 mod operators;
 mod pay;
+mod reconcile;
 mod report;
 mod shift;
 mod support;
@@ -16,6 +17,7 @@ mod users;
 pub use cash::CashCommand;
 pub use journal::JournalCommand;
 pub use pay::{AnswerArg, PayArgs, RecoveryArgs};
+pub use reconcile::ReconcileArgs;
 pub use report::ReportCommand;
 pub use support::SupportCommand;
 pub use sync::SyncArgs;
@@ -86,6 +88,9 @@ pub enum Command {
         #[command(subcommand)]
         command: CashCommand,
     },
+    /// Compare a business day with the payment system's registry (default:
+    /// yesterday), list the differences still open, or mark one explained.
+    Reconcile(ReconcileArgs),
     /// Reports for managers: text, CSV or XLSX.
     Report {
         /// Which report.
@@ -140,6 +145,7 @@ pub fn main() -> ExitCode {
         Some(Command::Report { command }) => report::run(config, command, creds),
         Some(Command::ShiftOpen { cash }) => shift::open(config, &cash, creds),
         Some(Command::Cash { command }) => cash::run(config, command, creds),
+        Some(Command::Reconcile(args)) => reconcile::run(config, args, creds),
         Some(Command::User { command }) => users::run(config, command, creds),
         Some(Command::Support { command }) => support::run(config, command, creds),
     }

@@ -474,6 +474,26 @@ impl HubClient {
         classify(&answer, QUESTION_FINALS)
     }
 
+    /// The hub's registry of this terminal's payments accepted on `date` (its
+    /// midnights in the zone `tz`, an IANA name). The answer must be about this
+    /// terminal's day.
+    pub fn registry(
+        &self,
+        date: chrono::NaiveDate,
+        tz: &str,
+    ) -> Result<super::protocol::RegistryResponse, HubError> {
+        let day = date.format("%Y-%m-%d").to_string();
+        let answer = self.get(&format!("/v1/registry?date={day}&tz={tz}"), None)?;
+        let r: super::protocol::RegistryResponse = classify(&answer, QUESTION_FINALS)?;
+        if r.date != day {
+            return Err(HubError::Unknown(format!(
+                "the hub answered with the registry of {} when asked for {day}",
+                r.date
+            )));
+        }
+        Ok(r)
+    }
+
     /// The catalogue, or `None` when `etag` is still current.
     pub fn catalogue(&self, etag: Option<&str>) -> Result<Option<CatalogueResponse>, HubError> {
         let answer = self.get("/v1/operators", etag)?;

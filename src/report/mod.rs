@@ -4,6 +4,7 @@
 //! [`crate::app::export`], printed documents built in the domain.
 
 pub mod cash;
+pub mod reconcile;
 pub mod support;
 
 use chrono::DateTime;

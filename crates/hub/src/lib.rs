@@ -474,6 +474,79 @@ async fn check(
     Ok(axum::Json(answer).into_response())
 }
 
+/// `?date=YYYY-MM-DD&tz=Area/City` of the registry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegistryQuery {
+    date: String,
+    #[serde(default)]
+    tz: Option<String>,
+}
+
+async fn registry(
+    State(hub): Hub,
+    headers: HeaderMap,
+    query: Result<axum::extract::Query<RegistryQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let t = terminal(&hub, &headers)?;
+    let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, m);
+    let q = query
+        .map_err(|e| {
+            bad(format!(
+                "give ?date=YYYY-MM-DD (and optionally &tz=Area/City): {e}"
+            ))
+        })?
+        .0;
+    let date = chrono::NaiveDate::parse_from_str(&q.date, "%Y-%m-%d")
+        .map_err(|_| bad(format!("date {:?} is not YYYY-MM-DD", q.date)))?;
+    let tz: chrono_tz::Tz = match q.tz.as_deref() {
+        None => chrono_tz::UTC,
+        Some(name) => name.parse().map_err(|_| {
+            bad(format!(
+                "tz {name:?} is not an IANA time zone such as Europe/Moscow"
+            ))
+        })?,
+    };
+    let midnight = |d: chrono::NaiveDate| {
+        use chrono::TimeZone;
+        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let (Some(from), Some(to)) = (midnight(date), date.succ_opt().and_then(midnight)) else {
+        return Err(bad(format!("date {:?} has no midnight in {tz}", q.date)));
+    };
+    let terminal_id = t.clone();
+    let rows = blocking(&hub, move |h| Ok(h.store.registry(&t, from, to)?)).await?;
+    let now = Utc::now();
+    let payments = rows
+        .into_iter()
+        .map(|(p, req)| {
+            let status = hub.sim.status(&p, now);
+            paydesk_protocol::RegistryEntry {
+                id: p.id,
+                operator: req.operator,
+                account: p.account,
+                amount: p.amount,
+                fee: req.fee,
+                total: req.total,
+                fiscal_receipt_no: req.fiscal_receipt_no,
+                accepted_at: req.accepted_at,
+                status: status.status,
+                hub_reference: status.hub_reference,
+            }
+        })
+        .collect();
+    Ok(axum::Json(paydesk_protocol::RegistryResponse {
+        terminal_id,
+        date: date.format("%Y-%m-%d").to_string(),
+        from,
+        to,
+        payments,
+    })
+    .into_response())
+}
+
 async fn balance(State(hub): Hub, headers: HeaderMap) -> Result<Response, ApiError> {
     let t = terminal(&hub, &headers)?;
     let balance = blocking(&hub, move |h| Ok(h.store.balance(&t)?)).await?;
@@ -696,6 +769,7 @@ pub fn router(hub: Arc<HubState>) -> Router {
         .route("/v1/operators", get(operators))
         .route("/v1/check", post(check))
         .route("/v1/balance", get(balance))
+        .route("/v1/registry", get(registry))
         .route("/v1/payments/status", post(status_batch))
         .route("/v1/payments/{id}", put(pay).get(payment))
         .route("/v1/terminal/journal", put(bind))

@@ -303,7 +303,8 @@ fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
         )?;
     }
     conn.execute_batch(
-        "CREATE INDEX IF NOT EXISTS payments_receipt ON payments (terminal_id, fiscal_receipt_no);",
+        "CREATE INDEX IF NOT EXISTS payments_receipt ON payments (terminal_id, fiscal_receipt_no);
+         CREATE INDEX IF NOT EXISTS payments_registered ON payments (terminal_id, registered_at);",
     )
 }
 
@@ -574,6 +575,39 @@ impl Store {
                 out.push(p);
             }
         }
+        Ok(out)
+    }
+
+    /// A terminal's payments accepted at the till in `[from, to)`, with the bodies
+    /// they were delivered with, by fiscal receipt number. A payment is registered
+    /// when it arrives, which is never before it was accepted: only payments
+    /// registered since the day before `from` are read.
+    pub fn registry(
+        &self,
+        terminal: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(StoredPayment, PayRequest)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {PAYMENT_COLUMNS}, body FROM payments
+             WHERE terminal_id = ?1 AND registered_at >= ?2"
+        ))?;
+        let rows = stmt.query_map(
+            params![terminal, ts(from - chrono::Duration::days(1))],
+            |r| Ok((row_payment(r)?, r.get::<_, String>(10)?)),
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (p, body) = row?;
+            let Ok(req) = serde_json::from_str::<PayRequest>(&body) else {
+                continue;
+            };
+            if req.accepted_at >= from && req.accepted_at < to {
+                out.push((p, req));
+            }
+        }
+        out.sort_by_key(|(_, r)| r.fiscal_receipt_no);
         Ok(out)
     }
 

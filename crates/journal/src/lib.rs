@@ -24,6 +24,7 @@ pub mod corrections;
 pub mod crashpoint;
 mod delivery;
 pub mod owner;
+pub mod reconcile;
 pub mod report;
 mod schema;
 pub mod shift;
@@ -142,6 +143,9 @@ pub enum JournalError {
         /// The cash the shift expects in the drawer.
         expected: Money,
     },
+    /// No such difference open to explain (already explained, or not found).
+    #[error("there is no such open difference: it is explained already or no longer found")]
+    NoDifference,
     /// No cash slip with this number.
     #[error("there is no cash slip No. {number}")]
     NoCashSlip {

@@ -283,6 +283,42 @@ pub(super) const MIGRATIONS: &[&str] = &[
           OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
         BEGIN SELECT RAISE(ABORT, 'a cash move only gets its bank reference, once'); END;
     "#,
+    // 12: daily reconciliation with the hub's registry: the last run per business
+    // day, and each difference found until a later run no longer finds it or someone
+    // explains it (the runs and explanations are terminal events too).
+    r#"
+    CREATE TABLE reconciliations (
+        terminal_id  TEXT NOT NULL,
+        date         TEXT NOT NULL,
+        run_at       TEXT NOT NULL,
+        journal_n    INTEGER NOT NULL,
+        hub_n        INTEGER NOT NULL,
+        differences  INTEGER NOT NULL,
+        actor        TEXT NOT NULL,
+        PRIMARY KEY (terminal_id, date)
+    ) STRICT;
+    CREATE TABLE reconciliation_differences (
+        terminal_id  TEXT NOT NULL,
+        date         TEXT NOT NULL,
+        payment_id   TEXT NOT NULL,
+        kind         TEXT NOT NULL CHECK (kind IN ('undelivered', 'lost', 'unknown_at_hub',
+                                                   'amount', 'account', 'status')),
+        detail       TEXT NOT NULL,
+        found_at     TEXT NOT NULL,
+        gone_at      TEXT,
+        explained_at TEXT,
+        explained_by TEXT,
+        reason       TEXT,
+        PRIMARY KEY (terminal_id, date, payment_id, kind),
+        CHECK ((explained_at IS NULL) = (reason IS NULL))
+    ) STRICT;
+    CREATE INDEX payments_accepted ON payments (terminal_id, accepted_at)
+        WHERE state = 'fiscalized';
+    CREATE INDEX reconciliation_open ON reconciliation_differences (terminal_id)
+        WHERE gone_at IS NULL AND explained_at IS NULL;
+    CREATE TRIGGER reconciliation_differences_no_delete BEFORE DELETE ON reconciliation_differences
+        BEGIN SELECT RAISE(ABORT, 'differences are never deleted'); END;
+    "#,
 ];
 
 /// Put back after migration 3's backfill.

@@ -280,6 +280,51 @@ pub struct BalanceResponse {
     pub at: DateTime<Utc>,
 }
 
+/// One payment in the hub's registry of a business day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryEntry {
+    /// The terminal's payment id.
+    pub id: Uuid,
+    /// Operator code.
+    pub operator: String,
+    /// Account number.
+    pub account: String,
+    /// Amount for the operator.
+    pub amount: Money,
+    /// The shop's fee.
+    pub fee: Money,
+    /// Amount + fee.
+    pub total: Money,
+    /// Fiscal receipt number at the terminal.
+    #[serde(deserialize_with = "integer::deserialize")]
+    pub fiscal_receipt_no: u64,
+    /// When the cash was accepted at the till (this decides the business day).
+    pub accepted_at: DateTime<Utc>,
+    /// Where it stands at the hub now.
+    pub status: HubStatus,
+    /// The hub's own reference.
+    pub hub_reference: String,
+}
+
+/// `GET /v1/registry?date=YYYY-MM-DD&tz=Area/City`: the terminal's payments the hub
+/// holds for one business day — those accepted at the till from `from` (inclusive) to
+/// `to` (exclusive), the day's midnights in the zone asked for (UTC by default).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryResponse {
+    /// The terminal (the token's).
+    pub terminal_id: String,
+    /// The business day, `YYYY-MM-DD`.
+    pub date: String,
+    /// Its start.
+    pub from: DateTime<Utc>,
+    /// Its end (exclusive).
+    pub to: DateTime<Utc>,
+    /// The payments, by fiscal receipt number.
+    pub payments: Vec<RegistryEntry>,
+}
+
 /// `GET /v1/operators`: the catalogue (with an `ETag` equal to `version`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -11,6 +11,7 @@ pub mod operator;
 pub mod payment;
 pub mod period;
 pub mod receipt;
+pub mod reconcile;
 pub mod report;
 pub mod time;
 pub mod user;

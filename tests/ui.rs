@@ -1127,6 +1127,97 @@ fn a_low_agents_balance_shows_in_the_status_bar_and_refuses_a_larger_payment_on_
 }
 
 #[test]
+fn reports_reconcile_a_day_and_support_explains_the_difference() {
+    use paydesk::app::sync::{SyncSettings, Syncer};
+    use paydesk::app::till::Till;
+    use paydesk::hub::client::HubClient;
+    let dir = tempfile::tempdir().unwrap();
+    let hub = common::start_hub(
+        dir.path(),
+        "train-token",
+        paydesk::hub::server::sim::Simulation {
+            processing_after: Duration::from_millis(10),
+            complete_after: Duration::from_millis(30),
+        },
+        Default::default(),
+    );
+    let training = config_in(dir.path(), Lang::En);
+    let mut till = Till::open(&training).unwrap();
+    let (kept, _) = common::take_mts_payment(&mut till, "9031234567", "100");
+    let (lost, _) = common::take_mts_payment(&mut till, "9031234567", "200");
+    drop(till);
+    let mut settings = SyncSettings::new(
+        HubClient::new(&hub.url(), "train-token", Duration::from_secs(2)),
+        training.journal_path.clone(),
+        "TRAIN-01",
+    );
+    settings.poll_every = Duration::from_millis(20);
+    settings.lease_ttl = Duration::from_millis(300);
+    let mut s = Syncer::open(settings).unwrap();
+    let j = Journal::open(&training.journal_path, &OpenOptions::default()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while [kept, lost].iter().any(|id| {
+        j.delivery_of(*id).unwrap().1 != Some(paydesk::hub::protocol::HubStatus::Completed)
+    }) {
+        s.round().unwrap();
+        assert!(Instant::now() < deadline, "delivered and completed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(s);
+    std::thread::sleep(Duration::from_millis(350)); // the lease runs out
+    // The hub loses one.
+    rusqlite::Connection::open(dir.path().join("hub.sqlite"))
+        .unwrap()
+        .execute("DELETE FROM payments WHERE id = ?1", [lost.to_string()])
+        .unwrap();
+
+    let config = hub_config(dir.path(), &hub.url());
+    seed_user(&config, ADMIN.0, Role::Admin, ADMIN.1);
+    let mut h = sized_app(config.clone(), 1000.0);
+    log_in(&mut h, ADMIN.0, ADMIN.1);
+    click(&mut h, "Reports");
+    click(&mut h, "Reconciliation with the payment system");
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    retype(&mut h, "Business day", &today);
+    h.get_by_label("Business day").focus();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label(&format!(
+        "Business day {today}: 2 payments in the journal, 1 in the payment system's registry; 1 differences."
+    ));
+    h.get_by_label_contains("LOST: delivered, but not in the payment system's registry");
+    h.get_by_label("Write to the central office (Support → the payment → the e-mail text).");
+
+    // To the payment in Support, where the e-mail text is; the difference is listed.
+    click(&mut h, "Open in Support");
+    settle(&mut h);
+    h.get_by_label("Timeline");
+    h.get_by_label("Differences with the payment system");
+    click(&mut h, "Mark explained");
+    h.get_by_label_contains("Say why the difference is not a problem");
+    type_into(
+        &mut h,
+        "Why it is not a problem",
+        "the hub found it: letter 17",
+    );
+    click(&mut h, "Mark explained");
+    h.get_by_label("The difference is marked explained.");
+    assert!(
+        h.query_by_label("Differences with the payment system")
+            .is_none()
+    );
+    let j = Journal::open(&config.journal_path, &OpenOptions::default()).unwrap();
+    let explained = j
+        .terminal_events(20)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind == "difference_explained")
+        .expect("journaled");
+    assert_eq!(explained.actor, ADMIN.0);
+}
+
+#[test]
 fn support_lists_a_stuck_payment_with_its_timeline_retries_and_a_refund_needs_a_manager_pin() {
     use paydesk::app::sync::{SyncSettings, Syncer};
     use paydesk::app::till::Till;

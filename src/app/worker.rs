@@ -61,6 +61,8 @@ pub enum Request {
     Shift(ShiftRequest),
     /// Cash in, out, collections and the collection report.
     Cash(CashRequest),
+    /// Daily reconciliation with the hub.
+    Reconcile(ReconcileRequest),
     /// The payments report.
     Report(ReportRequest),
     /// Users and logins.
@@ -123,6 +125,43 @@ pub enum ShiftRequest {
     PreviewClose(Money),
     /// Close the open shift with the cash counted; print the Z report.
     Close(Money),
+}
+
+/// Daily reconciliation with the hub.
+#[derive(Clone, Debug)]
+pub enum ReconcileRequest {
+    /// The day's last run, without asking the hub.
+    Last(chrono::NaiveDate),
+    /// Compare the day with the hub's registry now.
+    Run(chrono::NaiveDate),
+    /// The differences not explained yet.
+    Open,
+    /// Mark a difference explained: day, payment, kind, reason.
+    Explain(
+        String,
+        uuid::Uuid,
+        crate::domain::reconcile::DifferenceKind,
+        String,
+    ),
+}
+
+/// What the till answers about reconciliation.
+#[derive(Debug)]
+pub enum ReconcileReply {
+    /// A day's run and differences (none: not reconciled yet).
+    Day(
+        chrono::NaiveDate,
+        Option<(
+            crate::journal::reconcile::ReconciliationRun,
+            Vec<crate::journal::reconcile::StoredDifference>,
+        )>,
+    ),
+    /// No hub is connected: nothing to compare with.
+    NoHub,
+    /// The hub or the journal failed.
+    Failed(super::reconcile::ReconcileError),
+    /// The differences not explained yet.
+    Open(Vec<crate::journal::reconcile::StoredDifference>),
 }
 
 /// Cash moves and the collection report.
@@ -494,6 +533,8 @@ pub enum Reply {
     Shift(Result<ShiftReply, FlowError>, Snapshot),
     /// A cash step (a refused one says why, a file that could not be written too).
     Cash(Result<CashReply, ReportFileError>),
+    /// A reconciliation step.
+    Reconcile(Result<ReconcileReply, FlowError>),
     /// The payments report.
     Report(ReportReply),
     /// A login or user step, with the snapshot after it.
@@ -603,6 +644,29 @@ fn shift_request(till: &mut Till, request: ShiftRequest) -> Result<ShiftReply, F
             backup: c.backup,
         }),
     }
+}
+
+fn reconcile_request(
+    till: &mut Till,
+    request: ReconcileRequest,
+) -> Result<ReconcileReply, FlowError> {
+    use super::reconcile::ReconcileOutcome;
+    let mut r = till.reconciliation();
+    Ok(match request {
+        ReconcileRequest::Last(date) => ReconcileReply::Day(date, r.last(date)?),
+        ReconcileRequest::Run(date) => match r.run(date)? {
+            ReconcileOutcome::Done(report) => {
+                ReconcileReply::Day(date, Some((report.run, report.differences)))
+            }
+            ReconcileOutcome::NoHub => ReconcileReply::NoHub,
+            ReconcileOutcome::Failed(e) => ReconcileReply::Failed(e),
+        },
+        ReconcileRequest::Open => ReconcileReply::Open(r.open()?),
+        ReconcileRequest::Explain(date, id, kind, reason) => {
+            r.explain(&date, id, kind, &reason)?;
+            ReconcileReply::Open(r.open()?)
+        }
+    })
 }
 
 fn cash_request(
@@ -834,6 +898,7 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang, config: &Config) -
             Reply::Shift(reply, snapshot(till))
         }
         Request::Cash(r) => Reply::Cash(cash_request(till, r, *lang)),
+        Request::Reconcile(r) => Reply::Reconcile(reconcile_request(till, r)),
         Request::Report(r) => Reply::Report(report_request(till, r, *lang)),
         Request::User(r) => {
             let reply = user_request(till, r);

@@ -10,6 +10,7 @@ pub mod cash;
 pub mod cashier;
 pub mod login;
 pub mod preview;
+pub mod reconcile;
 pub mod recovery;
 pub mod reports;
 pub mod screen;
@@ -26,7 +27,7 @@ use crate::app::config::Config;
 use crate::app::hub_link::LinkError;
 use crate::app::messages;
 use crate::app::sync::{Role, SyncSettings, SyncStatus, SyncThread};
-use crate::app::worker::{HubReady, Reply, Request, TillWorker, UserRequest};
+use crate::app::worker::{HubReady, Reply, Request, SupportRequest, TillWorker, UserRequest};
 use crate::domain::user::User;
 use crate::i18n::{Lang, T};
 
@@ -323,6 +324,16 @@ impl PaydeskApp {
                 }
                 Effect::Copy(text) => self.pending_copy = Some(text),
                 Effect::PrinterApplied(pc) => self.config.printer = *pc,
+                Effect::OpenPayment(id) => {
+                    // The support view takes the timeline when it comes.
+                    if let Some(i) = self.screens.iter().position(|s| {
+                        (s.as_ref() as &dyn std::any::Any).is::<support::SupportState>()
+                    }) {
+                        self.tab = i;
+                        self.worker
+                            .send(Request::Support(SupportRequest::Story(id)));
+                    }
+                }
             }
         }
     }

@@ -94,6 +94,10 @@ pub struct ReportsState {
     pub confirm_close: Option<(crate::domain::money::Money, crate::domain::money::Money)>,
     /// The last X/Z report as text, or a message about the shift.
     pub shift_text: Option<(String, bool)>,
+    /// The reconciliation view is shown instead of the payments.
+    pub reconciling: bool,
+    /// The reconciliation view's state.
+    pub reconcile: super::reconcile::ReconcileView,
 }
 
 impl ReportsState {
@@ -104,6 +108,7 @@ impl ReportsState {
             from: today.clone(),
             to: today,
             sort: (SortBy::Time, true),
+            reconcile: super::reconcile::ReconcileView::yesterday(tz),
             ..ReportsState::default()
         }
     }
@@ -752,11 +757,46 @@ impl Screen for ReportsState {
             fiscal_register: !matches!(cx.config.fiscal, crate::app::config::FiscalConfig::None),
         };
         let mut actions = Vec::new();
+        let mut reconcile_actions = Vec::new();
+        let lang = cx.lang;
         egui::CentralPanel::default().show(ui, |ui| {
-            actions = show(ui, self, &view);
+            // Two views: the payments (and the shift), and the reconciliation.
+            let was = self.reconciling;
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut self.reconciling, false, lang.t(T::ReportTitle));
+                ui.selectable_value(&mut self.reconciling, true, lang.t(T::ReconcileTitle));
+            });
+            ui.separator();
+            if self.reconciling {
+                // Opened: the day's last run, without asking the hub.
+                if !was
+                    && let Ok(d) =
+                        chrono::NaiveDate::parse_from_str(self.reconcile.date.trim(), "%Y-%m-%d")
+                {
+                    reconcile_actions.push(super::reconcile::Action::Last(d));
+                }
+                reconcile_actions.extend(super::reconcile::show(
+                    ui,
+                    &mut self.reconcile,
+                    lang,
+                    &cx.config.currency,
+                ));
+            } else {
+                actions = show(ui, self, &view);
+            }
         });
         for a in actions {
             self.act(a, ui, cx);
+        }
+        for a in reconcile_actions {
+            match super::reconcile::ReconcileView::request(&a) {
+                Some(r) => self.reconcile.busy = cx.send(r),
+                None => {
+                    if let super::reconcile::Action::Open(id) = a {
+                        cx.effect(super::screen::Effect::OpenPayment(id));
+                    }
+                }
+            }
         }
     }
 
@@ -795,6 +835,11 @@ impl Screen for ReportsState {
                 self.shift_reply(r, cx);
                 None
             }
+            // Only what this view asked (the support view asks too).
+            Reply::Reconcile(r) if self.reconcile.busy => {
+                self.reconcile.on_reply(lang, r);
+                None
+            }
             reply => Some(reply),
         }
     }
@@ -810,6 +855,10 @@ impl Screen for ReportsState {
     }
 
     fn busy(&self) -> bool {
-        self.busy
+        self.busy || self.reconcile.busy
+    }
+
+    fn on_language(&mut self) {
+        self.reconcile.note = None;
     }
 }

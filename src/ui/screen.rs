@@ -76,6 +76,8 @@ pub enum Effect {
     Copy(String),
     /// These printer settings are now in force.
     PrinterApplied(Box<PrinterConfig>),
+    /// Open this payment's timeline in the support view.
+    OpenPayment(crate::domain::payment::PaymentId),
 }
 
 /// What the printer last said about itself.

@@ -11,13 +11,16 @@ use egui::{Key, RichText};
 
 use crate::app::corrections::{CorrectionInput, MissingPayment, PaymentStory};
 use crate::app::messages;
-use crate::app::worker::{Reply, Request, SupportReply, SupportRequest};
+use crate::app::worker::{
+    ReconcileReply, ReconcileRequest, Reply, Request, SupportReply, SupportRequest,
+};
 use crate::domain::correction::{CorrectionKind, needs_approval};
 use crate::domain::payment::PaymentId;
 use crate::domain::receipt::Shop;
 use crate::domain::user::{self, Action as Permission, PermissionError, Pin, User};
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::corrections::Correction;
+use crate::journal::reconcile::StoredDifference;
 use crate::journal::support::SupportRow;
 use crate::printing::decode::Printout;
 use crate::report::support as text;
@@ -48,6 +51,8 @@ pub enum Action {
     Export(PaymentId),
     /// Record a receipt the journal does not know.
     Missing(Box<MissingPayment>),
+    /// Mark the n-th difference with the payment system explained.
+    Explain(usize),
 }
 
 /// The support view's state.
@@ -89,6 +94,12 @@ pub struct SupportState {
     pub missing_scan: String,
     /// The e-mail text made for the last missing payment.
     pub missing_text: Option<String>,
+    /// Differences with the payment system not explained yet.
+    pub differences: Vec<StoredDifference>,
+    /// The reason typed for each of them.
+    pub explanations: Vec<String>,
+    /// A reconciliation request is with the till.
+    pub reconcile_busy: bool,
 }
 
 impl Default for SupportState {
@@ -112,6 +123,9 @@ impl Default for SupportState {
             missing: MissingPayment::default(),
             missing_scan: String::new(),
             missing_text: None,
+            differences: Vec::new(),
+            explanations: Vec::new(),
+            reconcile_busy: false,
         }
     }
 }
@@ -187,6 +201,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut SupportState, v: &View) -> Vec<Action> {
         }
     });
     ui.separator();
+    differences(ui, s, v, &mut actions);
     // Columns keep their content's natural width: egui's columns are justified,
     // which spreads a wrapped label's letters across the row.
     ui.columns(2, |cols| {
@@ -264,6 +279,54 @@ pub fn show(ui: &mut egui::Ui, s: &mut SupportState, v: &View) -> Vec<Action> {
         });
     });
     actions
+}
+
+/// The differences the daily reconciliation found and nobody explained yet: what
+/// differs, what fixes it, the payment's timeline, and "explained" with a reason.
+fn differences(ui: &mut egui::Ui, s: &mut SupportState, v: &View, actions: &mut Vec<Action>) {
+    if s.differences.is_empty() {
+        return;
+    }
+    let lang = v.lang;
+    ui.label(
+        RichText::new(lang.t(T::ReconcileOpenTitle))
+            .strong()
+            .color(style::error_color(ui)),
+    );
+    s.explanations.resize(s.differences.len(), String::new());
+    for (i, d) in s.differences.iter().enumerate() {
+        ui.push_id(("difference", i), |ui| {
+            let what = RichText::new(format!(
+                "{}  {}",
+                d.date,
+                crate::report::reconcile::what(&d.difference, lang, v.currency)
+            ));
+            ui.label(if d.difference.kind.is_alarm() {
+                what.strong().color(style::error_color(ui))
+            } else {
+                what
+            });
+            ui.small(messages::difference_fix(lang, d.difference.kind));
+            ui.horizontal_wrapped(|ui| {
+                let l = ui.label(lang.t(T::ReconcileExplainReason));
+                ui.add(
+                    egui::TextEdit::singleline(&mut s.explanations[i])
+                        .id_salt(("explain", i))
+                        .desired_width(320.0),
+                )
+                .labelled_by(l.id);
+                if ui.button(lang.t(T::ReconcileExplainButton)).clicked() {
+                    actions.push(Action::Explain(i));
+                }
+                if d.difference.kind != crate::domain::reconcile::DifferenceKind::UnknownAtHub
+                    && ui.button(lang.t(T::ReconcileOpenPayment)).clicked()
+                {
+                    actions.push(Action::Open(PaymentId::from_uuid(d.difference.payment_id)));
+                }
+            });
+        });
+    }
+    ui.separator();
 }
 
 /// A customer's receipt the journal does not know: its details, a photo's path, and
@@ -531,6 +594,18 @@ impl SupportState {
                 self.note = Some((cx.lang.t(T::SupportCopied).to_string(), false));
                 return;
             }
+            Action::Explain(i) => {
+                if let Some(d) = self.differences.get(i) {
+                    let reason = self.explanations.get(i).cloned().unwrap_or_default();
+                    self.reconcile_busy = cx.send(Request::Reconcile(ReconcileRequest::Explain(
+                        d.date.clone(),
+                        d.difference.payment_id,
+                        d.difference.kind,
+                        reason,
+                    )));
+                }
+                return;
+            }
         };
         self.busy = cx.send(Request::Support(request));
     }
@@ -567,8 +642,26 @@ impl Screen for SupportState {
     }
 
     fn on_reply(&mut self, reply: Reply, cx: &mut Cx<'_>) -> Option<Reply> {
-        let Reply::Support(r) = reply else {
-            return Some(reply);
+        let r = match reply {
+            Reply::Support(r) => r,
+            Reply::Reconcile(r) if self.reconcile_busy => {
+                self.reconcile_busy = false;
+                match r {
+                    Ok(ReconcileReply::Open(open)) => {
+                        // A new list: the typed reasons went with the old one.
+                        if open.len() < self.differences.len() {
+                            self.note =
+                                Some((cx.lang.t(T::ReconcileExplainedMsg).to_string(), false));
+                        }
+                        self.explanations = vec![String::new(); open.len()];
+                        self.differences = open;
+                    }
+                    Ok(_) => {}
+                    Err(e) => self.note = Some((messages::flow(cx.lang, &e), true)),
+                }
+                return None;
+            }
+            reply => return Some(reply),
         };
         let lang = cx.lang;
         self.busy = false;
@@ -644,11 +737,12 @@ impl Screen for SupportState {
     }
 
     fn on_enter(&mut self, cx: &mut Cx<'_>) {
-        // List what did not go through.
+        // List what did not go through, and what the reconciliation found.
         self.busy = cx.send(Request::Support(SupportRequest::List));
+        self.reconcile_busy = cx.send(Request::Reconcile(ReconcileRequest::Open));
     }
 
     fn busy(&self) -> bool {
-        self.busy
+        self.busy || self.reconcile_busy
     }
 }

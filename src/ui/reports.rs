@@ -763,7 +763,7 @@ impl Screen for ReportsState {
             // Two views: the payments (and the shift), and the reconciliation.
             let was = self.reconciling;
             ui.horizontal(|ui| {
-                ui.selectable_value(&mut self.reconciling, false, lang.t(T::ReportTitle));
+                ui.selectable_value(&mut self.reconciling, false, lang.t(T::ReportViewPayments));
                 ui.selectable_value(&mut self.reconciling, true, lang.t(T::ReconcileTitle));
             });
             ui.separator();

@@ -25,6 +25,8 @@ pub enum Action {
     Run(NaiveDate),
     /// Open the payment in Support (its timeline has retry, correction, e-mail).
     Open(PaymentId),
+    /// Back to the payments report.
+    Back,
 }
 
 /// A day as reconciled: its last run and its differences (none: not yet).
@@ -63,7 +65,7 @@ impl ReconcileView {
         match action {
             Action::Last(d) => Some(Request::Reconcile(ReconcileRequest::Last(*d))),
             Action::Run(d) => Some(Request::Reconcile(ReconcileRequest::Run(*d))),
-            Action::Open(_) => None,
+            Action::Open(_) | Action::Back => None,
         }
     }
 
@@ -91,14 +93,19 @@ pub fn show(
     currency: &Currency,
 ) -> Vec<Action> {
     let mut actions = Vec::new();
-    ui.heading(lang.t(T::ReconcileTitle));
+    ui.horizontal(|ui| {
+        ui.heading(lang.t(T::ReconcileTitle));
+        if ui.button(lang.t(T::ReportViewPayments)).clicked() {
+            actions.push(Action::Back);
+        }
+    });
     ui.horizontal_wrapped(|ui| {
         let l = ui.label(lang.t(T::ReconcileDate));
         let r = ui
             .add(
                 egui::TextEdit::singleline(&mut s.date)
                     .id_salt(("reconcile", "date"))
-                    .desired_width(130.0),
+                    .desired_width(150.0),
             )
             .labelled_by(l.id);
         let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));

@@ -57,6 +57,8 @@ pub enum Action {
     CloseShift(crate::domain::money::Money),
     /// Close it although the count differs from the cash expected.
     ConfirmClose(crate::domain::money::Money),
+    /// Show the reconciliation view.
+    Reconcile,
 }
 
 /// The report screen's state.
@@ -326,7 +328,12 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
             .show(ui, |ui| shift_panel(ui, s, v, &mut actions));
         ui.separator();
     }
-    ui.heading(lang.t(T::ReportTitle));
+    ui.horizontal(|ui| {
+        ui.heading(lang.t(T::ReportTitle));
+        if ui.button(lang.t(T::ReconcileTitle)).clicked() {
+            actions.push(Action::Reconcile);
+        }
+    });
     ui.horizontal_wrapped(|ui| {
         run |= field(ui, lang.t(T::ReportFrom), "from", &mut s.from, 150.0);
         run |= field(ui, lang.t(T::ReportTo), "to", &mut s.to, 150.0);
@@ -624,13 +631,25 @@ impl ReportsState {
             Action::CloseShift(m) => Request::Shift(ShiftRequest::PreviewClose(m)),
             Action::ConfirmClose(m) => Request::Shift(ShiftRequest::Close(m)),
             Action::Print(f) => ReportRequest::Print(f).into(),
+            Action::Reconcile => {
+                self.reconciling = true;
+                // Opened: the day's last run, without asking the hub.
+                match chrono::NaiveDate::parse_from_str(self.reconcile.date.trim(), "%Y-%m-%d") {
+                    Ok(d) => Request::Reconcile(crate::app::worker::ReconcileRequest::Last(d)),
+                    Err(_) => return,
+                }
+            }
             Action::Copy(text) => {
                 ui.ctx().copy_text(text.clone());
                 self.note = Some((lang.fill(T::ReportCopied, &[("text", &text)]), false));
                 return;
             }
         };
-        self.busy = cx.send(request);
+        if matches!(request, Request::Reconcile(_)) {
+            self.reconcile.busy = cx.send(request);
+        } else {
+            self.busy = cx.send(request);
+        }
     }
 
     fn shift_reply(&mut self, r: Result<ShiftReply, crate::app::till::FlowError>, cx: &mut Cx<'_>) {
@@ -760,21 +779,9 @@ impl Screen for ReportsState {
         let mut reconcile_actions = Vec::new();
         let lang = cx.lang;
         egui::CentralPanel::default().show(ui, |ui| {
-            // Two views: the payments (and the shift), and the reconciliation.
-            let was = self.reconciling;
-            ui.horizontal(|ui| {
-                ui.selectable_value(&mut self.reconciling, false, lang.t(T::ReportViewPayments));
-                ui.selectable_value(&mut self.reconciling, true, lang.t(T::ReconcileTitle));
-            });
-            ui.separator();
+            // Two views, each heading with a button to the other (no extra row on a
+            // short till): the payments (and the shift), and the reconciliation.
             if self.reconciling {
-                // Opened: the day's last run, without asking the hub.
-                if !was
-                    && let Ok(d) =
-                        chrono::NaiveDate::parse_from_str(self.reconcile.date.trim(), "%Y-%m-%d")
-                {
-                    reconcile_actions.push(super::reconcile::Action::Last(d));
-                }
                 reconcile_actions.extend(super::reconcile::show(
                     ui,
                     &mut self.reconcile,
@@ -791,11 +798,13 @@ impl Screen for ReportsState {
         for a in reconcile_actions {
             match super::reconcile::ReconcileView::request(&a) {
                 Some(r) => self.reconcile.busy = cx.send(r),
-                None => {
-                    if let super::reconcile::Action::Open(id) = a {
-                        cx.effect(super::screen::Effect::OpenPayment(id));
+                None => match a {
+                    super::reconcile::Action::Open(id) => {
+                        cx.effect(super::screen::Effect::OpenPayment(id))
                     }
-                }
+                    super::reconcile::Action::Back => self.reconciling = false,
+                    _ => {}
+                },
             }
         }
     }

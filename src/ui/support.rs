@@ -319,7 +319,7 @@ fn differences(ui: &mut egui::Ui, s: &mut SupportState, v: &View, actions: &mut 
                     actions.push(Action::Explain(i));
                 }
                 if d.difference.kind != crate::domain::reconcile::DifferenceKind::UnknownAtHub
-                    && ui.button(lang.t(T::ReconcileOpenPayment)).clicked()
+                    && ui.button(lang.t(T::ReconcileOpenHere)).clicked()
                 {
                     actions.push(Action::Open(PaymentId::from_uuid(d.difference.payment_id)));
                 }

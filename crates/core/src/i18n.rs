@@ -666,6 +666,7 @@ texts! {
     ShiftRefunds => ["Refunds paid ({n})", "Возвраты ({n})", "Zwroty ({n})"],
     ShiftTitle => ["Shift", "Смена", "Zmiana"],
     ReportViewPayments => ["Payments and shift", "Платежи и смена", "Płatności i zmiana"],
+    ReconcileOpenHere => ["Open the payment", "Открыть платёж", "Otwórz płatność"],
     ReconcileOpenPayment => ["Open in Support", "Открыть в поддержке", "Otwórz we wsparciu"],
     DiffUndelivered => ["not delivered yet", "ещё не доставлен", "jeszcze niedostarczona"],
     DiffLost => ["LOST: delivered, but not in the payment system's registry", "ПОТЕРЯН: доставлен, но его нет в реестре платёжной системы", "ZAGINĘŁA: dostarczona, ale nie ma jej w rejestrze systemu płatności"],

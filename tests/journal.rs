@@ -690,6 +690,64 @@ fn a_backup_folder_that_cannot_be_used_is_reported_and_the_journal_is_untouched(
     assert_eq!(shop.journal().verify().unwrap(), before);
 }
 
+/// The daily backup runs on its own thread and connection: one when none is a day
+/// old, none while the newest is; a folder it cannot use is reported, not a crash.
+#[test]
+fn the_daily_backup_writes_one_when_the_newest_is_a_day_old_and_reports_a_bad_folder() {
+    use paydesk::app::config::Backups;
+    use paydesk::app::daily_backup::{BackupThread, DAILY, due};
+    use std::time::{Duration, Instant, SystemTime};
+    let shop = Shop::new();
+    assert!(shop.pay("100").status.success());
+    let dir = shop.path().join("daily");
+    assert!(due(&dir, DAILY, SystemTime::now()), "no backup yet");
+    let wait = |t: &BackupThread| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(outcome) = t.latest() {
+                return outcome;
+            }
+            assert!(Instant::now() < deadline, "the backup thread said nothing");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let t = BackupThread::spawn(
+        shop.journal_path(),
+        Duration::from_secs(5),
+        Backups {
+            dir: dir.clone(),
+            keep: 3,
+        },
+        DAILY,
+        Duration::ZERO,
+        || {},
+    );
+    let written = wait(&t).unwrap();
+    assert_eq!(written.payments, 1);
+    drop(t);
+    assert_eq!(paydesk::journal::backup::list(&dir).len(), 1);
+    assert!(!due(&dir, DAILY, SystemTime::now()), "fresh");
+    assert!(due(&dir, DAILY, SystemTime::now() + DAILY), "a day later");
+
+    let blocked = shop.path().join("not-a-folder");
+    std::fs::write(&blocked, b"x").unwrap();
+    let t = BackupThread::spawn(
+        shop.journal_path(),
+        Duration::from_secs(5),
+        Backups {
+            dir: blocked.join("backups"),
+            keep: 3,
+        },
+        DAILY,
+        Duration::ZERO,
+        || {},
+    );
+    let failed = wait(&t).unwrap_err();
+    let said = paydesk::app::messages::backup(paydesk::i18n::Lang::En, &failed);
+    assert!(said.contains("No backup was made"), "{said}");
+    assert!(shop.journal().verify().unwrap().is_ok());
+}
+
 /// `journal restore`: refused while paydesk holds the journal; then the backup is
 /// checked and put in place, the replaced journal kept beside it, and what the backup
 /// lacks is counted.

@@ -8,6 +8,7 @@ pub mod access;
 pub mod cash;
 pub mod config;
 pub mod corrections;
+pub mod daily_backup;
 pub mod diagnostics;
 pub mod export;
 pub mod fiscal;

@@ -83,8 +83,26 @@ pub(super) fn run(config: Config, args: SyncArgs) -> ExitCode {
             return fail(format!("cannot handle signals: {e}"));
         }
     }
+    // A headless till keeps its daily backup too (its own thread and connection).
+    let backup = crate::app::daily_backup::BackupThread::spawn(
+        config.journal_path.clone(),
+        config.busy_timeout,
+        config.backups.clone(),
+        crate::app::daily_backup::DAILY,
+        std::time::Duration::from_secs(60),
+        || {},
+    );
     let mut last = None;
     syncer.run(&stop, |status| {
+        if let Some(outcome) = backup.latest() {
+            match outcome {
+                Ok(b) => eprintln!(
+                    "paydesk sync: {}",
+                    messages::backup_written(config.lang, &b)
+                ),
+                Err(e) => eprintln!("paydesk sync: {}", messages::backup(config.lang, &e)),
+            }
+        }
         let line = format!(
             "{} · {} · {}",
             match &status.role {

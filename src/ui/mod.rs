@@ -113,6 +113,10 @@ pub struct PaydeskApp {
     // Dropped in this order: the sync worker stops before the till thread, which
     // keeps the training hub.
     sync: Option<SyncThread>,
+    /// The daily backup, started once the journal is open.
+    backup: Option<crate::app::daily_backup::BackupThread>,
+    /// The last daily backup failed: why (the status bar says so until one works).
+    pub backup_failed: Option<crate::journal::backup::BackupError>,
     worker: TillWorker,
     training_hub: Option<String>,
     /// Delivery, for the status bar.
@@ -154,6 +158,8 @@ impl PaydeskApp {
             lang: config.lang,
             config,
             sync: None,
+            backup: None,
+            backup_failed: None,
             worker,
             training_hub: None,
             sync_view: SyncView::Starting,
@@ -253,6 +259,19 @@ impl PaydeskApp {
             } => {
                 for w in &warnings {
                     tracing::warn!("{}", messages::config_warning(Lang::En, w));
+                }
+                // The journal is open and checked: its daily backup may start (a
+                // few minutes on, not competing with the first screen).
+                if self.backup.is_none() {
+                    let ctx = self.repaint.clone();
+                    self.backup = Some(crate::app::daily_backup::BackupThread::spawn(
+                        self.config.journal_path.clone(),
+                        self.config.busy_timeout,
+                        self.config.backups.clone(),
+                        crate::app::daily_backup::DAILY,
+                        std::time::Duration::from_secs(120),
+                        move || ctx.request_repaint(),
+                    ));
                 }
                 self.phase = Phase::Ready(Box::new(Terminal {
                     catalogue,
@@ -455,6 +474,16 @@ impl PaydeskApp {
             }
             ui.separator();
             self.sync_line(ui);
+            if let Some(e) = &self.backup_failed {
+                ui.separator();
+                chip(
+                    ui,
+                    RichText::new(lang.t(T::StatusBackupFailed))
+                        .strong()
+                        .color(style::error_color(ui)),
+                    &messages::backup(lang, e),
+                );
+            }
         });
     }
 
@@ -672,6 +701,9 @@ impl eframe::App for PaydeskApp {
                 Ok(status) => SyncView::Status(status),
                 Err(e) => SyncView::Failed(e),
             };
+        }
+        if let Some(outcome) = self.backup.as_ref().and_then(|b| b.latest()) {
+            self.backup_failed = outcome.err();
         }
     }
 

@@ -665,6 +665,7 @@ texts! {
     UserChanged => ["Saved.", "Сохранено.", "Zapisano."],
     ShiftRefunds => ["Refunds paid ({n})", "Возвраты ({n})", "Zwroty ({n})"],
     ShiftTitle => ["Shift", "Смена", "Zmiana"],
+    StatusBackupFailed => ["Backup failed", "Резервная копия не создана", "Kopia zapasowa nieudana"],
     ReportViewPayments => ["Payments and shift", "Платежи и смена", "Płatności i zmiana"],
     ReconcileOpenHere => ["Open the payment", "Открыть платёж", "Otwórz płatność"],
     ReconcileOpenPayment => ["Open in Support", "Открыть в поддержке", "Otwórz we wsparciu"],

@@ -85,6 +85,14 @@ impl CashScreen {
         }
     }
 
+    /// Shows the collection report view, asking for the period's figures.
+    pub fn show_report(&mut self) {
+        if !self.on_report || self.report.is_none() {
+            self.want_report = true;
+        }
+        self.on_report = true;
+    }
+
     /// The move the form describes, or what is wrong with it (worded).
     fn request(&self, lang: Lang, currency: &Currency) -> Result<CashMoveRequest, String> {
         let amount = Money::parse(&self.amount)

@@ -343,6 +343,18 @@ impl PaydeskApp {
                 }
                 Effect::Copy(text) => self.pending_copy = Some(text),
                 Effect::PrinterApplied(pc) => self.config.printer = *pc,
+                Effect::OpenCollectionReport => {
+                    if let Some(i) = self
+                        .screens
+                        .iter()
+                        .position(|s| (s.as_ref() as &dyn std::any::Any).is::<cash::CashScreen>())
+                    {
+                        self.tab = i;
+                        if let Some(c) = self.screen_mut::<cash::CashScreen>() {
+                            c.show_report();
+                        }
+                    }
+                }
                 Effect::OpenPayment(id) => {
                     // The support view takes the timeline when it comes.
                     if let Some(i) = self.screens.iter().position(|s| {

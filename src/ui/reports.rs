@@ -59,6 +59,8 @@ pub enum Action {
     ConfirmClose(crate::domain::money::Money),
     /// Show the reconciliation view.
     Reconcile,
+    /// Show the collection report (on the cash screen).
+    Collections,
 }
 
 /// The report screen's state.
@@ -332,6 +334,9 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
         ui.heading(lang.t(T::ReportTitle));
         if ui.button(lang.t(T::ReconcileTitle)).clicked() {
             actions.push(Action::Reconcile);
+        }
+        if ui.button(lang.t(T::CollectionTitle)).clicked() {
+            actions.push(Action::Collections);
         }
     });
     ui.horizontal_wrapped(|ui| {
@@ -631,6 +636,10 @@ impl ReportsState {
             Action::CloseShift(m) => Request::Shift(ShiftRequest::PreviewClose(m)),
             Action::ConfirmClose(m) => Request::Shift(ShiftRequest::Close(m)),
             Action::Print(f) => ReportRequest::Print(f).into(),
+            Action::Collections => {
+                cx.effect(super::screen::Effect::OpenCollectionReport);
+                return;
+            }
             Action::Reconcile => {
                 self.reconciling = true;
                 // Opened: the day's last run, without asking the hub.

@@ -78,6 +78,8 @@ pub enum Effect {
     PrinterApplied(Box<PrinterConfig>),
     /// Open this payment's timeline in the support view.
     OpenPayment(crate::domain::payment::PaymentId),
+    /// Open the collection report (a view of the cash screen).
+    OpenCollectionReport,
 }
 
 /// What the printer last said about itself.

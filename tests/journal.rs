@@ -7,10 +7,28 @@ use std::collections::BTreeSet;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
 use common::{Shop, out};
+use paydesk::app::journal_check::{CheckNews, CheckThread, check_once};
+use paydesk::app::messages;
+use paydesk::app::till::{FlowError, Till};
+use paydesk::domain::entry::{self, PaymentInput};
+use paydesk::domain::money::Money;
 use paydesk::journal::{Journal, JournalError, OpenOptions, SCHEMA_VERSION};
 
 fn raw(shop: &Shop) -> rusqlite::Connection {
     rusqlite::Connection::open(shop.journal_path()).unwrap()
+}
+
+fn quote(till: &Till, amount: &str) -> entry::Quote {
+    entry::validate(
+        till.rules().catalogue(),
+        &PaymentInput {
+            operator_code: Some("MTS".into()),
+            account: "9031234567".into(),
+            amount: amount.into(),
+        },
+        till.rules().max_payment(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -97,8 +115,10 @@ fn a_file_that_is_not_a_database_is_reported_as_damaged_and_left_alone() {
     );
 }
 
+/// A damaged page is not looked for on the way to the first screen (that is the
+/// background check's work), but `journal verify` and the background check find it.
 #[test]
-fn a_damaged_page_fails_the_integrity_check() {
+fn a_damaged_page_is_found_by_journal_verify_and_the_background_check() {
     let shop = Shop::new();
     for amount in ["100", "200", "300"] {
         assert!(shop.pay(amount).status.success());
@@ -111,13 +131,182 @@ fn a_damaged_page_fails_the_integrity_check() {
         *b = 0xA5;
     }
     std::fs::write(shop.journal_path(), &bytes).unwrap();
-    match Journal::open(&shop.journal_path(), &OpenOptions::default()) {
-        Err(JournalError::Corrupted { detail, .. }) => assert!(!detail.is_empty()),
-        other => panic!("expected Corrupted, got {:?}", other.map(|_| ())),
+    // Opening may or may not touch that page; if it does, it says damaged.
+    if let Err(e) = Journal::open(&shop.journal_path(), &OpenOptions::default()) {
+        assert!(matches!(e, JournalError::Corrupted { .. }), "{e:?}");
     }
     let o = shop.paydesk().args(["journal", "verify"]).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
-    assert!(out(&o).1.contains("is damaged"));
+    assert!(out(&o).1.contains("is damaged"), "{:?}", out(&o));
+    let news = check_once(
+        &shop.journal_path(),
+        std::time::Duration::from_millis(300),
+        &mut |_| {},
+    );
+    assert!(matches!(news, CheckNews::Damaged(_)), "{news:?}");
+}
+
+/// Opening reads the newest link of each audit chain against its head: a journal
+/// whose newest events were cut off, or whose head was edited, is refused at once,
+/// whatever its size.
+#[test]
+fn opening_refuses_a_journal_whose_newest_events_were_cut_off() {
+    let shop = Shop::new();
+    assert!(shop.pay("100").status.success());
+    let db = raw(&shop);
+    db.execute_batch(
+        "DROP TRIGGER payment_events_no_delete;
+         DELETE FROM payment_events WHERE seq = (SELECT MAX(seq) FROM payment_events);",
+    )
+    .unwrap();
+    drop(db);
+    match Journal::open(&shop.journal_path(), &OpenOptions::default()) {
+        Err(JournalError::Corrupted { detail, .. }) => {
+            assert!(detail.contains("newest events were removed"), "{detail}")
+        }
+        other => panic!("expected Corrupted, got {:?}", other.map(|_| ())),
+    }
+    let shop = Shop::new();
+    assert!(shop.pay("100").status.success());
+    raw(&shop)
+        .execute(
+            "UPDATE terminal_chain_head SET hash = 'f00d' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    let o = shop.paydesk().args(["operators"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{:?}", out(&o));
+    assert!(out(&o).1.contains("is damaged"), "{:?}", out(&o));
+}
+
+/// An event edited in the middle of the chain is not looked for at open (that would
+/// read the whole file): the till opens, the background check finds it, and from
+/// then on no new payment starts, with the words of a damaged journal.
+#[test]
+fn the_background_check_finds_an_edited_event_and_payments_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::config_in(dir.path(), paydesk::i18n::Lang::En);
+    {
+        let mut till = Till::open(&config).unwrap();
+        till.shifts().open(Money::parse("1000").unwrap()).unwrap();
+        for amount in ["100", "200"] {
+            let q = quote(&till, amount);
+            let id = till.payments().print_pre_receipt(&q).unwrap().payment.id();
+            till.payments().customer_signed(id).unwrap();
+            till.payments().take_cash(id, q.total).unwrap();
+        }
+    }
+    let db = rusqlite::Connection::open(&config.journal_path).unwrap();
+    db.execute_batch(
+        "DROP TRIGGER payment_events_no_update;
+         UPDATE payment_events SET actor = 'nobody' WHERE seq = 3;",
+    )
+    .unwrap();
+    drop(db);
+
+    let mut till = Till::open(&config).expect("opening does not walk the chain");
+    let health = till.health().clone();
+    assert_eq!(health.problem(), None);
+    // A payment may still start before the check has run.
+    till.payments().require_shift().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _thread = CheckThread::spawn(
+        config.journal_path.clone(),
+        config.busy_timeout,
+        health.clone(),
+        std::time::Duration::ZERO,
+        move |n| {
+            let _ = tx.send(n);
+        },
+    );
+    let verdict = loop {
+        match rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap() {
+            CheckNews::Running(_) => continue,
+            n => break n,
+        }
+    };
+    let CheckNews::Damaged(detail) = &verdict else {
+        panic!("expected damage, got {verdict:?}");
+    };
+    assert!(detail.contains("payment event 3"), "{detail}");
+    assert_eq!(health.problem().as_deref(), Some(detail.as_str()));
+    let q = quote(&till, "300");
+    let before = till.journal().all_payments().unwrap().len();
+    let refused = till.payments().print_pre_receipt(&q).unwrap_err();
+    assert!(
+        matches!(&refused, FlowError::Journal(JournalError::Corrupted { .. })),
+        "{refused:?}"
+    );
+    let said = messages::flow(paydesk::i18n::Lang::En, &refused);
+    assert!(
+        said.contains("is damaged") && said.contains("Do not take payments"),
+        "{said}"
+    );
+    assert_eq!(till.journal().all_payments().unwrap().len(), before);
+    // The status bar's words say so in red.
+    let (short, _, problem) = messages::journal_check(
+        paydesk::i18n::Lang::En,
+        &verdict,
+        chrono_tz::UTC,
+        &config.journal_path,
+    );
+    assert!(problem && short.contains("damaged"), "{short}");
+
+    // A healthy journal: checked, nothing stops.
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::config_in(dir.path(), paydesk::i18n::Lang::En);
+    let till = Till::open(&config).unwrap();
+    let news = check_once(&config.journal_path, config.busy_timeout, &mut |_| {});
+    assert!(matches!(news, CheckNews::Checked { .. }), "{news:?}");
+    assert_eq!(till.health().problem(), None);
+}
+
+/// `journal verify` draws its progress bar on a terminal and nothing on a pipe.
+#[test]
+fn journal_verify_shows_progress_on_a_terminal_and_nothing_on_a_pipe() {
+    let shop = Shop::new();
+    assert!(shop.pay("100").status.success());
+    let piped = shop.paydesk().args(["journal", "verify"]).output().unwrap();
+    assert_eq!(piped.status.code(), Some(0), "{:?}", out(&piped));
+    assert!(!out(&piped).1.contains('%'), "{:?}", out(&piped));
+    assert!(!out(&piped).1.contains('\r'), "{:?}", out(&piped));
+
+    // stderr on a pseudo-terminal: the bar is drawn there (read while it runs).
+    let (mut master, slave) = serialport::TTYPort::pair().unwrap();
+    serialport::SerialPort::set_timeout(&mut master, std::time::Duration::from_millis(200))
+        .unwrap();
+    let tty = serialport::SerialPort::name(&slave).expect("the pty's name");
+    let reader = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        let mut quiet = 0;
+        while quiet < 10 {
+            match master.read(&mut buf) {
+                Ok(n) if n > 0 => {
+                    seen.extend_from_slice(&buf[..n]);
+                    quiet = 0;
+                }
+                _ => quiet += 1,
+            }
+        }
+        seen
+    });
+    let fd = std::fs::OpenOptions::new().write(true).open(tty).unwrap();
+    let o = shop
+        .paydesk()
+        .args(["journal", "verify"])
+        .stderr(std::process::Stdio::from(fd))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let seen = reader.join().unwrap();
+    drop(slave);
+    let seen = String::from_utf8_lossy(&seen);
+    assert!(
+        seen.contains("the file's pages [") && seen.contains('%'),
+        "{seen:?}"
+    );
 }
 
 /// A damaged journal at start names the newest backup and the command that restores
@@ -343,15 +532,17 @@ fn the_audit_chain_finds_the_first_event_changed_or_removed_outside_paydesk() {
          DELETE FROM payment_events WHERE seq = (SELECT MAX(seq) FROM payment_events);",
     )
     .unwrap();
+    // Found at open already (the newest link against the head).
     let o = shop2
         .paydesk()
         .args(["journal", "verify"])
         .output()
         .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let (stdout, stderr) = out(&o);
     assert!(
-        out(&o).0.contains("the newest events were removed"),
-        "{}",
-        out(&o).0
+        format!("{stdout}{stderr}").contains("the newest events were removed"),
+        "{stdout}{stderr}"
     );
 }
 

@@ -578,3 +578,182 @@ fn a_shift_opens_with_cash_and_closes_with_a_z_report_of_expected_vs_counted() {
         "{x}"
     );
 }
+
+/// A large report comes a page at a time: keyset pages, read one after another (and
+/// one found by its position, as when the scroll bar jumps), are exactly the report's
+/// rows in order; its count and sums come from one SQL aggregate equal to the sums of
+/// the rows.
+#[test]
+fn a_large_report_pages_by_keyset_and_sums_in_one_aggregate() {
+    use paydesk::app::report_thread::{PAGE_ROWS, open, page};
+    use paydesk::app::worker::TableRows;
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _) = generate(&dir.path().join("j.sqlite"), 2 * PAGE_ROWS + 57);
+    let f = PaymentsFilter {
+        from: start(),
+        to: start() + Duration::days(400),
+        operator: None,
+        account: None,
+        status: None,
+    };
+    let all = journal.payments_report(&f).unwrap();
+    assert_eq!(all.len(), 2 * PAGE_ROWS + 57);
+    let summary = journal.report_summary(&f).unwrap();
+    assert_eq!(summary.rows, all.len() as u64);
+    assert_eq!(summary.totals, Totals::of(&all));
+    assert!(summary.totals.count > 0 && summary.totals.count < summary.rows);
+
+    let mut paged = Vec::new();
+    let mut after = None;
+    for n in 0.. {
+        let p = journal.report_page(&f, after.as_ref(), PAGE_ROWS).unwrap();
+        assert!(p.rows.len() <= PAGE_ROWS);
+        paged.extend(p.rows);
+        match p.next {
+            Some(a) => after = Some(a),
+            None => {
+                assert_eq!(n, 2, "three pages");
+                break;
+            }
+        }
+    }
+    let ids = |rows: &[ReportRow]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&paged), ids(&all));
+    // A page found by its position (no previous page at hand) is the same page.
+    let jumped = page(&journal, &f, 2, None).unwrap();
+    assert_eq!(ids(&jumped.rows), ids(&all[2 * PAGE_ROWS..]));
+    assert_eq!(jumped.next, None);
+    assert!(page(&journal, &f, 9, None).unwrap().rows.is_empty());
+    // With a filter the sums still match the rows.
+    let mts = PaymentsFilter {
+        operator: Some("MTS".into()),
+        status: Some(StatusFilter::Accepted),
+        ..f.clone()
+    };
+    let rows = journal.payments_report(&mts).unwrap();
+    let s = journal.report_summary(&mts).unwrap();
+    assert_eq!((s.rows, s.totals), (rows.len() as u64, Totals::of(&rows)));
+    // The screen gets small reports whole.
+    match open(&journal, &f).unwrap().rows {
+        TableRows::All(rows) => assert_eq!(ids(&rows), ids(&all)),
+        TableRows::FirstPage(_) => panic!("a report of {} rows comes whole", all.len()),
+    }
+}
+
+/// Exports write rows as they are read, under a temporary name renamed only when
+/// complete: the file equals the in-memory export; a cancelled or failed export
+/// leaves no file under the final name and no partial file beside it.
+#[test]
+fn exports_stream_and_a_cancelled_or_failed_one_leaves_no_file() {
+    use paydesk::app::export::{self, ExportError, ExportFormat};
+    use std::ops::ControlFlow;
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _) = generate(&dir.path().join("j.sqlite"), 5_000);
+    let f = PaymentsFilter {
+        from: start(),
+        to: start() + Duration::days(4000),
+        operator: None,
+        account: None,
+        status: None,
+    };
+    let rows = journal.payments_report(&f).unwrap();
+    let tz = chrono_tz::Europe::Warsaw;
+    let out = dir.path().join("out");
+    let listing = || -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&out)
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    let csv_path = out.join("payments.csv");
+    let mut seen = Vec::new();
+    let n = export::payments_file(
+        &journal,
+        &f,
+        ExportFormat::Csv,
+        Lang::Pl,
+        tz,
+        &csv_path,
+        &mut |done, total| {
+            seen.push((done, total));
+            ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    assert_eq!(n, rows.len() as u64);
+    assert_eq!(
+        std::fs::read_to_string(&csv_path).unwrap(),
+        export::csv(&rows, Lang::Pl, tz)
+    );
+    assert_eq!(seen.first(), Some(&(0, 5_000)));
+    assert_eq!(seen.last(), Some(&(5_000, 5_000)));
+    assert!(seen.len() >= 3, "progress along the way: {seen:?}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&csv_path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    let xlsx_path = out.join("payments.xlsx");
+    export::payments_file(
+        &journal,
+        &f,
+        ExportFormat::Xlsx,
+        Lang::Pl,
+        tz,
+        &xlsx_path,
+        &mut |_, _| ControlFlow::Continue(()),
+    )
+    .unwrap();
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(&xlsx_path).unwrap();
+    let name = book.sheet_names()[0].clone();
+    assert_eq!(
+        book.worksheet_range(&name).unwrap().height(),
+        rows.len() + 2
+    );
+    assert_eq!(listing(), ["payments.csv", "payments.xlsx"]);
+
+    // Cancelled half way: nothing new in the folder.
+    for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
+        let path = out.join(format!("cancelled.{format:?}"));
+        let r = export::payments_file(&journal, &f, format, Lang::En, tz, &path, &mut |done, _| {
+            if done >= 2_000 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
+        assert!(matches!(r, Err(ExportError::Cancelled)), "{r:?}");
+        assert_eq!(listing(), ["payments.csv", "payments.xlsx"]);
+    }
+    // A folder that cannot be written: an error, nothing left.
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let r = export::payments_file(
+        &journal,
+        &f,
+        ExportFormat::Csv,
+        Lang::En,
+        tz,
+        &locked.join("x.csv"),
+        &mut |_, _| ControlFlow::Continue(()),
+    );
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).unwrap();
+    if !nix_root() {
+        assert!(matches!(r, Err(ExportError::Write { .. })), "{r:?}");
+        assert_eq!(std::fs::read_dir(&locked).unwrap().count(), 0);
+    }
+}
+
+/// Root ignores folder permissions (CI containers may run as root).
+fn nix_root() -> bool {
+    std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false)
+}

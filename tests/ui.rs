@@ -2108,3 +2108,108 @@ fn with_manager_opens_shift_a_cashier_is_refused_before_the_pre_receipt() {
     assert!(j.current_shift("TRAIN-01").unwrap().is_none());
     assert_eq!(h.get_by_label("Amount").value().unwrap_or_default(), "100");
 }
+
+/// Steps the app until `label` shows (answers that do not make a screen busy, such
+/// as a report's pages, come in their own time).
+fn wait_for_label(h: &mut Harness<'static, PaydeskApp>, label: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while h.query_by_label_contains(label).is_none() {
+        assert!(Instant::now() < deadline, "{label:?} never showed");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run();
+}
+
+/// A report larger than the screen holds whole comes a page at a time: the count and
+/// sums of all its rows, the first page at once, the last page when the order is
+/// turned to newest first; sorting by another column is not offered for it.
+#[test]
+fn a_report_of_many_payments_pages_as_the_table_needs_rows() {
+    use paydesk::app::report_thread::ALL_ROWS_UP_TO;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    drop(paydesk::app::till::Till::open(&config).unwrap());
+    let n = ALL_ROWS_UP_TO as usize + 500;
+    {
+        // Rows only: what the report reads (the chain is not the report's business).
+        let mut db = rusqlite::Connection::open(&config.journal_path).unwrap();
+        let tx = db.transaction().unwrap();
+        let now = chrono::Utc::now();
+        for i in 0..n {
+            let at = paydesk::journal::timestamp(now - chrono::Duration::milliseconds(i as i64));
+            tx.execute(
+                "INSERT INTO payments (id, terminal_id, operator_code, operator_name, operator_tax_id,
+                 legal_entity, account, amount_minor, fee_minor, total_minor, cashier, created_at,
+                 updated_at, state, pre_receipt_no, tendered_minor, change_minor, fiscal_receipt_no,
+                 shift_no, accepted_at, delivery, hub_status)
+                 VALUES (?1, 'TRAIN-01', 'MTS', 'МТС', '7740000076', 'ПАО МТС', ?2, 10000, 0, 10000,
+                 'Ada', ?3, ?3, 'fiscalized', ?4, 10000, 0, ?4, 1, ?3, 'delivered', 'completed')",
+                rusqlite::params![
+                    uuid::Uuid::now_v7().to_string(),
+                    format!("9{:09}", i),
+                    at,
+                    i as i64 + 1
+                ],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let mut h = app(config);
+    click(&mut h, "Reports");
+    click(&mut h, "Show (Enter)");
+    h.get_by_label_contains(&format!("{n} payments: listed by time"));
+    h.get_by_label(&format!(
+        "Payments: {n} · amount 2,050,000.00{NBSP}₽ · fees 0.00{NBSP}₽ · total 2,050,000.00{NBSP}₽"
+    ));
+    // Oldest first: the last inserted row is the first.
+    h.get_by_label(&format!("9{:09}", n - 1));
+    assert!(h.query_by_label("9000000000").is_none());
+    // Newest first: the last page is fetched and shown.
+    click(&mut h, "Date and time ▲");
+    wait_for_label(&mut h, "9000000000");
+    // Only the time sorts a report this large.
+    assert!(h.query_by_label("Amount").is_some());
+    h.get_by_label("Amount").hover();
+    h.run();
+    h.get_by_label_contains("Sorting by this column works up to");
+}
+
+/// The whole journal is checked in the background after the first screen: the status
+/// bar says when; an event edited outside paydesk turns it red and stops payments
+/// with the damaged journal's words.
+#[test]
+fn the_background_check_shows_in_the_status_bar_and_damage_stops_payments() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), Lang::En);
+    let mut h = app(config.clone());
+    wait_for_label(&mut h, "Journal checked ");
+    drop(h);
+
+    {
+        let mut till = paydesk::app::till::Till::open(&config).unwrap();
+        till.users()
+            .login(ADMIN.0, &Pin::parse(ADMIN.1).unwrap())
+            .unwrap();
+        common::take_mts_payment(&mut till, "9031234567", "100");
+    }
+    let db = rusqlite::Connection::open(&config.journal_path).unwrap();
+    db.execute_batch(
+        "DROP TRIGGER payment_events_no_update;
+         UPDATE payment_events SET actor = 'nobody' WHERE seq = 2;",
+    )
+    .unwrap();
+    drop(db);
+    let mut h = app(config);
+    // The first screen comes without waiting for the check.
+    h.get_by_label("Account number");
+    wait_for_label(&mut h, "Journal damaged: payments stopped");
+    click(&mut h, "MTS — МТС");
+    type_into(&mut h, "Account number", "9031234567");
+    type_into(&mut h, "Amount", "100");
+    click(&mut h, "Print pre-receipt (Enter)");
+    h.get_by_label_contains("is damaged");
+    h.get_by_label_contains("Do not take payments");
+    assert!(h.query_by_label("Customer signed (Enter)").is_none());
+}

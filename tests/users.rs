@@ -13,6 +13,7 @@ use paydesk::domain::user::{Action, PermissionError, Pin, Role, UserName};
 use paydesk::i18n::Lang;
 use paydesk::journal::report::PaymentsFilter;
 use paydesk::journal::users::{LoginError, UserChange};
+use paydesk::journal::{Journal, JournalError, OpenOptions};
 
 fn journal_at(config: &paydesk::app::config::Config) -> paydesk::journal::Journal {
     paydesk::journal::Journal::open(
@@ -354,12 +355,17 @@ fn the_terminal_events_chain_catches_an_edited_login() {
          UPDATE terminal_events SET actor = 'Olga' WHERE kind = 'shift_opened';",
     )
     .unwrap();
-    let report = journal_at(&config).verify().unwrap();
+    // The newest event of a chain is checked at open already; older ones by verify.
+    let found = match Journal::open(&config.journal_path, &OpenOptions::default()) {
+        Err(JournalError::Corrupted { detail, .. }) => detail,
+        Ok(j) => j.verify().unwrap().problems.join("\n"),
+        Err(e) => panic!("{e:?}"),
+    };
     assert!(
-        report.problems.iter().any(|p| p.contains("terminal event")
-            && p.contains("shift_opened")
-            && p.contains("changed outside paydesk")),
-        "{report:?}"
+        found.contains("terminal event")
+            && found.contains("shift_opened")
+            && found.contains("changed outside paydesk"),
+        "{found}"
     );
 }
 

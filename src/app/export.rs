@@ -2,14 +2,20 @@
 //! owner-only. The worker writes them for the Reports screen, the CLI for
 //! `paydesk report`.
 
-use std::path::Path;
+use std::fs::File;
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono_tz::Tz;
 
 use crate::domain::report::{hub_status_text, state_text};
 use crate::domain::time::local;
 use crate::i18n::{Lang, T};
-use crate::journal::report::{ReportRow, Totals};
+use crate::journal::report::{PaymentsFilter, ReportRow, Totals};
+use crate::journal::{Journal, JournalError};
 
 /// Why a report could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +36,12 @@ pub enum ExportError {
         /// Why.
         source: std::io::Error,
     },
+    /// The journal could not be read.
+    #[error(transparent)]
+    Read(JournalError),
+    /// Stopped on request; no file was left under the final name.
+    #[error("the export was cancelled")]
+    Cancelled,
 }
 
 fn number(n: Option<u64>) -> String {
@@ -80,168 +92,403 @@ impl CsvDialect {
     }
 }
 
-/// The payments report as CSV for a spreadsheet in the language's locale: UTF-8 with a
-/// byte-order mark (Excel otherwise guesses a legacy code page), [`CsvDialect`]
-/// separators and decimals, RFC 4180 quoting, shop-local times, a totals line.
-pub fn csv(rows: &[ReportRow], lang: Lang, tz: Tz) -> String {
-    let dialect = CsvDialect::of(lang);
-    let field = |s: &str| -> String {
-        if s.contains([dialect.separator, '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let money =
-        |m: crate::domain::money::Money| m.to_string().replace('.', &dialect.decimal.to_string());
-    let mut out = String::from('\u{feff}');
-    let line = |out: &mut String, cells: &[String]| {
-        let cells: Vec<String> = cells.iter().map(|c| field(c)).collect();
-        out.push_str(&cells.join(&dialect.separator.to_string()));
-        out.push_str("\r\n");
-    };
-    line(
-        &mut out,
-        &headers(lang)
-            .iter()
-            .map(|h| h.to_string())
-            .collect::<Vec<_>>(),
-    );
-    for r in rows {
-        line(
-            &mut out,
-            &[
-                local(r.created_at, tz),
-                number(r.pre_receipt_no),
-                number(r.fiscal_receipt_no),
-                r.operator.clone(),
-                r.account.clone(),
-                money(r.amount),
-                money(r.fee),
-                money(r.total),
-                state_text(lang, &r.state).to_string(),
-                r.hub_status
-                    .as_deref()
-                    .map(|s| hub_status_text(lang, Some(s)).to_string())
-                    .unwrap_or_default(),
-                r.cashier.clone(),
-                r.fiscal_document.map(|n| n.to_string()).unwrap_or_default(),
-            ],
-        );
+/// Writes the payments report as CSV row by row, for a spreadsheet in the language's
+/// locale: UTF-8 with a byte-order mark (Excel otherwise guesses a legacy code page),
+/// [`CsvDialect`] separators and decimals, RFC 4180 quoting, shop-local times, and a
+/// totals line at the end.
+pub struct CsvRows<W: Write> {
+    out: W,
+    lang: Lang,
+    tz: Tz,
+    dialect: CsvDialect,
+    totals: Totals,
+}
+
+impl<W: Write> CsvRows<W> {
+    /// Starts the file: the byte-order mark and the column titles.
+    pub fn start(mut out: W, lang: Lang, tz: Tz) -> std::io::Result<CsvRows<W>> {
+        out.write_all("\u{feff}".as_bytes())?;
+        let mut w = CsvRows {
+            out,
+            lang,
+            tz,
+            dialect: CsvDialect::of(lang),
+            totals: Totals::default(),
+        };
+        let heads: Vec<String> = headers(lang).iter().map(|h| h.to_string()).collect();
+        w.line(&heads)?;
+        Ok(w)
     }
-    let t = Totals::of(rows);
-    line(
-        &mut out,
-        &[
-            lang.t(T::ReportTotals).to_string(),
+
+    fn line(&mut self, cells: &[String]) -> std::io::Result<()> {
+        let sep = self.dialect.separator;
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                write!(self.out, "{sep}")?;
+            }
+            if c.contains([sep, '"', '\n', '\r']) {
+                write!(self.out, "\"{}\"", c.replace('"', "\"\""))?;
+            } else {
+                self.out.write_all(c.as_bytes())?;
+            }
+        }
+        self.out.write_all(b"\r\n")
+    }
+
+    fn money(&self, m: crate::domain::money::Money) -> String {
+        m.to_string()
+            .replace('.', &self.dialect.decimal.to_string())
+    }
+
+    /// One payment.
+    pub fn row(&mut self, r: &ReportRow) -> std::io::Result<()> {
+        self.totals.add(r);
+        let lang = self.lang;
+        let cells = [
+            local(r.created_at, self.tz),
+            number(r.pre_receipt_no),
+            number(r.fiscal_receipt_no),
+            r.operator.clone(),
+            r.account.clone(),
+            self.money(r.amount),
+            self.money(r.fee),
+            self.money(r.total),
+            state_text(lang, &r.state).to_string(),
+            r.hub_status
+                .as_deref()
+                .map(|s| hub_status_text(lang, Some(s)).to_string())
+                .unwrap_or_default(),
+            r.cashier.clone(),
+            r.fiscal_document.map(|n| n.to_string()).unwrap_or_default(),
+        ];
+        self.line(&cells)
+    }
+
+    /// The totals line; the writer back (flushed).
+    pub fn finish(mut self) -> std::io::Result<W> {
+        let t = self.totals;
+        let cells = [
+            self.lang.t(T::ReportTotals).to_string(),
             t.count.to_string(),
             String::new(),
             String::new(),
             String::new(),
-            money(t.amount),
-            money(t.fee),
-            money(t.total),
+            self.money(t.amount),
+            self.money(t.fee),
+            self.money(t.total),
             String::new(),
             String::new(),
             String::new(),
             String::new(),
-        ],
-    );
-    out
-}
-
-/// Writes the payments report as a CSV file (owner-only), creating its folder.
-pub fn write_csv(rows: &[ReportRow], lang: Lang, tz: Tz, path: &Path) -> Result<(), ExportError> {
-    let failed = |p: &Path| {
-        let path = p.display().to_string();
-        move |source| ExportError::Write { path, source }
-    };
-    if let Some(dir) = path.parent() {
-        crate::files::create_dir_private(dir).map_err(failed(dir))?;
+        ];
+        self.line(&cells)?;
+        self.out.flush()?;
+        Ok(self.out)
     }
-    crate::files::write_private(path, csv(rows, lang, tz).as_bytes()).map_err(failed(path))
 }
 
-/// The payments report as an XLSX file: real date-time and number cells, a totals row.
+/// The payments report as CSV text (small reports, tests); files of any size are
+/// written by [`payments_file`].
+pub fn csv(rows: &[ReportRow], lang: Lang, tz: Tz) -> String {
+    let write = || -> std::io::Result<Vec<u8>> {
+        let mut w = CsvRows::start(Vec::new(), lang, tz)?;
+        for r in rows {
+            w.row(r)?;
+        }
+        w.finish()
+    };
+    // Writing into memory cannot fail.
+    String::from_utf8(write().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Writes the payments report as XLSX row by row in rust_xlsxwriter's constant-memory
+/// mode (each row goes to a temporary file as written): real date-time and number
+/// cells, a totals row.
+pub struct XlsxRows {
+    book: rust_xlsxwriter::Workbook,
+    lang: Lang,
+    tz: Tz,
+    next: u32,
+    totals: Totals,
+    bold: rust_xlsxwriter::Format,
+    date: rust_xlsxwriter::Format,
+    money: rust_xlsxwriter::Format,
+}
+
+impl XlsxRows {
+    /// Starts the sheet: its name, column widths and titles.
+    pub fn start(lang: Lang, tz: Tz) -> Result<XlsxRows, rust_xlsxwriter::XlsxError> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut book = Workbook::new();
+        let bold = Format::new().set_bold();
+        let sheet = book.add_worksheet_with_constant_memory()?;
+        sheet.set_name(lang.t(T::ReportSheetPayments))?;
+        sheet.set_column_width(0, 20)?;
+        sheet.set_column_width(3, 24)?;
+        sheet.set_column_width(4, 16)?;
+        for (c, h) in headers(lang).iter().enumerate() {
+            sheet.write_with_format(0, c as u16, *h, &bold)?;
+        }
+        Ok(XlsxRows {
+            book,
+            lang,
+            tz,
+            next: 1,
+            totals: Totals::default(),
+            bold,
+            date: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            money: Format::new().set_num_format("#,##0.00"),
+        })
+    }
+
+    /// One payment.
+    pub fn row(&mut self, r: &ReportRow) -> Result<(), rust_xlsxwriter::XlsxError> {
+        use rust_xlsxwriter::ExcelDateTime;
+        self.totals.add(r);
+        let (lang, row) = (self.lang, self.next);
+        self.next += 1;
+        let t = ExcelDateTime::from_timestamp(
+            r.created_at
+                .with_timezone(&self.tz)
+                .naive_local()
+                .and_utc()
+                .timestamp(),
+        )?;
+        let sheet = self.book.worksheet_from_index(0)?;
+        sheet.write_datetime_with_format(row, 0, &t, &self.date)?;
+        if let Some(n) = r.pre_receipt_no {
+            sheet.write_number(row, 1, n as f64)?;
+        }
+        if let Some(n) = r.fiscal_receipt_no {
+            sheet.write_number(row, 2, n as f64)?;
+        }
+        sheet.write(row, 3, &r.operator)?;
+        sheet.write(row, 4, &r.account)?;
+        for (c, m) in [(5, r.amount), (6, r.fee), (7, r.total)] {
+            sheet.write_number_with_format(row, c, as_f64(m), &self.money)?;
+        }
+        sheet.write(row, 8, state_text(lang, &r.state))?;
+        sheet.write(
+            row,
+            9,
+            r.hub_status
+                .as_deref()
+                .map_or("", |s| hub_status_text(lang, Some(s))),
+        )?;
+        sheet.write(row, 10, &r.cashier)?;
+        if let Some(n) = r.fiscal_document {
+            sheet.write_number(row, 11, f64::from(n))?;
+        }
+        Ok(())
+    }
+
+    /// The totals row, then the workbook saved into `out`.
+    pub fn finish(mut self, out: &mut File) -> Result<(), rust_xlsxwriter::XlsxError> {
+        let (last, t) = (self.next, self.totals);
+        let sheet = self.book.worksheet_from_index(0)?;
+        sheet.write_with_format(last, 0, self.lang.t(T::ReportTotals), &self.bold)?;
+        sheet.write_number(last, 1, t.count as f64)?;
+        for (c, m) in [(5, t.amount), (6, t.fee), (7, t.total)] {
+            sheet.write_number_with_format(last, c, as_f64(m), &self.money)?;
+        }
+        self.book.save_to_writer(out)
+    }
+}
+
+fn as_f64(m: crate::domain::money::Money) -> f64 {
+    m.decimal().to_string().parse().unwrap_or_default()
+}
+
+/// The payments report as an XLSX file (small reports, tests); files of any size are
+/// written by [`payments_file`].
 pub fn xlsx(rows: &[ReportRow], lang: Lang, tz: Tz, path: &Path) -> Result<(), ExportError> {
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx {
         path: path.display().to_string(),
         message: e.to_string(),
     };
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet
-        .set_name(lang.t(T::ReportSheetPayments))
-        .map_err(err)?;
-    let bold = Format::new().set_bold();
-    let date = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
-    let money = Format::new().set_num_format("#,##0.00");
-    for (c, h) in headers(lang).iter().enumerate() {
-        sheet
-            .write_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
+    let mut w = XlsxRows::start(lang, tz).map_err(err)?;
+    for r in rows {
+        w.row(r).map_err(err)?;
     }
-    for (i, r) in rows.iter().enumerate() {
-        let row = i as u32 + 1;
-        let t = ExcelDateTime::from_timestamp(
-            r.created_at
-                .with_timezone(&tz)
-                .naive_local()
-                .and_utc()
-                .timestamp(),
-        )
-        .map_err(err)?;
-        sheet
-            .write_datetime_with_format(row, 0, &t, &date)
-            .map_err(err)?;
-        if let Some(n) = r.pre_receipt_no {
-            sheet.write_number(row, 1, n as f64).map_err(err)?;
-        }
-        if let Some(n) = r.fiscal_receipt_no {
-            sheet.write_number(row, 2, n as f64).map_err(err)?;
-        }
-        sheet.write(row, 3, &r.operator).map_err(err)?;
-        sheet.write(row, 4, &r.account).map_err(err)?;
-        for (c, m) in [(5, r.amount), (6, r.fee), (7, r.total)] {
-            let v: f64 = m.decimal().to_string().parse().unwrap_or_default();
-            sheet
-                .write_number_with_format(row, c, v, &money)
-                .map_err(err)?;
-        }
-        sheet
-            .write(row, 8, state_text(lang, &r.state))
-            .map_err(err)?;
-        sheet
-            .write(
-                row,
-                9,
-                r.hub_status
-                    .as_deref()
-                    .map_or("", |s| hub_status_text(lang, Some(s))),
-            )
-            .map_err(err)?;
-        sheet.write(row, 10, &r.cashier).map_err(err)?;
-        if let Some(n) = r.fiscal_document {
-            sheet.write_number(row, 11, f64::from(n)).map_err(err)?;
+    let mut file = create_with_folder(path)?;
+    w.finish(&mut file).map_err(err)
+}
+
+/// Stops an export from another thread (the screen's Cancel).
+#[derive(Clone, Debug, Default)]
+pub struct ExportCancel(Arc<AtomicBool>);
+
+impl ExportCancel {
+    /// Not cancelled.
+    pub fn new() -> ExportCancel {
+        ExportCancel::default()
+    }
+
+    /// Asks the export to stop at its next row.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// `Break` once cancelled.
+    pub fn flow(&self) -> ControlFlow<()> {
+        if self.0.load(Ordering::Relaxed) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
     }
-    let last = rows.len() as u32 + 1;
-    let t = Totals::of(rows);
-    sheet
-        .write_with_format(last, 0, lang.t(T::ReportTotals), &bold)
-        .map_err(err)?;
-    sheet.write_number(last, 1, t.count as f64).map_err(err)?;
-    for (c, m) in [(5, t.amount), (6, t.fee), (7, t.total)] {
-        let v: f64 = m.decimal().to_string().parse().unwrap_or_default();
-        sheet
-            .write_number_with_format(last, c, v, &money)
-            .map_err(err)?;
+}
+
+/// The file formats of the payments report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// CSV in the language's spreadsheet dialect.
+    Csv,
+    /// XLSX.
+    Xlsx,
+}
+
+/// How often (in rows) an export says how far it is and may be stopped.
+const PROGRESS_EVERY: u64 = 2_000;
+
+/// Writes the payments report of `f` to `path` as rows are read from the journal:
+/// memory stays flat whatever the period. The file is written under a temporary name
+/// beside `path` and renamed only when complete, so a cancelled or failed export
+/// leaves no half file under the final name. `progress` gets (rows written, rows in
+/// the report) every few thousand rows and stops the export with `Break`
+/// ([`ExportError::Cancelled`]). Returns the rows written.
+pub fn payments_file(
+    journal: &Journal,
+    f: &PaymentsFilter,
+    format: ExportFormat,
+    lang: Lang,
+    tz: Tz,
+    path: &Path,
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
+) -> Result<u64, ExportError> {
+    let total = journal.report_summary(f).map_err(ExportError::Read)?.rows;
+    if progress(0, total).is_break() {
+        return Err(ExportError::Cancelled);
     }
-    sheet.set_column_width(0, 20).map_err(err)?;
-    sheet.set_column_width(3, 24).map_err(err)?;
-    sheet.set_column_width(4, 16).map_err(err)?;
-    save_private(&mut book, path)
+    let partial = partial_name(path);
+    let written = write_rows(
+        journal, f, format, lang, tz, path, &partial, total, progress,
+    );
+    match written {
+        Ok(n) => {
+            std::fs::rename(&partial, path).map_err(|source| ExportError::Write {
+                path: path.display().to_string(),
+                source,
+            })?;
+            Ok(n)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
+}
+
+/// `.name.partial-<pid>` beside `path`: hidden, and never taken for the report.
+fn partial_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_rows(
+    journal: &Journal,
+    f: &PaymentsFilter,
+    format: ExportFormat,
+    lang: Lang,
+    tz: Tz,
+    path: &Path,
+    partial: &Path,
+    total: u64,
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
+) -> Result<u64, ExportError> {
+    let io = |source| ExportError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    let xlsx_err = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut file = create_with_folder(partial).map_err(|e| match e {
+        ExportError::Write { source, .. } => io(source),
+        e => e,
+    })?;
+    let mut done = 0u64;
+    let mut failed: Option<ExportError> = None;
+    let mut tick = |done: u64| -> ControlFlow<()> {
+        if done.is_multiple_of(PROGRESS_EVERY) {
+            progress(done, total)
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let flow = match format {
+        ExportFormat::Csv => {
+            let mut w = CsvRows::start(std::io::BufWriter::new(&mut file), lang, tz).map_err(io)?;
+            let flow = journal
+                .each_report_row(f, &mut |r| {
+                    if let Err(e) = w.row(&r) {
+                        failed = Some(io(e));
+                        return ControlFlow::Break(());
+                    }
+                    done += 1;
+                    tick(done)
+                })
+                .map_err(ExportError::Read)?;
+            if flow.is_continue() {
+                w.finish().map_err(io)?;
+            }
+            flow
+        }
+        ExportFormat::Xlsx => {
+            let mut w = XlsxRows::start(lang, tz).map_err(xlsx_err)?;
+            let flow = journal
+                .each_report_row(f, &mut |r| {
+                    if let Err(e) = w.row(&r) {
+                        failed = Some(xlsx_err(e));
+                        return ControlFlow::Break(());
+                    }
+                    done += 1;
+                    tick(done)
+                })
+                .map_err(ExportError::Read)?;
+            if flow.is_continue() {
+                w.finish(&mut file).map_err(xlsx_err)?;
+            }
+            flow
+        }
+    };
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if flow.is_break() {
+        return Err(ExportError::Cancelled);
+    }
+    file.sync_all().map_err(io)?;
+    // The last word: everything is written, so a Break now changes nothing.
+    let _written = progress(done, total);
+    Ok(done)
+}
+
+/// Creates `path` owner-only, and its folder.
+fn create_with_folder(path: &Path) -> Result<File, ExportError> {
+    let failed = |p: &Path| {
+        let path = p.display().to_string();
+        move |source| ExportError::Write { path, source }
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::files::create_dir_private(dir).map_err(failed(dir))?;
+    }
+    crate::files::create_private(path).map_err(failed(path))
 }
 
 /// Saves a workbook owner-only (it holds accounts and amounts).

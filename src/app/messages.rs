@@ -94,9 +94,23 @@ pub fn open(lang: Lang, e: &OpenError) -> String {
 /// itself says what the backup lacks).
 pub fn open_with_backups(lang: Lang, e: &OpenError, backups: &super::config::Backups) -> String {
     let text = open(lang, e);
+    match e {
+        OpenError::Journal(e) => with_newest_backup(lang, text, e, backups),
+        _ => text,
+    }
+}
+
+/// `text` about a journal error, followed by the newest backup and how to restore it
+/// when the error says the file is damaged (at open, or found by a later step).
+pub fn with_newest_backup(
+    lang: Lang,
+    text: String,
+    e: &JournalError,
+    backups: &super::config::Backups,
+) -> String {
     let damaged = matches!(
         e,
-        OpenError::Journal(JournalError::Corrupted { .. } | JournalError::NotAJournal { .. })
+        JournalError::Corrupted { .. } | JournalError::NotAJournal { .. }
     );
     match crate::journal::backup::list(&backups.dir).pop() {
         Some(newest) if damaged => format!(
@@ -211,6 +225,73 @@ pub fn payment_done(lang: Lang, step: &super::flow::Step) -> Option<String> {
         .state
         .fiscal()
         .map(|f| lang.fill(T::PaymentDone, &[("n", &f.receipt_no)]))
+}
+
+/// The journal's background check for the status bar: (short text, tooltip, problem).
+pub fn journal_check(
+    lang: Lang,
+    news: &crate::app::journal_check::CheckNews,
+    tz: chrono_tz::Tz,
+    journal: &std::path::Path,
+) -> (String, String, bool) {
+    use crate::app::journal_check::CheckNews;
+    match news {
+        CheckNews::Running(p) => (
+            lang.fill(T::JournalCheckRunning, &[("pct", &p.percent())]),
+            lang.fill(
+                T::JournalCheckRunningLong,
+                &[
+                    ("stage", &check_stage(lang, p.stage)),
+                    ("done", &p.done),
+                    ("total", &p.total),
+                ],
+            ),
+            false,
+        ),
+        CheckNews::Checked {
+            at,
+            payments,
+            events,
+        } => {
+            let time = at.with_timezone(&tz).format("%H:%M").to_string();
+            (
+                lang.fill(T::JournalChecked, &[("time", &time)]),
+                lang.fill(
+                    T::JournalCheckedLong,
+                    &[
+                        ("time", &lang.date_time(&at.with_timezone(&tz))),
+                        ("events", &events),
+                        ("payments", &payments),
+                    ],
+                ),
+                false,
+            )
+        }
+        CheckNews::Damaged(detail) => (
+            lang.t(T::JournalDamagedShort).to_string(),
+            lang.fill(
+                T::ErrJournalCorrupted,
+                &[("path", &journal.display()), ("detail", detail)],
+            ),
+            true,
+        ),
+        CheckNews::NotRun(detail) => (
+            lang.t(T::JournalCheckNotRun).to_string(),
+            lang.fill(T::JournalCheckNotRunLong, &[("detail", detail)]),
+            true,
+        ),
+    }
+}
+
+/// A stage of the journal's full check, in words (status bar, `journal verify`).
+pub fn check_stage(lang: Lang, stage: crate::journal::CheckStage) -> &'static str {
+    use crate::journal::CheckStage;
+    lang.t(match stage {
+        CheckStage::File => T::CheckStageFile,
+        CheckStage::AuditChain => T::CheckStageChain,
+        CheckStage::Payments => T::CheckStagePayments,
+        CheckStage::Numbers => T::CheckStageNumbers,
+    })
 }
 
 /// The fiscal register's status for the status bar: a short chip, the tooltip, and
@@ -975,6 +1056,10 @@ pub fn support_error(lang: Lang, e: &SupportError) -> String {
 pub fn report_file(lang: Lang, e: &ReportFileError) -> String {
     match e {
         ReportFileError::Flow(e) => flow(lang, e),
+        ReportFileError::Export(crate::app::export::ExportError::Cancelled) => {
+            lang.t(T::ReportExportCancelled).to_string()
+        }
+        ReportFileError::Export(crate::app::export::ExportError::Read(e)) => journal(lang, e),
         ReportFileError::Export(e) => e.to_string(),
     }
 }

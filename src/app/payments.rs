@@ -27,6 +27,7 @@ use crate::printing::{CashDrawer, Confirmation};
 use super::access::Access;
 use super::fiscal::{FiscalDesk, document_ref};
 use super::flow::{FlowError, Step};
+use super::journal_check::JournalHealth;
 use super::printer::{PrinterDesk, Printing};
 use super::terminal::Terminal;
 
@@ -94,6 +95,8 @@ pub struct PaymentRules {
     max_payment: Money,
     max_change: Money,
     shift_opening: ShiftOpening,
+    /// No payment while the background check says the journal is damaged.
+    health: JournalHealth,
 }
 
 impl PaymentRules {
@@ -108,7 +111,13 @@ impl PaymentRules {
             max_payment,
             max_change,
             shift_opening,
+            health: JournalHealth::new(),
         }
+    }
+
+    /// The background check's verdict on the journal, which every new payment asks.
+    pub fn health(&self) -> &JournalHealth {
+        &self.health
     }
 
     /// Who opens a shift (`[till] manager_opens_shift`).
@@ -302,6 +311,9 @@ impl<'t> Payments<'t> {
     /// by `print_pre_receipt` itself, and before the hub is asked so a refusal is
     /// immediate.
     pub fn require_shift(&mut self) -> Result<(), FlowError> {
+        // A journal the background check found damaged takes no new payment: the
+        // same words as a damaged journal at start.
+        self.rules.health().require_whole(self.journal)?;
         if self.journal.current_shift(self.terminal.id())?.is_none() {
             return Err(FlowError::NoShift {
                 opening: self.rules.shift_opening,

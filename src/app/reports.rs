@@ -35,6 +35,11 @@ impl<'t> Reports<'t> {
         }
     }
 
+    /// Whether the one logged in may see reports (the report thread reads them).
+    pub fn may_view(&self) -> Result<(), FlowError> {
+        self.access.require(Action::ViewReports)
+    }
+
     /// The payments report's rows for a filter (managers, support, admins).
     pub fn payments(&self, filter: &PaymentsFilter) -> Result<Vec<ReportRow>, FlowError> {
         self.access.require(Action::ViewReports)?;

@@ -12,6 +12,7 @@ use super::access::Access;
 use super::config::Backups;
 use super::fiscal::FiscalDesk;
 use super::flow::FlowError;
+use super::payments::PaymentRules;
 use super::printer::PrinterDesk;
 use super::terminal::Terminal;
 use crate::journal::backup::{Backup, BackupError};
@@ -22,7 +23,7 @@ pub struct Shifts<'t> {
     access: &'t Access,
     terminal: &'t Terminal,
     printer: &'t mut PrinterDesk,
-    opening: ShiftOpening,
+    rules: &'t PaymentRules,
     fiscal: &'t mut FiscalDesk,
     backups: &'t Backups,
 }
@@ -45,7 +46,7 @@ impl<'t> Shifts<'t> {
         access: &'t Access,
         terminal: &'t Terminal,
         printer: &'t mut PrinterDesk,
-        opening: ShiftOpening,
+        rules: &'t PaymentRules,
         fiscal: &'t mut FiscalDesk,
         backups: &'t Backups,
     ) -> Shifts<'t> {
@@ -54,7 +55,7 @@ impl<'t> Shifts<'t> {
             access,
             terminal,
             printer,
-            opening,
+            rules,
             fiscal,
             backups,
         }
@@ -68,7 +69,7 @@ impl<'t> Shifts<'t> {
     /// Opens a shift with the cash in the drawer: a shift manager's work, or a
     /// cashier's too unless `[till] manager_opens_shift` says otherwise.
     pub fn open(&mut self, cash: Money) -> Result<u64, FlowError> {
-        match self.opening {
+        match self.rules.shift_opening() {
             ShiftOpening::Cashier if self.access.require(Action::ManageShift).is_err() => {
                 self.access.require(Action::TakePayments)?;
             }
@@ -134,6 +135,8 @@ impl<'t> Shifts<'t> {
         if let Err(e) = &backup {
             tracing::warn!("no backup at the Z report: {e}");
         }
+        // The whole journal checked again at the end of each day, off this thread.
+        self.rules.health().check_soon();
         Ok(ShiftClosed {
             report,
             printed,

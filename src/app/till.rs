@@ -24,6 +24,7 @@ use super::cash::Cash;
 use super::config::{CatalogueSource, Config, HubTarget};
 use super::corrections::Corrections;
 use super::fiscal::FiscalDesk;
+use super::journal_check::JournalHealth;
 use super::payments::{PaymentRules, Payments};
 use super::printer::{Printer, PrinterDesk};
 use super::reconcile::Reconciliation;
@@ -173,7 +174,7 @@ impl Till {
             &self.access,
             &self.terminal,
             &mut self.printer,
-            self.rules.shift_opening(),
+            &self.rules,
             &mut self.fiscal,
             &self.backups,
         )
@@ -267,6 +268,12 @@ impl Till {
     /// The payment rules in force (catalogue, ceilings).
     pub fn rules(&self) -> &PaymentRules {
         &self.rules
+    }
+
+    /// Whether the background check found the journal damaged, and how to ask it
+    /// to check again (the till's worker starts the check's thread with it).
+    pub fn health(&self) -> &JournalHealth {
+        self.rules.health()
     }
 
     /// The journal (for reads).

@@ -17,7 +17,7 @@ use crate::domain::entry::Quote;
 use crate::domain::money::Money;
 use crate::domain::operator::Catalogue;
 use crate::domain::payment::{Payment, PaymentId, VoidReason};
-use crate::domain::report::{PaymentsFilter, RefundTotals, ReportRow, ShiftReport};
+use crate::domain::report::{PageAfter, PaymentsFilter, ReportRow, ShiftReport};
 use crate::domain::user::{Pin, Role, User, UserName};
 use crate::hub::client::HubClient;
 use crate::i18n::Lang;
@@ -36,10 +36,12 @@ use super::cash::CashRecorded;
 use super::config::{Config, ConfigError, ConfigWarning, PrinterConfig, PrinterSection};
 use super::corrections::{CorrectionInput, MissingPayment, PaymentStory};
 use super::diagnostics;
-use super::export::{self, ExportError};
+use super::export;
 use super::hub_link::{self, LinkError};
+use super::journal_check::{CheckNews, CheckThread, JournalHealth};
 use super::payments::Standing;
 use super::recovery::{self, Answer, Outcome};
+use super::report_thread::{ReportJob, ReportThread};
 use super::support::StatusCheck;
 use super::till::{CheckOutcome, FlowError, OpenError, Step, Till};
 
@@ -51,6 +53,10 @@ const STATUS_EVERY: u32 = 5;
 
 /// How long the cashier waits for the operator's check at most.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long after the first screen the journal's full check starts (it then runs
+/// beside the till, on its own connection).
+const FIRST_CHECK_AFTER: Duration = Duration::from_secs(3);
 
 /// What the UI asks the till to do, by service.
 #[derive(Clone, Debug)]
@@ -203,13 +209,15 @@ pub enum CashReply {
     Exported(PathBuf),
 }
 
-/// The payments report.
+/// The payments report (read and written on the report thread, printed by the till).
 #[derive(Clone, Debug)]
 pub enum ReportRequest {
-    /// Its rows.
+    /// Its count, sums and rows (all, or the first page of a large one).
     Rows(PaymentsFilter),
-    /// Write it to a file.
-    Export(PaymentsFilter, ExportFormat, PathBuf),
+    /// Page `n` of a large report; the row before it when the screen has it.
+    Page(PaymentsFilter, usize, Option<PageAfter>),
+    /// Write it to a file; the screen's Cancel stops it.
+    Export(PaymentsFilter, ExportFormat, PathBuf, ExportCancel),
     /// Print it on the receipt printer.
     Print(PaymentsFilter),
 }
@@ -365,45 +373,8 @@ pub enum ShiftReply {
     },
 }
 
-/// Report file formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// CSV.
-    Csv,
-    /// XLSX.
-    Xlsx,
-}
-
-/// Why the report was not written to its file.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportFileError {
-    /// The till refused (permission, journal).
-    #[error(transparent)]
-    Flow(#[from] FlowError),
-    /// The file could not be written.
-    #[error(transparent)]
-    Export(#[from] ExportError),
-}
-
-/// The payments report for the screen.
-#[derive(Debug)]
-pub struct ReportTable {
-    /// The payments.
-    pub rows: Vec<ReportRow>,
-    /// The refunds paid in the period (their own line).
-    pub refunds: RefundTotals,
-}
-
-/// What the till answers about the payments report.
-#[derive(Debug)]
-pub enum ReportReply {
-    /// Its rows and the refunds of the period.
-    Rows(Result<ReportTable, FlowError>),
-    /// Where the file was written.
-    Exported(Result<PathBuf, ReportFileError>),
-    /// The report as printed (the paper).
-    Printed(Result<Printout, FlowError>),
-}
+pub use super::export::{ExportCancel, ExportFormat};
+pub use super::report_thread::{ReportFileError, ReportReply, ReportTable, TableRows};
 
 /// What the till answers about the printer (settings screen and status bar).
 #[derive(Debug)]
@@ -524,7 +495,12 @@ pub enum Reply {
         profiles: ProfileLibrary,
         /// What the configuration lacks that documents should print.
         warnings: Vec<ConfigWarning>,
+        /// The background check's verdict, and how to ask it to check again (after
+        /// a backup).
+        health: JournalHealth,
     },
+    /// The background check of the whole journal: how far, or what it found.
+    JournalCheck(CheckNews),
     /// The till cannot start; nothing can be taken.
     OpenFailed(OpenError),
     /// A step of the cashier's flow, with the terminal's snapshot after it.
@@ -701,30 +677,41 @@ fn cash_request(
     })
 }
 
-fn report_request(till: &mut Till, request: ReportRequest, lang: Lang) -> ReportReply {
+/// The payments report: reads and files go to the report thread once the till has
+/// checked who asks (an answer only when refused, or for printing).
+fn report_request(
+    till: &mut Till,
+    request: ReportRequest,
+    lang: Lang,
+    reports: &ReportThread,
+) -> Option<ReportReply> {
     let tz = till.terminal().docs().tz;
-    let mut reports = till.reports();
-    match request {
-        ReportRequest::Rows(f) => ReportReply::Rows(reports.payments(&f).and_then(|rows| {
-            Ok(ReportTable {
-                rows,
-                refunds: reports.refunds(&f)?,
-            })
-        })),
-        ReportRequest::Print(f) => ReportReply::Printed(reports.print(&f).map(|p| p.printout)),
-        ReportRequest::Export(f, format, path) => ReportReply::Exported(
-            reports
-                .payments(&f)
-                .map_err(ReportFileError::from)
-                .and_then(|rows| {
-                    match format {
-                        ExportFormat::Csv => export::write_csv(&rows, lang, tz, &path),
-                        ExportFormat::Xlsx => export::xlsx(&rows, lang, tz, &path),
-                    }?;
-                    Ok(path)
-                }),
-        ),
+    let mut desk = till.reports();
+    if let ReportRequest::Print(f) = request {
+        return Some(ReportReply::Printed(desk.print(&f).map(|p| p.printout)));
     }
+    if let Err(e) = desk.may_view() {
+        return Some(match request {
+            ReportRequest::Rows(_) | ReportRequest::Print(_) => ReportReply::Rows(Err(e)),
+            ReportRequest::Page(f, n, _) => ReportReply::Page(f, n, Err(e)),
+            ReportRequest::Export(..) => ReportReply::Exported(Err(e.into())),
+        });
+    }
+    let job = match request {
+        ReportRequest::Rows(f) => ReportJob::Open(f),
+        ReportRequest::Page(f, n, after) => ReportJob::Page(f, n, after),
+        ReportRequest::Export(filter, format, path, cancel) => ReportJob::Export {
+            filter,
+            format,
+            path,
+            cancel,
+            lang,
+            tz,
+        },
+        ReportRequest::Print(_) => unreachable!("printed above"),
+    };
+    reports.send(job);
+    None
 }
 
 fn support_request(till: &mut Till, request: SupportRequest) -> Result<SupportReply, SupportError> {
@@ -879,7 +866,13 @@ fn payment_request(till: &mut Till, request: PaymentRequest) -> PaymentReply {
 }
 
 /// Serves one request; `None` for the requests that need no answer.
-fn handle(till: &mut Till, request: Request, lang: &mut Lang, config: &Config) -> Option<Reply> {
+fn handle(
+    till: &mut Till,
+    request: Request,
+    lang: &mut Lang,
+    config: &Config,
+    reports: &ReportThread,
+) -> Option<Reply> {
     Some(match request {
         Request::SetLanguage(l) => {
             till.set_language(l);
@@ -899,7 +892,7 @@ fn handle(till: &mut Till, request: Request, lang: &mut Lang, config: &Config) -
         }
         Request::Cash(r) => Reply::Cash(cash_request(till, r, *lang)),
         Request::Reconcile(r) => Reply::Reconcile(reconcile_request(till, r)),
-        Request::Report(r) => Reply::Report(report_request(till, r, *lang)),
+        Request::Report(r) => Reply::Report(report_request(till, r, *lang, reports)?),
         Request::User(r) => {
             let reply = user_request(till, r);
             Reply::User(reply, snapshot(till))
@@ -924,9 +917,10 @@ impl TillWorker {
     /// it keeps until it ends; reported as [`Reply::Hub`]), opens the journal
     /// (reported as [`Reply::Ready`] or [`Reply::OpenFailed`]) and then serves
     /// requests. `wake` is called after every reply (the UI passes `request_repaint`).
-    pub fn spawn(config: Config, wake: impl Fn() + Send + 'static) -> TillWorker {
+    pub fn spawn(config: Config, wake: impl Fn() + Send + Sync + 'static) -> TillWorker {
         let (req_tx, req_rx) = channel::<Request>();
         let (rep_tx, rep_rx) = channel::<Reply>();
+        let wake = std::sync::Arc::new(wake);
         let thread = std::thread::Builder::new()
             .name("till".into())
             .spawn(move || {
@@ -974,7 +968,37 @@ impl TillWorker {
                     users: till.users().list().unwrap_or_default(),
                     profiles: ProfileLibrary::load(Some(&config.printer.profiles_dir)),
                     warnings: config.warnings(till.rules().catalogue()),
+                    health: till.health().clone(),
                 });
+                // The payments report's reads and files, on their own connection.
+                let reports = {
+                    let tx = rep_tx.clone();
+                    let wake = wake.clone();
+                    ReportThread::spawn(
+                        config.journal_path.clone(),
+                        config.busy_timeout,
+                        move |r| {
+                            let _ = tx.send(Reply::Report(r));
+                            wake();
+                        },
+                    )
+                };
+                // The full check of the journal, off this thread and off the path
+                // to the first screen; kept until the till thread ends.
+                let _check = {
+                    let tx = rep_tx.clone();
+                    let wake = wake.clone();
+                    CheckThread::spawn(
+                        config.journal_path.clone(),
+                        config.busy_timeout,
+                        till.health().clone(),
+                        FIRST_CHECK_AFTER,
+                        move |news| {
+                            let _ = tx.send(Reply::JournalCheck(news));
+                            wake();
+                        },
+                    )
+                };
                 let mut lang = config.lang;
                 let mut last_status: Option<String> = None;
                 let mut last_fiscal: Option<String> = None;
@@ -1020,7 +1044,7 @@ impl TillWorker {
                         }
                     };
                     tracing::debug!(?request, "till request");
-                    if let Some(reply) = handle(&mut till, request, &mut lang, &config) {
+                    if let Some(reply) = handle(&mut till, request, &mut lang, &config, &reports) {
                         send(reply);
                     }
                 }

@@ -128,13 +128,20 @@ pub(crate) fn step_failed(
         },
     };
     let standing = messages::Standing::from_reread(reread);
-    messages::step_failed(
+    let text = messages::step_failed(
         config.lang,
         e,
         &standing,
         &config.currency,
         messages::Surface::CommandLine,
-    )
+    );
+    // Damage found by a step (opening reads only what a crash can break).
+    match e {
+        FlowError::Journal(j) => {
+            messages::with_newest_backup(config.lang, text, j, &config.backups)
+        }
+        _ => text,
+    }
 }
 
 /// Opens the till and logs in with the command line's credentials.

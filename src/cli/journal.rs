@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::common::fail;
+use super::progress::Progress;
 use crate::app::config::Config;
 use crate::app::messages;
 use crate::i18n::T;
@@ -112,7 +113,18 @@ fn verify(config: Config) -> ExitCode {
         Ok(j) => j,
         Err(e) => return fail(messages::journal(config.lang, &e)),
     };
-    match journal.verify() {
+    let lang = config.lang;
+    let mut bar = Progress::on_stderr();
+    let checked = journal.verify_with_progress(&mut |p| {
+        let detail = if p.total > 0 {
+            format!("{} / {}", p.done, p.total)
+        } else {
+            String::new()
+        };
+        bar.show(messages::check_stage(lang, p.stage), p.percent(), &detail);
+    });
+    bar.finish();
+    match checked {
         Ok(report) => {
             println!(
                 "{}: {} payments, {} events, schema {}",

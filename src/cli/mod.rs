@@ -7,6 +7,7 @@ mod common;
 mod journal;
 mod operators;
 mod pay;
+mod progress;
 mod reconcile;
 mod report;
 mod shift;

@@ -1,6 +1,6 @@
 //! `paydesk report …`: reports for managers and scripts.
 
-use crate::domain::user::Action;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,11 +8,15 @@ use chrono_tz::Tz;
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::app::config::Config;
+use crate::app::export::{self, CsvRows, ExportError, ExportFormat};
 use crate::app::messages;
 use crate::domain::period::{DayEdge, month_range, parse_when};
+use crate::domain::user::Action;
 use crate::i18n::{Lang, T};
 use crate::journal::report::{PaymentsFilter, StatusFilter};
 use crate::journal::{Journal, OpenOptions};
+
+use super::progress::Progress;
 
 /// `paydesk report …`
 #[derive(Debug, Subcommand)]
@@ -391,6 +395,38 @@ pub(super) fn run(
     if args.format == Format::Xlsx && args.out.is_none() {
         return super::common::fail_input(lang.t(T::ErrReportXlsxNeedsOut).to_string());
     }
+    // Files stream: rows are written as they are read, memory stays flat.
+    let file_format = match args.format {
+        Format::Csv => Some(ExportFormat::Csv),
+        Format::Xlsx => Some(ExportFormat::Xlsx),
+        Format::Text => None,
+    };
+    if let Some(format) = file_format {
+        let mut bar = Progress::on_stderr();
+        let label = lang.t(T::ReportExportBar);
+        let mut progress = |done: u64, total: u64| {
+            let percent = (done * 100).checked_div(total).unwrap_or(100);
+            bar.show(label, percent.min(100) as u8, &format!("{done} / {total}"));
+            ControlFlow::Continue(())
+        };
+        let written = match &args.out {
+            Some(path) => {
+                export::payments_file(&journal, &f, format, lang, config.tz, path, &mut progress)
+                    .map(|_| ())
+            }
+            // CSV on stdout: straight through, row by row.
+            None => csv_to_stdout(&journal, &f, lang, config.tz),
+        };
+        bar.finish();
+        return match written {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                let said = messages::report_file(lang, &e.into());
+                eprintln!("paydesk: {said}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let rows = match journal.payments_report(&f) {
         Ok(r) => r,
         Err(e) => {
@@ -399,16 +435,8 @@ pub(super) fn run(
         }
     };
     let written = match args.format {
-        Format::Xlsx => {
-            let path = args.out.as_ref().expect("checked above");
-            crate::app::export::xlsx(&rows, lang, config.tz, path).map_err(|e| e.to_string())
-        }
-        Format::Csv | Format::Text => {
-            let text = if args.format == Format::Csv {
-                crate::app::export::csv(&rows, lang, config.tz)
-            } else {
-                crate::report::text(&rows, lang, config.tz, &config.currency, 48)
-            };
+        Format::Csv | Format::Xlsx | Format::Text => {
+            let text = crate::report::text(&rows, lang, config.tz, &config.currency, 48);
             match &args.out {
                 Some(path) => crate::files::write_private(path, text.as_bytes())
                     .map_err(|e| format!("{}: {e}", path.display())),
@@ -426,4 +454,36 @@ pub(super) fn run(
             ExitCode::FAILURE
         }
     }
+}
+
+/// The payments report as CSV on stdout, each row written as it is read.
+fn csv_to_stdout(
+    journal: &Journal,
+    f: &PaymentsFilter,
+    lang: Lang,
+    tz: Tz,
+) -> Result<(), ExportError> {
+    let io = |source| ExportError::Write {
+        path: "stdout".into(),
+        source,
+    };
+    let stdout = std::io::stdout().lock();
+    let mut w = CsvRows::start(std::io::BufWriter::new(stdout), lang, tz).map_err(io)?;
+    let mut failed = None;
+    let flow = journal
+        .each_report_row(f, &mut |r| match w.row(&r) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                failed = Some(e);
+                ControlFlow::Break(())
+            }
+        })
+        .map_err(ExportError::Read)?;
+    if let Some(e) = failed {
+        return Err(io(e));
+    }
+    if flow.is_continue() {
+        w.finish().map_err(io)?;
+    }
+    Ok(())
 }

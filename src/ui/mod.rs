@@ -25,6 +25,7 @@ use egui::RichText;
 
 use crate::app::config::Config;
 use crate::app::hub_link::LinkError;
+use crate::app::journal_check::{CheckNews, JournalHealth};
 use crate::app::messages;
 use crate::app::sync::{Role, SyncSettings, SyncStatus, SyncThread};
 use crate::app::worker::{HubReady, Reply, Request, SupportRequest, TillWorker, UserRequest};
@@ -117,6 +118,10 @@ pub struct PaydeskApp {
     backup: Option<crate::app::daily_backup::BackupThread>,
     /// The last daily backup failed: why (the status bar says so until one works).
     pub backup_failed: Option<crate::journal::backup::BackupError>,
+    /// The background check of the whole journal: how far, or what it found last.
+    pub journal_check: Option<CheckNews>,
+    /// Asks the background check to run again (after a daily backup).
+    health: Option<JournalHealth>,
     worker: TillWorker,
     training_hub: Option<String>,
     /// Delivery, for the status bar.
@@ -160,6 +165,8 @@ impl PaydeskApp {
             sync: None,
             backup: None,
             backup_failed: None,
+            journal_check: None,
+            health: None,
             worker,
             training_hub: None,
             sync_view: SyncView::Starting,
@@ -256,7 +263,9 @@ impl PaydeskApp {
                 users,
                 profiles,
                 warnings,
+                health,
             } => {
+                self.health = Some(health);
                 for w in &warnings {
                     tracing::warn!("{}", messages::config_warning(Lang::En, w));
                 }
@@ -286,6 +295,14 @@ impl PaydeskApp {
                     warnings,
                     fiscal_status: None,
                 }));
+                return;
+            }
+            Reply::JournalCheck(news) => {
+                // Progress never hides a damage found earlier in this process.
+                let damaged = matches!(self.journal_check, Some(CheckNews::Damaged(_)));
+                if !damaged || matches!(news, CheckNews::Damaged(_)) {
+                    self.journal_check = Some(news);
+                }
                 return;
             }
             Reply::Fiscal(status) => {
@@ -486,6 +503,21 @@ impl PaydeskApp {
             }
             ui.separator();
             self.sync_line(ui);
+            if let Some(news) = &self.journal_check {
+                ui.separator();
+                let (short, long, problem) =
+                    messages::journal_check(lang, news, self.config.tz, &self.config.journal_path);
+                let text = RichText::new(short);
+                chip(
+                    ui,
+                    if problem {
+                        text.strong().color(style::error_color(ui))
+                    } else {
+                        text
+                    },
+                    &long,
+                );
+            }
             if let Some(e) = &self.backup_failed {
                 ui.separator();
                 chip(
@@ -715,6 +747,12 @@ impl eframe::App for PaydeskApp {
             };
         }
         if let Some(outcome) = self.backup.as_ref().and_then(|b| b.latest()) {
+            if outcome.is_ok() {
+                // After every backup the live journal is checked whole again.
+                if let Some(h) = &self.health {
+                    h.check_soon();
+                }
+            }
             self.backup_failed = outcome.err();
         }
     }

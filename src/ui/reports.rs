@@ -9,15 +9,21 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 use crate::app::messages;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::app::report_thread::{ALL_ROWS_UP_TO, PAGE_ROWS};
 use crate::app::worker::{
-    ExportFormat, Reply, ReportReply, ReportRequest, Request, ShiftReply, ShiftRequest,
+    ExportCancel, ExportFormat, Reply, ReportReply, ReportRequest, ReportTable, Request,
+    ShiftReply, ShiftRequest, TableRows,
 };
 use crate::domain::operator::Catalogue;
 use crate::domain::period::{DayEdge, parse_when};
 use crate::domain::report::{hub_status_text, state_text};
 use crate::domain::user::{self, Action as Permission, PermissionError, User};
 use crate::i18n::{Currency, Lang, T};
-use crate::journal::report::{PaymentsFilter, ReportRow, StatusFilter, Totals};
+use crate::journal::report::{
+    PageAfter, PaymentsFilter, ReportPage, ReportRow, StatusFilter, Totals,
+};
 
 use super::screen::{Cx, Screen};
 use super::style;
@@ -45,6 +51,10 @@ pub enum Action {
     Show(PaymentsFilter),
     /// Write the rows of this filter to a file.
     Export(PaymentsFilter, crate::app::worker::ExportFormat),
+    /// Stop the export running.
+    CancelExport,
+    /// Page `n` of the large report shown (after this row, when known).
+    Page(PaymentsFilter, usize, Option<PageAfter>),
     /// Put this text on the clipboard.
     Copy(String),
     /// Print the rows of this filter on the receipt printer.
@@ -76,8 +86,13 @@ pub struct ReportsState {
     pub account: String,
     /// Status.
     pub status: Option<StatusFilter>,
-    /// Rows of the last run, in the chosen order (set with [`ReportsState::set_rows`]).
+    /// Rows of the last run, in the chosen order (set with [`ReportsState::set_rows`]),
+    /// when the report is small enough to hold whole.
     pub rows: Vec<ReportRow>,
+    /// A larger report, read a page at a time as the table scrolls.
+    pub paged: Option<PagedRows>,
+    /// The export running: how far, and its Cancel.
+    pub export: Option<ExportRun>,
     /// Their totals, summed once when the rows arrive (not every frame).
     pub totals: Totals,
     /// The filter the rows are for.
@@ -104,6 +119,83 @@ pub struct ReportsState {
     pub reconcile: super::reconcile::ReconcileView,
 }
 
+/// An export on its way.
+#[derive(Clone, Debug, Default)]
+pub struct ExportRun {
+    /// Rows written.
+    pub done: u64,
+    /// Rows in the report.
+    pub total: u64,
+    /// Stops it.
+    pub cancel: ExportCancel,
+}
+
+/// The pages of a large report the screen holds (a bounded number, around what is
+/// shown), in time order.
+#[derive(Clone, Debug)]
+pub struct PagedRows {
+    /// The filter the pages are for.
+    pub filter: PaymentsFilter,
+    /// Rows in the report.
+    pub total: u64,
+    pages: BTreeMap<usize, Vec<ReportRow>>,
+    /// The last row of each page read: where the next page starts.
+    ends: BTreeMap<usize, PageAfter>,
+    asked: BTreeSet<usize>,
+}
+
+/// Pages kept at most (around the rows shown).
+const PAGES_KEPT: usize = 40;
+
+impl PagedRows {
+    /// A large report with its first page.
+    pub fn new(filter: PaymentsFilter, total: u64, first: ReportPage) -> PagedRows {
+        let mut p = PagedRows {
+            filter,
+            total,
+            pages: BTreeMap::new(),
+            ends: BTreeMap::new(),
+            asked: BTreeSet::new(),
+        };
+        p.take(0, first);
+        p
+    }
+
+    /// Row `i` in time order, if its page is here.
+    pub fn row(&self, i: u64) -> Option<&ReportRow> {
+        let n = (i / PAGE_ROWS as u64) as usize;
+        self.pages
+            .get(&n)
+            .and_then(|rows| rows.get((i % PAGE_ROWS as u64) as usize))
+    }
+
+    /// Takes page `n` as read; drops the pages farthest from it beyond [`PAGES_KEPT`].
+    pub fn take(&mut self, n: usize, page: ReportPage) {
+        self.asked.remove(&n);
+        if let Some(end) = page.next {
+            self.ends.insert(n, end);
+        }
+        self.pages.insert(n, page.rows);
+        while self.pages.len() > PAGES_KEPT {
+            let far = *self
+                .pages
+                .keys()
+                .max_by_key(|k| k.abs_diff(n))
+                .expect("more than one page");
+            self.pages.remove(&far);
+        }
+    }
+
+    /// The request for page `n`, unless it is here or already asked for.
+    fn want(&mut self, n: usize) -> Option<Action> {
+        if self.pages.contains_key(&n) || !self.asked.insert(n) {
+            return None;
+        }
+        let after = n.checked_sub(1).and_then(|p| self.ends.get(&p).cloned());
+        Some(Action::Page(self.filter.clone(), n, after))
+    }
+}
+
 impl ReportsState {
     /// Today in the shop's zone, all statuses.
     pub fn today(tz: Tz) -> ReportsState {
@@ -121,7 +213,23 @@ impl ReportsState {
     pub fn set_rows(&mut self, rows: Vec<ReportRow>) {
         self.totals = Totals::of(&rows);
         self.rows = rows;
+        self.paged = None;
         self.sort_rows();
+    }
+
+    /// Takes a report from the report thread: whole, or its first page.
+    pub fn set_table(&mut self, table: ReportTable) {
+        self.refunds = table.refunds;
+        match table.rows {
+            TableRows::All(rows) => self.set_rows(rows),
+            TableRows::FirstPage(first) => {
+                self.rows.clear();
+                self.sort.0 = SortBy::Time;
+                self.paged = Some(PagedRows::new(table.filter, table.summary.rows, first));
+            }
+        }
+        // The sums of the whole report, from SQL (a large one is never all here).
+        self.totals = table.summary.totals;
     }
 
     /// Orders the rows as chosen.
@@ -424,6 +532,27 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
             ui.spinner();
         }
     });
+    if let Some(run) = &s.export {
+        ui.horizontal(|ui| {
+            let part = if run.total == 0 {
+                0.0
+            } else {
+                run.done as f32 / run.total as f32
+            };
+            ui.add(
+                egui::ProgressBar::new(part)
+                    .desired_width(260.0)
+                    .show_percentage(),
+            );
+            ui.label(lang.fill(
+                T::ReportExporting,
+                &[("done", &run.done), ("total", &run.total)],
+            ));
+            if ui.button(lang.t(T::ReportCancelExport)).clicked() {
+                actions.push(Action::CancelExport);
+            }
+        });
+    }
     if run {
         match s.filter(lang, v.tz) {
             Ok(f) => actions.push(Action::Show(f)),
@@ -440,6 +569,9 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
             })
             .wrap(),
         );
+    }
+    if let Some(p) = &s.paged {
+        ui.label(lang.fill(T::ReportLarge, &[("n", &p.total), ("max", &ALL_ROWS_UP_TO)]));
     }
     let t = s.totals;
     ui.label(
@@ -493,6 +625,13 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
         (None, T::ReportCopyColumn),
     ];
     let mut resort = None;
+    let paged = s.paged.is_some();
+    let count = match &s.paged {
+        Some(p) => p.total as usize,
+        None => s.rows.len(),
+    };
+    let ascending = s.sort.1;
+    let mut wanted: BTreeSet<usize> = BTreeSet::new();
     // One line per cell: a long value is cut with "…", never wrapped.
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
     TableBuilder::new(ui)
@@ -521,6 +660,9 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
                 .chain(&heads[10..])
                 .copied();
             for (sort, t) in heads {
+                // A large report pages in time order: that is its one sort.
+                let locked = paged && sort.is_some_and(|b| b != SortBy::Time);
+                let sort = sort.filter(|_| !locked);
                 header.col(|ui| match sort {
                     Some(by) => {
                         let arrow = match s.sort {
@@ -536,14 +678,39 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
                         }
                     }
                     None => {
-                        ui.add(egui::Label::new(RichText::new(lang.t(t)).strong()).truncate());
+                        let l =
+                            ui.add(egui::Label::new(RichText::new(lang.t(t)).strong()).truncate());
+                        if locked {
+                            l.on_hover_text(
+                                lang.fill(T::ReportSortLarge, &[("max", &ALL_ROWS_UP_TO)]),
+                            );
+                        }
                     }
                 });
             }
         })
         .body(|body| {
-            body.rows(24.0, s.rows.len(), |mut row| {
-                let r = &s.rows[row.index()];
+            body.rows(24.0, count, |mut row| {
+                let r = match &s.paged {
+                    None => &s.rows[row.index()],
+                    Some(p) => {
+                        let i = if ascending {
+                            row.index() as u64
+                        } else {
+                            p.total - 1 - row.index() as u64
+                        };
+                        match p.row(i) {
+                            Some(r) => r,
+                            None => {
+                                wanted.insert((i / PAGE_ROWS as u64) as usize);
+                                row.col(|ui| {
+                                    ui.weak(lang.t(T::ReportRowLoading));
+                                });
+                                return;
+                            }
+                        }
+                    }
+                };
                 let n = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
                 row.col(|ui| {
                     ui.label(
@@ -606,6 +773,9 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
         };
         s.sort_rows();
     }
+    if let Some(p) = &mut s.paged {
+        actions.extend(wanted.into_iter().filter_map(|n| p.want(n)));
+    }
 }
 
 impl ReportsState {
@@ -629,7 +799,23 @@ impl ReportsState {
                     .parent()
                     .map(|d| d.join("reports"))
                     .unwrap_or_else(|| std::path::PathBuf::from("reports"));
-                ReportRequest::Export(f, format, dir.join(name)).into()
+                let cancel = ExportCancel::new();
+                self.export = Some(ExportRun {
+                    cancel: cancel.clone(),
+                    ..ExportRun::default()
+                });
+                ReportRequest::Export(f, format, dir.join(name), cancel).into()
+            }
+            Action::CancelExport => {
+                if let Some(run) = &self.export {
+                    run.cancel.cancel();
+                }
+                return;
+            }
+            Action::Page(f, n, after) => {
+                // Pages load beside whatever else runs: the screen stays usable.
+                cx.send(ReportRequest::Page(f, n, after).into());
+                return;
             }
             Action::OpenShift(m) => Request::Shift(ShiftRequest::Open(m)),
             Action::XReport => Request::Shift(ShiftRequest::XReport),
@@ -821,12 +1007,29 @@ impl Screen for ReportsState {
     fn on_reply(&mut self, reply: Reply, cx: &mut Cx<'_>) -> Option<Reply> {
         let lang = cx.lang;
         match reply {
+            Reply::Report(ReportReply::Page(f, n, page)) => {
+                match page {
+                    Ok(page) => {
+                        if let Some(p) = self.paged.as_mut().filter(|p| p.filter == f) {
+                            p.take(n, page);
+                        }
+                    }
+                    Err(e) => self.note = Some((messages::flow(lang, &e), true)),
+                }
+                None
+            }
+            Reply::Report(ReportReply::ExportProgress { done, total }) => {
+                if let Some(run) = &mut self.export {
+                    run.done = done;
+                    run.total = total;
+                }
+                None
+            }
             Reply::Report(r) => {
                 self.busy = false;
                 match r {
                     ReportReply::Rows(Ok(table)) => {
-                        self.refunds = table.refunds;
-                        self.set_rows(table.rows);
+                        self.set_table(table);
                         self.note = None;
                     }
                     ReportReply::Rows(Err(e)) | ReportReply::Printed(Err(e)) => {
@@ -837,14 +1040,19 @@ impl Screen for ReportsState {
                         cx.terminal.last_printout = Some(printout);
                     }
                     ReportReply::Exported(r) => {
+                        self.export = None;
                         self.note = Some(match r {
-                            Ok(p) => (
-                                lang.fill(T::ReportExported, &[("path", &p.display())]),
+                            Ok((p, rows)) => (
+                                lang.fill(
+                                    T::ReportExportedRows,
+                                    &[("rows", &rows), ("path", &p.display())],
+                                ),
                                 false,
                             ),
                             Err(e) => (messages::report_file(lang, &e), true),
                         })
                     }
+                    ReportReply::Page(..) | ReportReply::ExportProgress { .. } => {}
                 }
                 None
             }

@@ -228,14 +228,103 @@ impl std::fmt::Display for Break {
 /// Walks the payment chain, then the terminal chain, from their first events; the
 /// first break, if any.
 pub fn check(conn: &rusqlite::Connection) -> rusqlite::Result<Option<Break>> {
-    Ok(match check_chain(conn, &PAYMENTS)? {
+    check_with(conn, &mut |_| {})
+}
+
+/// [`check`], calling `on_event` with each event's seq as it is checked (progress).
+pub fn check_with(
+    conn: &rusqlite::Connection,
+    on_event: &mut dyn FnMut(i64),
+) -> rusqlite::Result<Option<Break>> {
+    Ok(match walk(conn, &PAYMENTS, on_event)? {
         Some(b) => Some(b),
-        None => check_chain(conn, &TERMINAL)?,
+        None => walk(conn, &TERMINAL, on_event)?,
     })
 }
 
 /// Walks one chain from its first event; its first break, if any.
 pub fn check_chain(conn: &rusqlite::Connection, chain: &Chain) -> rusqlite::Result<Option<Break>> {
+    walk(conn, chain, &mut |_| {})
+}
+
+/// The newest link only, against the chain's head: what a crash or a cut-off file can
+/// break, found in two indexed reads whatever the journal's size (the whole chain is
+/// walked by [`check`] in the background and by `journal verify`).
+pub fn check_head(conn: &rusqlite::Connection, chain: &Chain) -> rusqlite::Result<Option<Break>> {
+    let head: Option<(i64, String)> = conn
+        .query_row(
+            &format!("SELECT seq, hash FROM {} WHERE id = 1", chain.head),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let last = conn
+        .query_row(
+            &format!(
+                "SELECT seq, {}, at, kind, data, actor, prev_hash, hash FROM {}
+                 ORDER BY seq DESC LIMIT 1",
+                chain.subject, chain.events
+            ),
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            },
+        )
+        .optional()?;
+    Ok(match (head, last) {
+        (None, None) => None,
+        // A new journal: the head is the genesis, no event yet.
+        (Some((0, hash)), None) if hash == GENESIS => None,
+        (Some((head, _)), None) => Some(Break::TailRemoved {
+            chain: chain.label,
+            last: 0,
+            head,
+        }),
+        (None, Some((seq, subject, _, kind, ..))) => Some(Break::Edited {
+            chain: chain.label,
+            seq,
+            subject,
+            kind,
+        }),
+        (Some((head_seq, head_hash)), Some((seq, subject, at, kind, data, actor, prev, hash))) => {
+            let expected = prev
+                .as_deref()
+                .map(|prev| link(prev, seq, &subject, &at, &kind, &data, &actor));
+            if seq < head_seq {
+                Some(Break::TailRemoved {
+                    chain: chain.label,
+                    last: seq,
+                    head: head_seq,
+                })
+            } else if expected.is_none() || hash != expected || hash.as_deref() != Some(&head_hash)
+            {
+                Some(Break::Edited {
+                    chain: chain.label,
+                    seq,
+                    subject,
+                    kind,
+                })
+            } else {
+                None
+            }
+        }
+    })
+}
+
+fn walk(
+    conn: &rusqlite::Connection,
+    chain: &Chain,
+    on_event: &mut dyn FnMut(i64),
+) -> rusqlite::Result<Option<Break>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT seq, {}, at, kind, data, actor, prev_hash, hash FROM {} ORDER BY seq",
         chain.subject, chain.events
@@ -245,6 +334,7 @@ pub fn check_chain(conn: &rusqlite::Connection, chain: &Chain) -> rusqlite::Resu
     let mut prev_seq = 0i64;
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(0)?;
+        on_event(seq);
         let subject: String = r.get(1)?;
         let kind: String = r.get(3)?;
         let prev_hash: Option<String> = r.get(6)?;

@@ -1,7 +1,10 @@
 //! The journal: one SQLite file, the single source of truth.
 //!
-//! - Opened with WAL, `synchronous=FULL`, a busy timeout and `PRAGMA integrity_check`;
-//!   a corrupted, read-only or locked file is a typed [`JournalError`].
+//! - Opened with WAL, `synchronous=FULL`, a busy timeout and checks whose cost does
+//!   not grow with the file (schema, the audit chains' newest links); the full check
+//!   ([`Journal::verify`]: `PRAGMA integrity_check`, every event and payment) runs off
+//!   the path to the first screen. A corrupted, read-only or locked file is a typed
+//!   [`JournalError`].
 //! - Every write is one `BEGIN IMMEDIATE` transaction that appends the payment's
 //!   events and updates its row together ([`Journal::commit`]); a commit that
 //!   returned is on disk.
@@ -48,7 +51,7 @@ use crate::domain::payment::{
 };
 
 pub use delivery::{DeliverySummary, Lease, Outgoing, PushResult};
-pub use verify::VerifyReport;
+pub use verify::{CheckProgress, CheckStage, VerifyReport};
 
 /// How long opening waits for a sibling that is creating or migrating the same
 /// journal (one-time work at first start or after an upgrade).
@@ -478,8 +481,8 @@ impl Journal {
             });
         }
         settle_locked(|| journal.durable())?;
-        settle_locked(|| journal.integrity_check())?;
         journal.migrate()?;
+        settle_locked(|| journal.open_checks())?;
         Ok(journal)
     }
 
@@ -1000,7 +1003,34 @@ impl Journal {
     /// Checks the file and that every payment's row is what its events say; see
     /// [`VerifyReport`].
     pub fn verify(&self) -> Result<VerifyReport, JournalError> {
-        verify::verify(self)
+        verify::verify(self, &mut |_| {})
+    }
+
+    /// [`Journal::verify`], saying how far it is as it goes (`journal verify`'s bar,
+    /// the background check's status). Reads in one read transaction: writers go on.
+    pub fn verify_with_progress(
+        &self,
+        progress: &mut dyn FnMut(CheckProgress),
+    ) -> Result<VerifyReport, JournalError> {
+        verify::verify(self, progress)
+    }
+
+    /// What a crash or a cut-off copy can break, checked at every open in time that
+    /// does not grow with the journal: the header and schema (read to get here), the
+    /// newest link of each audit chain against its head. The full check (every page,
+    /// every event) is [`Journal::verify`], run off the path to the first screen.
+    fn open_checks(&self) -> Result<(), JournalError> {
+        let snapshot = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        for c in [chain::PAYMENTS, chain::TERMINAL] {
+            if let Some(b) = chain::check_head(&self.conn, &c).map_err(|e| self.err(e))? {
+                return Err(JournalError::Corrupted {
+                    path: self.path.clone(),
+                    detail: b.to_string(),
+                });
+            }
+        }
+        drop(snapshot);
+        Ok(())
     }
 
     pub(crate) fn conn(&self) -> &Connection {

@@ -166,6 +166,39 @@ impl Totals {
             total: minor(|r| r.total),
         }
     }
+
+    /// Adds one row as [`Totals::of`] would (exports that never hold all rows).
+    pub fn add(&mut self, row: &ReportRow) {
+        if row.state != "fiscalized" {
+            return;
+        }
+        let sum = |a: Money, b: Money| a.checked_add(b).unwrap_or(Money::MAX);
+        self.count += 1;
+        self.amount = sum(self.amount, row.amount);
+        self.fee = sum(self.fee, row.fee);
+        self.total = sum(self.total, row.total);
+    }
+}
+
+/// The payments report's size and sums, from one SQL aggregate (the screen's footer
+/// and an export's progress, without reading the rows).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReportSummary {
+    /// Rows the report lists (every state).
+    pub rows: u64,
+    /// The sums of the accepted payments among them.
+    pub totals: Totals,
+}
+
+/// Where a page of the report starts: after this row in the report's order
+/// (`created_at`, then id). Keyset pagination: a page costs the same at row 10 and
+/// at row 1,000,000.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageAfter {
+    /// The last row's creation time, as stored.
+    pub created_at: String,
+    /// The last row's id.
+    pub id: String,
 }
 
 /// One principal's line of the monthly settlement.

@@ -579,6 +579,10 @@ fn a_journal_from_before_the_audit_chain_is_chained_when_opened() {
          DROP TABLE reconciliations;
          DROP TABLE reconciliation_differences;
          DROP INDEX payments_accepted;
+         DROP INDEX payments_refused;
+         DROP INDEX payments_stuck;
+         DROP INDEX payments_failed;
+         DROP INDEX payments_retrying;
          PRAGMA user_version = 2;",
     )
     .unwrap();

@@ -757,3 +757,35 @@ fn nix_root() -> bool {
         .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
         .unwrap_or(false)
 }
+
+/// A report longer than a receipt roll is refused on paper before anything prints
+/// (the screen and the files take it whole).
+#[test]
+fn a_report_too_long_for_the_receipt_printer_is_refused_with_what_to_do() {
+    use paydesk::app::reports::PRINT_ROWS_UP_TO;
+    use paydesk::app::till::{FlowError, Till};
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::config_in(dir.path(), Lang::En);
+    drop(generate(
+        &config.journal_path,
+        PRINT_ROWS_UP_TO as usize + 1,
+    ));
+    let mut till = Till::open(&config).unwrap();
+    let f = PaymentsFilter {
+        from: start(),
+        to: start() + Duration::days(4000),
+        operator: None,
+        account: None,
+        status: None,
+    };
+    let e = till.reports().print(&f).unwrap_err();
+    assert!(matches!(e, FlowError::ReportTooLong { limit } if limit == PRINT_ROWS_UP_TO));
+    let said = paydesk::app::messages::flow(Lang::En, &e);
+    assert!(said.contains("export it to a file"), "{said}");
+    // One day of it prints.
+    let day = PaymentsFilter {
+        to: start() + Duration::days(1),
+        ..f
+    };
+    till.reports().print(&day).unwrap();
+}

@@ -102,6 +102,12 @@ pub enum FlowError {
     /// A difference marked explained without saying why.
     #[error("say why the difference is explained")]
     NoExplanation,
+    /// The report is too long to print on a receipt printer (export it instead).
+    #[error("the report has more than {limit} payments: too long to print")]
+    ReportTooLong {
+        /// The most a printed report holds.
+        limit: u64,
+    },
     /// The step does not apply to the payment's state.
     #[error("payment {id} is {state}; this step does not apply")]
     WrongState {

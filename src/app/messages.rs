@@ -190,6 +190,7 @@ pub fn flow(lang: Lang, e: &FlowError) -> String {
             amount,
         } => low_balance(lang, *balance, *queued, *amount, None),
         FlowError::NoExplanation => lang.t(T::ErrNoExplanation).to_string(),
+        FlowError::ReportTooLong { limit } => lang.fill(T::ErrReportTooLong, &[("limit", limit)]),
         FlowError::UnknownPaymentId(text) => lang.fill(T::ErrUnknownPaymentId, &[("id", text)]),
         FlowError::AmbiguousShortId { short, count } => {
             lang.fill(T::ErrAmbiguousShortId, &[("short", short), ("n", count)])

@@ -26,7 +26,7 @@ use super::export::{self, ExportCancel, ExportFormat};
 use super::flow::FlowError;
 
 /// Reports up to this many rows come whole; larger ones page.
-pub const ALL_ROWS_UP_TO: u64 = 20_000;
+pub const ALL_ROWS_UP_TO: u64 = 5_000;
 
 /// Rows in one page of a large report.
 pub const PAGE_ROWS: usize = 200;
@@ -47,8 +47,9 @@ pub enum ReportFileError {
 pub struct ReportTable {
     /// The filter it is for.
     pub filter: PaymentsFilter,
-    /// Its count and sums (one SQL aggregate).
-    pub summary: ReportSummary,
+    /// Its count and sums (one SQL aggregate); for a large report they follow in
+    /// [`ReportReply::Summary`], so its first page shows at once.
+    pub summary: Option<ReportSummary>,
     /// The refunds paid in the period (their own line).
     pub refunds: RefundTotals,
     /// Its rows.
@@ -69,6 +70,8 @@ pub enum TableRows {
 pub enum ReportReply {
     /// Its rows and the refunds of the period.
     Rows(Result<ReportTable, FlowError>),
+    /// The count and sums of a large report, after its first page.
+    Summary(PaymentsFilter, Result<ReportSummary, FlowError>),
     /// Page `n` of the report of this filter.
     Page(PaymentsFilter, usize, Result<ReportPage, FlowError>),
     /// An export's rows written so far, of all.
@@ -144,9 +147,15 @@ impl ReportThread {
                         }
                     };
                     match job {
-                        ReportJob::Open(f) => reply(ReportReply::Rows(
-                            open(journal, &f).map_err(FlowError::from),
-                        )),
+                        ReportJob::Open(f) => {
+                            let table = open(journal, &f).map_err(FlowError::from);
+                            let count_after = matches!(&table, Ok(t) if t.summary.is_none());
+                            reply(ReportReply::Rows(table));
+                            if count_after {
+                                let summary = journal.report_summary(&f).map_err(FlowError::from);
+                                reply(ReportReply::Summary(f, summary));
+                            }
+                        }
                         ReportJob::Page(f, n, after) => {
                             let page = page(journal, &f, n, after).map_err(FlowError::from);
                             reply(ReportReply::Page(f, n, page));
@@ -218,14 +227,21 @@ fn refused(job: ReportJob, e: JournalError) -> ReportReply {
     }
 }
 
-/// A report's table: whole when small, else its first page.
+/// A report's table: whole with its sums when small; else only its first page (its
+/// count and sums take a pass over the period: [`Journal::report_summary`]).
 pub fn open(journal: &Journal, f: &PaymentsFilter) -> Result<ReportTable, JournalError> {
-    let summary: ReportSummary = journal.report_summary(f)?;
     let refunds = journal.refund_totals(f)?;
-    let rows = if summary.rows <= ALL_ROWS_UP_TO {
-        TableRows::All(journal.payments_report(f)?)
+    let small = journal.report_rows_up_to(f, ALL_ROWS_UP_TO + 1)? <= ALL_ROWS_UP_TO;
+    let (rows, summary) = if small {
+        (
+            TableRows::All(journal.payments_report(f)?),
+            Some(journal.report_summary(f)?),
+        )
     } else {
-        TableRows::FirstPage(journal.report_page(f, None, PAGE_ROWS)?)
+        (
+            TableRows::FirstPage(journal.report_page(f, None, PAGE_ROWS)?),
+            None,
+        )
     };
     Ok(ReportTable {
         filter: f.clone(),

@@ -12,6 +12,9 @@ use super::flow::FlowError;
 use super::printer::PrinterDesk;
 use super::terminal::Terminal;
 
+/// The most payments a printed report lists.
+pub const PRINT_ROWS_UP_TO: u64 = 1_000;
+
 /// The reports service.
 pub struct Reports<'t> {
     journal: &'t Journal,
@@ -52,8 +55,19 @@ impl<'t> Reports<'t> {
         Ok(self.journal.refund_totals(filter)?)
     }
 
-    /// Prints the payments report of a filter on the receipt printer.
+    /// Prints the payments report of a filter on the receipt printer (at most
+    /// [`PRINT_ROWS_UP_TO`] payments: a longer one is a file, not a roll of paper).
     pub fn print(&mut self, filter: &PaymentsFilter) -> Result<PrintedDocument, FlowError> {
+        self.may_view()?;
+        if self
+            .journal
+            .report_rows_up_to(filter, PRINT_ROWS_UP_TO + 1)?
+            > PRINT_ROWS_UP_TO
+        {
+            return Err(FlowError::ReportTooLong {
+                limit: PRINT_ROWS_UP_TO,
+            });
+        }
         let rows = self.payments(filter)?;
         let doc = payments_document(self.terminal.docs(), &rows, filter.from, filter.to);
         self.printer.check_ready()?;

@@ -800,9 +800,20 @@ impl Syncer {
     /// leader to deliver — until `deadline`. Returns the summary at the end: anything
     /// still queued was not delivered (the status says why).
     pub fn run_once(&mut self, deadline: Instant) -> Result<DeliverySummary, JournalError> {
+        self.run_once_with(deadline, &mut |_| {})
+    }
+
+    /// [`Syncer::run_once`], telling `progress` what is left after each round (the
+    /// command line's bar).
+    pub fn run_once_with(
+        &mut self,
+        deadline: Instant,
+        progress: &mut dyn FnMut(&DeliverySummary),
+    ) -> Result<DeliverySummary, JournalError> {
         loop {
             self.round()?;
             let summary = self.status.summary.clone();
+            progress(&summary);
             if summary.queued == 0 || Instant::now() >= deadline || self.status.blocked.is_some() {
                 self.journal.release_lease(&self.holder)?;
                 return Ok(summary);

@@ -3,6 +3,8 @@
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono_tz::Tz;
 use clap::{Args, Subcommand, ValueEnum};
@@ -204,7 +206,13 @@ pub struct SettlementArgs {
 fn settlement(config: &Config, journal: &Journal, args: &SettlementArgs) -> ExitCode {
     let lang = config.lang;
     let mut months = Vec::new();
-    for m in &args.month {
+    let mut bar = Progress::on_stderr();
+    for (i, m) in args.month.iter().enumerate() {
+        bar.show(
+            lang.t(T::SettlementBar),
+            (i * 100 / args.month.len()) as u8,
+            &format!("{m} ({} / {})", i + 1, args.month.len()),
+        );
         let Some((from, to)) = month_range(m, config.tz) else {
             return super::common::fail_input(lang.fill(T::ErrReportMonth, &[("value", m)]));
         };
@@ -222,6 +230,7 @@ fn settlement(config: &Config, journal: &Journal, args: &SettlementArgs) -> Exit
             }
         }
     }
+    bar.finish();
     match crate::app::export::settlement_xlsx(&months, lang, config.tz, &args.out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -404,10 +413,23 @@ pub(super) fn run(
     if let Some(format) = file_format {
         let mut bar = Progress::on_stderr();
         let label = lang.t(T::ReportExportBar);
+        // Ctrl-C or SIGTERM stops the export cleanly: no half file is left.
+        let stop = Arc::new(AtomicBool::new(false));
+        if args.out.is_some() {
+            for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+                if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
+                    return super::common::fail(format!("cannot handle signals: {e}"));
+                }
+            }
+        }
         let mut progress = |done: u64, total: u64| {
             let percent = (done * 100).checked_div(total).unwrap_or(100);
             bar.show(label, percent.min(100) as u8, &format!("{done} / {total}"));
-            ControlFlow::Continue(())
+            if stop.load(Ordering::Relaxed) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
         };
         let written = match &args.out {
             Some(path) => {

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::common::fail;
+use super::progress::Progress;
 use crate::app::config::Config;
 use crate::app::messages;
 
@@ -46,7 +47,19 @@ pub(super) fn run(config: Config, args: SyncArgs) -> ExitCode {
     eprintln!("paydesk sync: hub {}", link.client.base());
     if args.once {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(args.max_wait);
-        return match syncer.run_once(deadline) {
+        let mut bar = Progress::on_stderr();
+        let mut first: Option<u64> = None;
+        let label = config.lang.t(crate::i18n::T::SyncBar);
+        let delivered = syncer.run_once_with(deadline, &mut |s| {
+            // Payments taken meanwhile grow the total rather than the bar going back.
+            let all = first.unwrap_or(s.queued).max(s.queued);
+            first = Some(all);
+            let done = all - s.queued;
+            let percent = (done * 100).checked_div(all).unwrap_or(100);
+            bar.show(label, percent as u8, &format!("{done} / {all}"));
+        });
+        bar.finish();
+        return match delivered {
             Ok(summary) => {
                 println!("{}", describe_summary(&summary));
                 if summary.queued == 0 {

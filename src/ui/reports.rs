@@ -22,7 +22,7 @@ use crate::domain::report::{hub_status_text, state_text};
 use crate::domain::user::{self, Action as Permission, PermissionError, User};
 use crate::i18n::{Currency, Lang, T};
 use crate::journal::report::{
-    PageAfter, PaymentsFilter, ReportPage, ReportRow, StatusFilter, Totals,
+    PageAfter, PaymentsFilter, ReportPage, ReportRow, ReportSummary, StatusFilter, Totals,
 };
 
 use super::screen::{Cx, Screen};
@@ -136,8 +136,10 @@ pub struct ExportRun {
 pub struct PagedRows {
     /// The filter the pages are for.
     pub filter: PaymentsFilter,
-    /// Rows in the report.
+    /// Rows in the report: the first page's until it is counted.
     pub total: u64,
+    /// The report's count arrived (`total` is all of it).
+    pub counted: bool,
     pages: BTreeMap<usize, Vec<ReportRow>>,
     /// The last row of each page read: where the next page starts.
     ends: BTreeMap<usize, PageAfter>,
@@ -148,11 +150,12 @@ pub struct PagedRows {
 const PAGES_KEPT: usize = 40;
 
 impl PagedRows {
-    /// A large report with its first page.
-    pub fn new(filter: PaymentsFilter, total: u64, first: ReportPage) -> PagedRows {
+    /// A large report with its first page (its count follows).
+    pub fn new(filter: PaymentsFilter, first: ReportPage) -> PagedRows {
         let mut p = PagedRows {
             filter,
-            total,
+            total: first.rows.len() as u64,
+            counted: false,
             pages: BTreeMap::new(),
             ends: BTreeMap::new(),
             asked: BTreeSet::new(),
@@ -224,12 +227,24 @@ impl ReportsState {
             TableRows::All(rows) => self.set_rows(rows),
             TableRows::FirstPage(first) => {
                 self.rows.clear();
-                self.sort.0 = SortBy::Time;
-                self.paged = Some(PagedRows::new(table.filter, table.summary.rows, first));
+                self.sort = (SortBy::Time, true);
+                self.paged = Some(PagedRows::new(table.filter, first));
+                self.totals = Totals::default();
             }
         }
         // The sums of the whole report, from SQL (a large one is never all here).
-        self.totals = table.summary.totals;
+        if let Some(summary) = table.summary {
+            self.totals = summary.totals;
+        }
+    }
+
+    /// Takes a large report's count and sums (they follow its first page).
+    pub fn set_summary(&mut self, filter: &PaymentsFilter, summary: ReportSummary) {
+        if let Some(p) = self.paged.as_mut().filter(|p| &p.filter == filter) {
+            p.total = summary.rows;
+            p.counted = true;
+            self.totals = summary.totals;
+        }
     }
 
     /// Orders the rows as chosen.
@@ -570,22 +585,30 @@ pub fn show(ui: &mut egui::Ui, s: &mut ReportsState, v: &View) -> Vec<Action> {
             .wrap(),
         );
     }
-    if let Some(p) = &s.paged {
+    let counting = s.paged.as_ref().is_some_and(|p| !p.counted);
+    if let Some(p) = s.paged.as_ref().filter(|p| p.counted) {
         ui.label(lang.fill(T::ReportLarge, &[("n", &p.total), ("max", &ALL_ROWS_UP_TO)]));
     }
     let t = s.totals;
-    ui.label(
-        RichText::new(lang.fill(
-            T::ReportTotalsLine,
-            &[
-                ("count", &t.count),
-                ("amount", &lang.money_with(t.amount, v.currency)),
-                ("fee", &lang.money_with(t.fee, v.currency)),
-                ("total", &lang.money_with(t.total, v.currency)),
-            ],
-        ))
-        .strong(),
-    );
+    if counting {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(lang.t(T::ReportCounting));
+        });
+    } else {
+        ui.label(
+            RichText::new(lang.fill(
+                T::ReportTotalsLine,
+                &[
+                    ("count", &t.count),
+                    ("amount", &lang.money_with(t.amount, v.currency)),
+                    ("fee", &lang.money_with(t.fee, v.currency)),
+                    ("total", &lang.money_with(t.total, v.currency)),
+                ],
+            ))
+            .strong(),
+        );
+    }
     // The cash given back has its own line: never netted into the payments above.
     if s.refunds.count > 0 {
         ui.label(
@@ -630,7 +653,8 @@ fn table(ui: &mut egui::Ui, s: &mut ReportsState, v: &View, actions: &mut Vec<Ac
         Some(p) => p.total as usize,
         None => s.rows.len(),
     };
-    let ascending = s.sort.1;
+    // Newest first needs the count: until it comes, oldest first.
+    let ascending = s.sort.1 || s.paged.as_ref().is_some_and(|p| !p.counted);
     let mut wanted: BTreeSet<usize> = BTreeSet::new();
     // One line per cell: a long value is cut with "…", never wrapped.
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
@@ -1018,6 +1042,13 @@ impl Screen for ReportsState {
                 }
                 None
             }
+            Reply::Report(ReportReply::Summary(f, summary)) => {
+                match summary {
+                    Ok(summary) => self.set_summary(&f, summary),
+                    Err(e) => self.note = Some((messages::flow(lang, &e), true)),
+                }
+                None
+            }
             Reply::Report(ReportReply::ExportProgress { done, total }) => {
                 if let Some(run) = &mut self.export {
                     run.done = done;
@@ -1052,7 +1083,9 @@ impl Screen for ReportsState {
                             Err(e) => (messages::report_file(lang, &e), true),
                         })
                     }
-                    ReportReply::Page(..) | ReportReply::ExportProgress { .. } => {}
+                    ReportReply::Page(..)
+                    | ReportReply::Summary(..)
+                    | ReportReply::ExportProgress { .. } => {}
                 }
                 None
             }

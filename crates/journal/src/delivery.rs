@@ -112,6 +112,16 @@ pub(crate) fn queue_for_hub(
     .map(|_| ())
 }
 
+/// Delivery at a glance, each count on its partial index: the cost follows the
+/// payments in question, not the years of delivered ones.
+pub(crate) const SUMMARY_SQL: &str = "SELECT
+    (SELECT count(*) FROM payments WHERE delivery = 'queued'),
+    (SELECT min(accepted_at) FROM payments WHERE delivery = 'queued'),
+    (SELECT count(*) FROM payments WHERE delivery = 'refused'),
+    (SELECT count(*) FROM payments
+      WHERE delivery = 'delivered' AND hub_status IN ('accepted', 'processing')),
+    (SELECT count(*) FROM payments WHERE stuck = 1)";
+
 impl Journal {
     /// Takes or renews the sync lease when it is free, expired, held by a process of
     /// this machine that is gone (a crash: no need to wait for it to lapse), or already
@@ -520,25 +530,15 @@ impl Journal {
     /// Delivery at a glance.
     pub fn delivery_summary(&self) -> Result<DeliverySummary, JournalError> {
         self.conn
-            .query_row(
-                "SELECT
-                    coalesce(sum(delivery = 'queued'), 0),
-                    min(CASE WHEN delivery = 'queued' THEN accepted_at END),
-                    coalesce(sum(delivery = 'refused'), 0),
-                    coalesce(sum(delivery = 'delivered' AND hub_status IN ('accepted', 'processing')), 0),
-                    coalesce(sum(stuck), 0)
-                 FROM payments WHERE delivery IS NOT NULL",
-                [],
-                |r| {
-                    Ok(DeliverySummary {
-                        queued: r.get::<_, i64>(0)? as u64,
-                        oldest_queued_at: r.get::<_, Option<String>>(1)?.as_deref().and_then(parse_ts),
-                        refused: r.get::<_, i64>(2)? as u64,
-                        awaiting_status: r.get::<_, i64>(3)? as u64,
-                        stuck: r.get::<_, i64>(4)? as u64,
-                    })
-                },
-            )
+            .query_row(SUMMARY_SQL, [], |r| {
+                Ok(DeliverySummary {
+                    queued: r.get::<_, i64>(0)? as u64,
+                    oldest_queued_at: r.get::<_, Option<String>>(1)?.as_deref().and_then(parse_ts),
+                    refused: r.get::<_, i64>(2)? as u64,
+                    awaiting_status: r.get::<_, i64>(3)? as u64,
+                    stuck: r.get::<_, i64>(4)? as u64,
+                })
+            })
             .map_err(|e| self.err(e))
     }
 
@@ -548,7 +548,7 @@ impl Journal {
         let minor: i64 = self
             .conn
             .query_row(
-                "SELECT COALESCE(SUM(amount_minor), 0) FROM payments
+                "SELECT COALESCE(SUM(amount_minor), 0) FROM payments INDEXED BY payments_due
                  WHERE terminal_id = ?1 AND delivery = 'queued'",
                 [terminal_id],
                 |r| r.get(0),

@@ -864,8 +864,11 @@ impl Journal {
     pub fn unfinished(&self, terminal_id: &str) -> Result<Vec<Payment>, JournalError> {
         self.query_payments(
             &format!(
-                "SELECT {PAYMENT_COLUMNS} FROM payments WHERE terminal_id = ?1
-                 AND state NOT IN ('voided', 'fiscalized') ORDER BY created_at, id"
+                // The partial index holds only the unfinished few; without the
+                // hint SQLite may walk every payment of the terminal instead.
+                "SELECT {PAYMENT_COLUMNS} FROM payments INDEXED BY payments_unfinished
+                 WHERE terminal_id = ?1 AND state NOT IN ('voided', 'fiscalized')
+                 ORDER BY created_at, id"
             ),
             [terminal_id],
         )
@@ -880,8 +883,9 @@ impl Journal {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT {PAYMENT_COLUMNS}, handled_by FROM payments WHERE terminal_id = ?1
-                 AND state NOT IN ('voided', 'fiscalized') ORDER BY created_at, id"
+                "SELECT {PAYMENT_COLUMNS}, handled_by FROM payments INDEXED BY payments_unfinished
+                 WHERE terminal_id = ?1 AND state NOT IN ('voided', 'fiscalized')
+                 ORDER BY created_at, id"
             ))
             .map_err(|e| self.err(e))?;
         let rows: Vec<(RawPayment, Option<String>)> = stmt
@@ -1305,6 +1309,36 @@ fn update_row(
 #[cfg(test)]
 mod classify_tests {
     use super::*;
+
+    /// What runs every second (the status bar's counts) or on every support screen
+    /// (the troubled payments) must never scan the payments table.
+    #[test]
+    fn the_status_counts_and_the_support_list_never_scan_the_payments() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::open(&dir.path().join("j.sqlite"), &OpenOptions::default()).unwrap();
+        for sql in [
+            delivery::SUMMARY_SQL.to_string(),
+            support::troubled_sql().replace("?1", "50"),
+        ] {
+            let mut stmt = j
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let plan: Vec<String> = stmt
+                .query_map([], |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            for step in &plan {
+                let scan = step.starts_with("SCAN payments") || step.starts_with("SCAN p");
+                assert!(
+                    !scan || step.contains("INDEX payments_"),
+                    "{step} in {plan:?}"
+                );
+                assert!(!step.contains("payments_created_at"), "{step} in {plan:?}");
+            }
+        }
+    }
 
     fn sqlite(code: i32, msg: &str) -> rusqlite::Error {
         rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some(msg.into()))

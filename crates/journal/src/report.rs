@@ -208,6 +208,24 @@ impl Journal {
             .map_err(|e| self.err(e))
     }
 
+    /// How many rows the report has, counting no further than `cap` (cheap whatever
+    /// the period: it stops at `cap`).
+    pub fn report_rows_up_to(&self, f: &PaymentsFilter, cap: u64) -> Result<u64, JournalError> {
+        let (cond, mut params) = condition(f);
+        params.push(Value::Integer(cap as i64));
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM payments WHERE {cond} LIMIT ?{})",
+            params.len()
+        );
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_row(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))
+            })
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
+    }
+
     /// The report's size and the sums of its accepted payments, in one aggregate.
     pub fn report_summary(&self, f: &PaymentsFilter) -> Result<ReportSummary, JournalError> {
         let (cond, params) = condition(f);
@@ -314,16 +332,23 @@ impl Journal {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<ReportRow>, JournalError> {
-        let rows = self.payments_report(&PaymentsFilter {
-            from,
-            to,
-            operator: None,
-            account: None,
-            status: Some(StatusFilter::Accepted),
-        })?;
-        Ok(rows
-            .into_iter()
-            .filter(|r| r.hub_status.as_deref() != Some("completed"))
-            .collect())
+        // Streamed: only the unconfirmed ones are kept, however busy the month.
+        let mut rows = Vec::new();
+        let _whole = self.each_report_row(
+            &PaymentsFilter {
+                from,
+                to,
+                operator: None,
+                account: None,
+                status: Some(StatusFilter::Accepted),
+            },
+            &mut |r| {
+                if r.hub_status.as_deref() != Some("completed") {
+                    rows.push(r);
+                }
+                ControlFlow::Continue(())
+            },
+        )?;
+        Ok(rows)
     }
 }

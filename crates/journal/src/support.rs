@@ -106,6 +106,22 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<SupportRow> {
     })
 }
 
+/// The troubled payments' query: each kind of trouble from its own partial index
+/// (migration 13), so its cost follows the few troubled payments, never years of good
+/// ones.
+pub(crate) fn troubled_sql() -> String {
+    format!(
+        "SELECT {COLUMNS} FROM payments p
+         WHERE p.id IN (SELECT id FROM payments WHERE stuck = 1
+                        UNION ALL SELECT id FROM payments WHERE delivery = 'refused'
+                        UNION ALL SELECT id FROM payments
+                                   WHERE delivery = 'queued' AND attempts > 0
+                        UNION ALL SELECT id FROM payments WHERE hub_status = 'failed')
+           AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id)
+         ORDER BY created_at LIMIT ?1"
+    )
+}
+
 impl Journal {
     /// Payments that did not go through: stuck, failing delivery, refused by the hub,
     /// failed at the operator — except those already fixed by a finished correction
@@ -113,13 +129,7 @@ impl Journal {
     pub fn troubled_payments(&self, limit: usize) -> Result<Vec<SupportRow>, JournalError> {
         let mut stmt = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM payments p
-                 WHERE (stuck = 1 OR delivery = 'refused'
-                        OR (delivery = 'queued' AND attempts > 0) OR hub_status = 'failed')
-                   AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id)
-                 ORDER BY created_at LIMIT ?1"
-            ))
+            .prepare_cached(&troubled_sql())
             .map_err(|e| self.err(e))?;
         stmt.query_map([limit as i64], row)
             .and_then(|r| r.collect())

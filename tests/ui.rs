@@ -2160,7 +2160,7 @@ fn a_report_of_many_payments_pages_as_the_table_needs_rows() {
     click(&mut h, "Reports");
     click(&mut h, "Show (Enter)");
     // The first page at once; the count and sums of all rows follow.
-    wait_for_label(&mut h, &format!("{n} payments: listed by time"));
+    wait_for_label(&mut h, &format!("{n} payments, listed by time"));
     let sum = Lang::En.money_with(
         paydesk::domain::money::Money::from_minor(n as i64 * 10_000).unwrap(),
         &config.currency,

@@ -445,6 +445,20 @@ impl PaydeskApp {
                     None => lang.t(T::StatusNoShift).to_string(),
                 });
                 ui.separator();
+                // The journal's check comes early: its damage stops payments, and a
+                // 1024 px bar must not cut it off.
+                if let Some(news) = &self.journal_check {
+                    verdict_chip(
+                        ui,
+                        messages::journal_check(
+                            lang,
+                            news,
+                            self.config.tz,
+                            &self.config.journal_path,
+                        ),
+                    );
+                    ui.separator();
+                }
                 let described = lang.fill(T::StatusPrinter, &[("printer", &t.printer)]);
                 match t.printer_status.as_ref().filter(|s| s.is_problem()) {
                     Some(status) => chip(
@@ -458,7 +472,9 @@ impl PaydeskApp {
                     ),
                     // The model only; the connection is in the tooltip. On a narrow
                     // till with a fiscal register chip too, just "Printer".
-                    None if narrow && t.fiscal_status.is_some() => {
+                    None if narrow
+                        && (t.fiscal_status.is_some() || self.journal_check.is_some()) =>
+                    {
                         chip(ui, RichText::new(lang.t(T::StatusPrinterShort)), &described)
                     }
                     None => {
@@ -474,17 +490,7 @@ impl PaydeskApp {
                 }
                 if let Some(status) = &t.fiscal_status {
                     ui.separator();
-                    let (short, long, problem) = messages::fiscal_status(lang, status);
-                    let text = RichText::new(short);
-                    chip(
-                        ui,
-                        if problem {
-                            text.strong().color(style::error_color(ui))
-                        } else {
-                            text
-                        },
-                        &long,
-                    );
+                    verdict_chip(ui, messages::fiscal_status(lang, status));
                 }
                 if !t.warnings.is_empty() {
                     ui.separator();
@@ -503,21 +509,6 @@ impl PaydeskApp {
             }
             ui.separator();
             self.sync_line(ui);
-            if let Some(news) = &self.journal_check {
-                ui.separator();
-                let (short, long, problem) =
-                    messages::journal_check(lang, news, self.config.tz, &self.config.journal_path);
-                let text = RichText::new(short);
-                chip(
-                    ui,
-                    if problem {
-                        text.strong().color(style::error_color(ui))
-                    } else {
-                        text
-                    },
-                    &long,
-                );
-            }
             if let Some(e) = &self.backup_failed {
                 ui.separator();
                 chip(
@@ -729,6 +720,21 @@ impl PaydeskApp {
 }
 
 /// A short status with its details on hover.
+/// A status bar chip from (short text, tooltip, whether it is a problem): a problem
+/// in red.
+fn verdict_chip(ui: &mut egui::Ui, (short, long, problem): (String, String, bool)) {
+    let text = RichText::new(short);
+    chip(
+        ui,
+        if problem {
+            text.strong().color(style::error_color(ui))
+        } else {
+            text
+        },
+        &long,
+    );
+}
+
 fn chip(ui: &mut egui::Ui, text: RichText, details: &str) {
     ui.add(egui::Label::new(text).sense(egui::Sense::hover()))
         .on_hover_text(details);

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::app::report_thread::{ALL_ROWS_UP_TO, PAGE_ROWS};
 use crate::app::worker::{
-    ExportCancel, ExportFormat, Reply, ReportReply, ReportRequest, ReportTable, Request,
-    ShiftReply, ShiftRequest, TableRows,
+    ExportCancel, ExportFormat, Reply, ReportFileError, ReportReply, ReportRequest, ReportTable,
+    Request, ShiftReply, ShiftRequest, TableRows,
 };
 use crate::domain::operator::Catalogue;
 use crate::domain::period::{DayEdge, parse_when};
@@ -1080,6 +1080,12 @@ impl Screen for ReportsState {
                                 ),
                                 false,
                             ),
+                            // Stopped on purpose: said, not in red.
+                            Err(
+                                e @ ReportFileError::Export(
+                                    crate::app::export::ExportError::Cancelled,
+                                ),
+                            ) => (messages::report_file(lang, &e), false),
                             Err(e) => (messages::report_file(lang, &e), true),
                         })
                     }

@@ -461,7 +461,7 @@ texts! {
     ErrReportTooLong => ["This report has more than {limit} payments: too long for the receipt printer. Narrow the period or the filter, or export it to a file.", "В отчёте больше {limit} платежей: слишком длинный для чекового принтера. Сузьте период или фильтр либо выгрузите его в файл.", "Raport ma ponad {limit} płatności: za długi dla drukarki paragonów. Zawęź okres lub filtr albo wyeksportuj go do pliku."],
     ReportCancelExport => ["Cancel export", "Отменить выгрузку", "Anuluj eksport"],
     ReportExportCancelled => ["Export cancelled: no file was written.", "Выгрузка отменена: файл не записан.", "Eksport anulowany: plik nie został zapisany."],
-    ReportLarge => ["{n} payments: listed by time, loaded as you scroll (sorting by another column works up to {max} payments; narrow the period or filter).", "{n} платежей: по времени, строки подгружаются при прокрутке (сортировка по другим столбцам — до {max} платежей; сузьте период или фильтр).", "{n} płatności: według czasu, wczytywane przy przewijaniu (sortowanie po innej kolumnie do {max} płatności; zawęź okres lub filtr)."],
+    ReportLarge => ["{n} payments, listed by time (other columns sort up to {max}).", "{n} платежей, по времени (по другим столбцам — до {max}).", "{n} płatności, według czasu (inne kolumny sortują do {max})."],
     ReportSortLarge => ["Sorting by this column works up to {max} payments: narrow the period or filter.", "Сортировка по этому столбцу — до {max} платежей: сузьте период или фильтр.", "Sortowanie po tej kolumnie do {max} płatności: zawęź okres lub filtr."],
     ReportCounting => ["Counting the payments of the period…", "Подсчёт платежей за период…", "Liczenie płatności z okresu…"],
     ReportRowLoading => ["loading…", "загрузка…", "wczytywanie…"],

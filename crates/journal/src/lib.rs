@@ -1019,6 +1019,16 @@ impl Journal {
         verify::verify(self, progress)
     }
 
+    /// Copies what the WAL holds into the main file as far as no reader needs it
+    /// (`PRAGMA wal_checkpoint(PASSIVE)`: never waits, never blocks a writer). Run
+    /// after a long read — the full check — so the frames written meanwhile are not
+    /// left for the next payment's commit to copy.
+    pub fn checkpoint(&self) -> Result<(), JournalError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .map_err(|e| self.err(e))
+    }
+
     /// What a crash or a cut-off copy can break, checked at every open in time that
     /// does not grow with the journal: the header and schema (read to get here), the
     /// newest link of each audit chain against its head. The full check (every page,

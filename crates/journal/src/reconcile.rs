@@ -365,13 +365,16 @@ impl Journal {
                  WHERE terminal_id = ?1 AND state = 'fiscalized' AND accepted_at >= ?2",
             )
             .map_err(|e| self.err(e))?;
-        let times: Vec<String> = stmt
-            .query_map(params![terminal_id, timestamp(since)], |r| r.get(0))
-            .and_then(|rows| rows.collect())
+        // Streamed into the set of days: memory follows the days, not the payments.
+        let mut days: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        let mut rows = stmt
+            .query(params![terminal_id, timestamp(since)])
             .map_err(|e| self.err(e))?;
-        let mut days: Vec<String> = times.iter().map(|t| day_of(time(t))).collect();
-        days.sort();
-        days.dedup();
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let t: String = r.get(0).map_err(|e| self.err(e))?;
+            days.insert(day_of(time(&t)));
+        }
+        drop(rows);
         let mut out = Vec::new();
         for d in days.into_iter().filter(|d| d.as_str() < before) {
             if self.reconciliation_run(terminal_id, &d)?.is_none() {

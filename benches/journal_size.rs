@@ -21,6 +21,7 @@
 //! `/dev/shm` when there is one, then copied to disk); `PAYDESK_BENCH_DIR` keeps the
 //! journals between runs.
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -145,7 +146,11 @@ fn build(path: &Path, n: usize) {
 /// The journal of `n` payments in `dir`, built (on `/dev/shm` when there is one) unless
 /// it is there from an earlier run.
 fn journal_of(dir: &Path, n: usize) -> PathBuf {
-    let path = dir.join(format!("journal-{n}-v2.sqlite"));
+    // Each journal in its own folder: the training hub keeps its store beside the
+    // journal, and one hub binds a terminal to one journal.
+    let folder = dir.join(format!("{n}"));
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join("journal-v2.sqlite");
     if path.exists() {
         // Kept from an earlier run: brought to this build's schema before measuring.
         let t = Instant::now();
@@ -206,18 +211,33 @@ fn config(dir: &Path, journal: &Path) -> Config {
     Config::resolve(file, false, &dir.join("config.toml")).unwrap()
 }
 
-/// Runs a command; its wall time and peak RSS (kB, from `wait4`).
-// The child is reaped by `wait4`, which also gives its peak RSS.
-#[allow(clippy::zombie_processes)]
-fn run_measured(cmd: &mut Command) -> (Duration, i64, bool) {
+/// Runs `program` with `args` (stdout discarded); its wall time, its own peak RSS in
+/// kB and whether it succeeded. The RSS comes from GNU time's `%M` when
+/// `/usr/bin/time` is there: `wait4` of a child spawned from this big process counts
+/// the pages it shared before `exec`.
+fn run_measured(program: &OsStr, args: &[OsString]) -> (Duration, i64, bool) {
+    let time = Path::new("/usr/bin/time");
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let mut cmd = if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(report.path())
+            .arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    cmd.args(args).stdout(std::process::Stdio::null());
     let t = Instant::now();
-    let child = cmd.spawn().unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, with valid pointers for the status and usage.
-    unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    (t.elapsed(), usage.ru_maxrss, status == 0)
+    let status = cmd.status().unwrap();
+    let elapsed = t.elapsed();
+    let rss = std::fs::read_to_string(report.path())
+        .ok()
+        .and_then(|s| s.trim().lines().last().and_then(|l| l.trim().parse().ok()))
+        .unwrap_or(-1);
+    (elapsed, rss, status.success())
 }
 
 /// One size's figures.
@@ -436,11 +456,12 @@ fn measure(dir: &Path, journal: &Path, n: usize) -> Figures {
         (0..5)
             .map(|_| {
                 let (d, _, ok) = run_measured(
-                    Command::new(bin)
-                        .arg("--config")
-                        .arg(cfg_dir.path().join("config.toml"))
-                        .arg("operators")
-                        .stdout(std::process::Stdio::null()),
+                    bin.as_ref(),
+                    &[
+                        "--config".into(),
+                        cfg_dir.path().join("config.toml").into(),
+                        "operators".into(),
+                    ],
                 );
                 assert!(ok);
                 d
@@ -495,35 +516,31 @@ fn measure(dir: &Path, journal: &Path, n: usize) -> Figures {
     // Exports of the whole period, as processes (their own peak memory).
     let out = tempfile::tempdir_in(dir).unwrap();
     let report = |format: &str, file: &str| {
-        run_measured(
-            Command::new(bin)
-                .arg("--config")
-                .arg(cfg_dir.path().join("config.toml"))
-                .args([
-                    "report",
-                    "payments",
-                    "--from",
-                    "2020-01-01",
-                    "--to",
-                    "2029-12-31",
-                    "--format",
-                    format,
-                    "--out",
-                ])
-                .arg(out.path().join(file))
-                .stderr(std::process::Stdio::null()),
-        )
+        let mut args: Vec<OsString> =
+            vec!["--config".into(), cfg_dir.path().join("config.toml").into()];
+        for a in [
+            "report",
+            "payments",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2029-12-31",
+            "--format",
+            format,
+            "--out",
+        ] {
+            args.push(a.into());
+        }
+        args.push(out.path().join(file).into());
+        run_measured(bin.as_ref(), &args)
     };
     let (csv_time, csv_rss, ok) = report("csv", "all.csv");
     assert!(ok);
     let (sql, params) = payments_sql(&all);
     let sql = inline(&sql, &params);
     let (sqlite_time, _, sqlite_ok) = run_measured(
-        Command::new("sqlite3")
-            .arg("-csv")
-            .arg(journal)
-            .arg(&sql)
-            .stdout(std::process::Stdio::null()),
+        "sqlite3".as_ref(),
+        &["-csv".into(), journal.into(), sql.into()],
     );
     f.add(
         "CSV export: time, against sqlite3 -csv",

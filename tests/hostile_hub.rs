@@ -214,6 +214,10 @@ fn one_journal_per_terminal_until_the_hub_rebinds_it() {
         row.last_error
     );
     assert_eq!(hub.state().store().count().unwrap(), 4);
+    // The jump from No. 1 to No. 4 is journaled: the full check (and so the
+    // background check that stops payments) takes the rebound journal as whole.
+    let report = j.verify().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
 }
 
 /// Two copies of one journal (the same journal id) delivering at once would take the

@@ -122,6 +122,9 @@ pub(crate) const SUMMARY_SQL: &str = "SELECT
       WHERE delivery = 'delivered' AND hub_status IN ('accepted', 'processing')),
     (SELECT count(*) FROM payments WHERE stuck = 1)";
 
+/// The terminal event saying a counter continued from the hub's numbers.
+pub(crate) const NUMBERS_CONTINUED: &str = "numbers_continued";
+
 impl Journal {
     /// Takes or renews the sync lease when it is free, expired, held by a process of
     /// this machine that is gone (a crash: no need to wait for it to lapse), or already
@@ -242,10 +245,31 @@ impl Journal {
                 if last == 0 {
                     continue;
                 }
+                let before: i64 = tx
+                    .query_row(
+                        "SELECT value FROM counters WHERE terminal_id = ?1 AND name = ?2",
+                        params![terminal, name],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .unwrap_or(0);
+                if last <= before {
+                    continue;
+                }
                 tx.execute(
                     "INSERT INTO counters (terminal_id, name, value) VALUES (?1, ?2, ?3)
                      ON CONFLICT (terminal_id, name) DO UPDATE SET value = max(value, ?3)",
                     params![terminal, name, last],
+                )?;
+                // The jump is journaled (terminal chain), so `verify` knows the
+                // numbers between were given by the journal this one replaced.
+                super::users::record(
+                    tx,
+                    &format!("counter:{terminal}:{name}"),
+                    chrono::Utc::now(),
+                    NUMBERS_CONTINUED,
+                    serde_json::json!({ "from": before, "to": last }),
+                    "sync",
                 )?;
             }
             Ok(())

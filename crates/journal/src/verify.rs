@@ -325,7 +325,16 @@ fn verify_in_snapshot(
             .remove(&(terminal.clone(), key_name))
             .unwrap_or_default();
         used.sort_unstable();
-        let expected: Vec<u64> = (1..=value as u64).collect();
+        // 1..=N, less the numbers a replaced journal gave before this one continued
+        // from the hub's (each jump is a terminal event in the audit chain).
+        let jumps = continued(journal, &terminal, &name)?;
+        let mut expected: Vec<u64> = Vec::new();
+        let mut next = 1u64;
+        for (from, to) in jumps {
+            expected.extend(next..=from);
+            next = next.max(to + 1);
+        }
+        expected.extend(next..=value as u64);
         if used != expected {
             report.problems.push(format!(
                 "terminal {terminal}: {name} numbers are not 1..={value} without gaps (found {} numbers{})",
@@ -415,6 +424,33 @@ fn check_payment(p: &Payment, events: &[EventRow], report: &mut VerifyReport) {
             p.state, replayed.state
         ));
     }
+}
+
+/// The recorded jumps of a terminal's counter: (last number before, first given
+/// by the replaced journal's successor − 1), oldest first.
+fn continued(
+    journal: &Journal,
+    terminal: &str,
+    name: &str,
+) -> Result<Vec<(u64, u64)>, JournalError> {
+    let mut stmt = journal
+        .conn()
+        .prepare_cached(
+            "SELECT json_extract(data, '$.from'), json_extract(data, '$.to')
+             FROM terminal_events WHERE kind = ?1 AND subject = ?2 ORDER BY seq",
+        )
+        .map_err(|e| journal.err(e))?;
+    let rows = stmt
+        .query_map(
+            rusqlite::params![
+                super::delivery::NUMBERS_CONTINUED,
+                format!("counter:{terminal}:{name}")
+            ],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+        )
+        .and_then(|r| r.collect())
+        .map_err(|e| journal.err(e))?;
+    Ok(rows)
 }
 
 fn first_difference(used: &[u64], expected: &[u64]) -> String {

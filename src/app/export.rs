@@ -422,8 +422,6 @@ fn write_rows(
         ExportError::Write { source, .. } => io(source),
         e => e,
     })?;
-    let mut done = 0u64;
-    let mut failed: Option<ExportError> = None;
     let mut tick = |done: u64| -> ControlFlow<()> {
         if done.is_multiple_of(PROGRESS_EVERY) {
             progress(done, total)
@@ -431,45 +429,25 @@ fn write_rows(
             ControlFlow::Continue(())
         }
     };
-    let flow = match format {
+    let (done, flow) = match format {
         ExportFormat::Csv => {
             let mut w = CsvRows::start(std::io::BufWriter::new(&mut file), lang, tz).map_err(io)?;
-            let flow = journal
-                .each_report_row(f, &mut |r| {
-                    if let Err(e) = w.row(&r) {
-                        failed = Some(io(e));
-                        return ControlFlow::Break(());
-                    }
-                    done += 1;
-                    tick(done)
-                })
-                .map_err(ExportError::Read)?;
-            if flow.is_continue() {
+            let written = each_row_written(journal, f, &mut |r| w.row(r).map_err(io), &mut tick)?;
+            if written.1.is_continue() {
                 w.finish().map_err(io)?;
             }
-            flow
+            written
         }
         ExportFormat::Xlsx => {
             let mut w = XlsxRows::start(lang, tz).map_err(xlsx_err)?;
-            let flow = journal
-                .each_report_row(f, &mut |r| {
-                    if let Err(e) = w.row(&r) {
-                        failed = Some(xlsx_err(e));
-                        return ControlFlow::Break(());
-                    }
-                    done += 1;
-                    tick(done)
-                })
-                .map_err(ExportError::Read)?;
-            if flow.is_continue() {
+            let written =
+                each_row_written(journal, f, &mut |r| w.row(r).map_err(xlsx_err), &mut tick)?;
+            if written.1.is_continue() {
                 w.finish(&mut file).map_err(xlsx_err)?;
             }
-            flow
+            written
         }
     };
-    if let Some(e) = failed {
-        return Err(e);
-    }
     if flow.is_break() {
         return Err(ExportError::Cancelled);
     }
@@ -477,6 +455,35 @@ fn write_rows(
     // The last word: everything is written, so a Break now changes nothing.
     let _written = progress(done, total);
     Ok(done)
+}
+
+/// Reads the report's rows and hands each to `write` as it comes, telling `progress`
+/// the rows written so far; stops at the first failed write (its error) or when
+/// `progress` says `Break` (returned). The rows written, and whether it ran through.
+pub fn each_row_written(
+    journal: &Journal,
+    f: &PaymentsFilter,
+    write: &mut dyn FnMut(&ReportRow) -> Result<(), ExportError>,
+    progress: &mut dyn FnMut(u64) -> ControlFlow<()>,
+) -> Result<(u64, ControlFlow<()>), ExportError> {
+    let mut done = 0u64;
+    let mut failed = None;
+    let flow = journal
+        .each_report_row(f, &mut |r| match write(&r) {
+            Ok(()) => {
+                done += 1;
+                progress(done)
+            }
+            Err(e) => {
+                failed = Some(e);
+                ControlFlow::Break(())
+            }
+        })
+        .map_err(ExportError::Read)?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok((done, flow)),
+    }
 }
 
 /// Creates `path` owner-only, and its folder.

@@ -491,19 +491,10 @@ fn csv_to_stdout(
     };
     let stdout = std::io::stdout().lock();
     let mut w = CsvRows::start(std::io::BufWriter::new(stdout), lang, tz).map_err(io)?;
-    let mut failed = None;
-    let flow = journal
-        .each_report_row(f, &mut |r| match w.row(&r) {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(e) => {
-                failed = Some(e);
-                ControlFlow::Break(())
-            }
-        })
-        .map_err(ExportError::Read)?;
-    if let Some(e) = failed {
-        return Err(io(e));
-    }
+    let (_, flow) =
+        export::each_row_written(journal, f, &mut |r| w.row(r).map_err(io), &mut |_| {
+            ControlFlow::Continue(())
+        })?;
     if flow.is_continue() {
         w.finish().map_err(io)?;
     }
